@@ -1,0 +1,17 @@
+import { createProgram } from './program.js';
+import { errorMessage, isServelabError } from '../core/errors.js';
+
+const program = createProgram();
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const verbose = process.argv.includes('--verbose');
+  if (verbose || !isServelabError(error)) {
+    // Unexpected errors keep their stack: they are bugs, and the trace is what a report needs.
+    console.error(verbose && error instanceof Error ? error.stack : `servelab: ${errorMessage(error)}`);
+    if (!isServelabError(error) && !verbose) console.error('(run with --verbose for the stack trace)');
+  } else {
+    console.error(`servelab: ${error.message}`);
+  }
+  process.exitCode = 1;
+}

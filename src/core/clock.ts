@@ -1,0 +1,60 @@
+/**
+ * Time source for every piece of timing logic, so that schedules, batch timeouts and windows can be tested
+ * on virtual time. Times are milliseconds on a monotonic scale with an arbitrary origin.
+ */
+export interface Clock {
+  nowMs(): number;
+  sleepMs(durationMs: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  nowMs: () => performance.now(),
+  sleepMs: (durationMs) =>
+    new Promise((resolve) => {
+      setTimeout(resolve, Math.max(0, durationMs));
+    }),
+};
+
+/** A clock that moves only when told to; sleepers wake in time order as it advances. */
+export class VirtualClock implements Clock {
+  #nowMs: number;
+  #sleepers: { wakeAtMs: number; resolve: () => void }[] = [];
+
+  constructor(startMs = 0) {
+    this.#nowMs = startMs;
+  }
+
+  nowMs(): number {
+    return this.#nowMs;
+  }
+
+  sleepMs(durationMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#sleepers.push({ wakeAtMs: this.#nowMs + Math.max(0, durationMs), resolve });
+      this.#sleepers.sort((a, b) => a.wakeAtMs - b.wakeAtMs);
+    });
+  }
+
+  /** Moves time forward, waking each sleeper at its own time and letting its continuation run. */
+  async advanceMs(durationMs: number): Promise<void> {
+    const targetMs = this.#nowMs + durationMs;
+    for (;;) {
+      const next = this.#sleepers[0];
+      if (!next || next.wakeAtMs > targetMs) break;
+      this.#sleepers.shift();
+      this.#nowMs = next.wakeAtMs;
+      next.resolve();
+      await flushMicrotasks();
+    }
+    this.#nowMs = targetMs;
+    await flushMicrotasks();
+  }
+
+  get pendingSleepers(): number {
+    return this.#sleepers.length;
+  }
+}
+
+async function flushMicrotasks(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}

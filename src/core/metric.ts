@@ -1,0 +1,37 @@
+/**
+ * Metric names shared by the runner, the store, the analysis and the report. Units are in the names.
+ * Energy metrics carry the meter that produced them beside the value (see energy/), never in the name.
+ */
+export const METRICS = {
+  p50_ms: { unit: 'ms', better: 'lower', label: 'p50 latency' },
+  p90_ms: { unit: 'ms', better: 'lower', label: 'p90 latency' },
+  p95_ms: { unit: 'ms', better: 'lower', label: 'p95 latency' },
+  p99_ms: { unit: 'ms', better: 'lower', label: 'p99 latency' },
+  p999_ms: { unit: 'ms', better: 'lower', label: 'p99.9 latency' },
+  mean_ms: { unit: 'ms', better: 'lower', label: 'mean latency' },
+  max_ms: { unit: 'ms', better: 'lower', label: 'max latency' },
+  achieved_rps: { unit: 'req/s', better: 'higher', label: 'achieved throughput' },
+  error_rate: { unit: 'fraction', better: 'lower', label: 'error rate' },
+  dropped: { unit: 'requests', better: 'lower', label: 'dropped requests' },
+  server_queue_ms: { unit: 'ms', better: 'lower', label: 'mean server queue wait' },
+  server_compute_ms: { unit: 'ms', better: 'lower', label: 'mean server compute time' },
+  mean_batch_size: { unit: 'requests', better: 'higher', label: 'mean executed batch size' },
+  cache_hit_rate: { unit: 'fraction', better: 'higher', label: 'response cache hit rate' },
+  cpu_util: { unit: 'cores', better: 'lower', label: 'server CPU use' },
+  rss_mb: { unit: 'MB', better: 'lower', label: 'server peak resident memory' },
+  power_w: { unit: 'W', better: 'lower', label: 'mean server power' },
+  energy_j: { unit: 'J', better: 'lower', label: 'server energy over the steady window' },
+  energy_j_per_inf: { unit: 'J', better: 'lower', label: 'energy per inference' },
+} as const satisfies Record<string, MetricInfo>;
+
+export interface MetricInfo {
+  readonly unit: string;
+  readonly better: 'lower' | 'higher';
+  readonly label: string;
+}
+
+export type MetricName = keyof typeof METRICS;
+
+export function metricInfo(name: string): MetricInfo | undefined {
+  return (METRICS as Record<string, MetricInfo>)[name];
+}
