@@ -1,0 +1,134 @@
+/**
+ * The `load:` section of a study: which load patterns and stress levels each configuration is measured under.
+ * Stress levels (light/medium/high/overload) are fractions of the target's measured saturation throughput,
+ * found by a capacity search; explicit rates (req/s) and closed-loop concurrencies are also accepted.
+ * Each resolved load point becomes a trial context's `load` label, e.g. 'poisson@light', 'constant@200rps', 'closed@8'.
+ */
+import { z } from 'zod';
+import { durationMsNumber, durationText, resolveDurationPair, strict } from './schema-issues.js';
+
+export const LOAD_PATTERNS = ['poisson', 'constant', 'closed'] as const;
+export type LoadPatternKind = (typeof LOAD_PATTERNS)[number];
+
+export const STRESS_LEVELS = ['light', 'medium', 'high', 'overload'] as const;
+export type StressLevel = (typeof STRESS_LEVELS)[number];
+
+/** Default fractions of saturation throughput per stress level. */
+export const DEFAULT_STRESS_FRACTIONS: Readonly<Record<StressLevel, number>> = { light: 0.25, medium: 0.6, high: 0.9, overload: 1.2 };
+
+export interface LoadPoint {
+  readonly label: string;
+  readonly pattern: LoadPatternKind;
+  readonly level?: StressLevel;
+  readonly rateRps?: number;
+  readonly concurrency?: number;
+  readonly thinkTimeMs?: number;
+}
+
+const positive = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
+const positiveInt = z.number({ error: 'expected a positive integer' }).int({ error: 'expected a positive integer' }).positive({
+  error: 'expected a positive integer',
+});
+const fraction = z.number({ error: 'expected a fraction in (0, 2]' }).gt(0, { error: 'expected a fraction in (0, 2]' }).max(2, {
+  error: 'expected a fraction in (0, 2]',
+});
+
+const patternShape = {
+  pattern: z.enum(LOAD_PATTERNS, { error: `expected one of ${LOAD_PATTERNS.join(', ')}` }),
+  /** Open loop: stress levels, as fractions of measured capacity. */
+  levels: z.array(z.enum(STRESS_LEVELS, { error: `expected one of ${STRESS_LEVELS.join(', ')}` })).min(1).optional(),
+  /** Open loop: fixed arrival rates, req/s. */
+  rates: z.array(positive).min(1).optional(),
+  /** Closed loop: concurrent clients. */
+  concurrency: z.array(positiveInt).min(1).optional(),
+  /** Closed loop: pause between a response and the client's next request. */
+  thinkTime: durationText.optional(),
+  thinkTimeMs: durationMsNumber.optional(),
+};
+
+const patternEntry = strict(patternShape);
+type PatternEntry = z.output<typeof patternEntry>;
+
+const capacitySchema = strict({
+  fractions: strict({ light: fraction.optional(), medium: fraction.optional(), high: fraction.optional(), overload: fraction.optional() }).optional(),
+  /** The capacity search stops raising the rate when p99 exceeds this bound... */
+  maxP99Ms: positive.optional(),
+  /** ...or when the error rate exceeds this one. */
+  maxErrorRate: z.number().min(0).max(1, { error: 'expected a fraction in [0, 1]' }).optional(),
+  startRps: positive.optional(),
+  stepDuration: durationText.optional(),
+  stepDurationMs: durationMsNumber.optional(),
+}).transform(({ fractions, stepDuration, stepDurationMs, ...rest }, ctx) => ({
+  ...rest,
+  fractions: { ...DEFAULT_STRESS_FRACTIONS, ...definedOnly(fractions ?? {}) },
+  stepDurationMs: resolveDurationPair(ctx, 'stepDuration', stepDuration, stepDurationMs, 5_000),
+}));
+
+export const loadSchema = strict({
+  pattern: patternShape.pattern.optional(),
+  levels: patternShape.levels,
+  rates: patternShape.rates,
+  concurrency: patternShape.concurrency,
+  thinkTime: patternShape.thinkTime,
+  thinkTimeMs: patternShape.thinkTimeMs,
+  /** Several patterns, each measured in turn (instead of the single-pattern keys above). */
+  patterns: z.array(patternEntry).min(1).optional(),
+  duration: durationText.optional(),
+  durationMs: durationMsNumber.optional(),
+  warmup: durationText.optional(),
+  warmupMs: durationMsNumber.optional(),
+  capacity: capacitySchema.optional(),
+}).transform((load, ctx) => {
+  const { patterns, duration, durationMs, warmup, warmupMs, capacity, ...single } = load;
+  const singleGiven = Object.values(single).some((value) => value !== undefined);
+  if (patterns !== undefined && singleGiven) {
+    ctx.issues.push({ code: 'custom', message: 'give either patterns: [...] or one pattern inline, not both', input: single, path: ['patterns'] });
+  }
+  const entries: { entry: PatternEntry; path: (string | number)[] }[] =
+    patterns?.map((entry, index) => ({ entry, path: ['patterns', index] })) ??
+    (single.pattern === undefined && singleGiven
+      ? (ctx.issues.push({ code: 'custom', message: 'required', path: ['pattern'], input: undefined }), [])
+      : [{ entry: { ...single, pattern: single.pattern ?? 'poisson', levels: single.levels ?? (singleGiven ? undefined : ['medium']) }, path: [] }]);
+  const points: LoadPoint[] = [];
+  for (const { entry, path } of entries) points.push(...pointsOf(entry, (message) => ctx.issues.push({ code: 'custom', message, path, input: entry })));
+  const durationTotalMs = resolveDurationPair(ctx, 'duration', duration, durationMs, 20_000);
+  if (durationTotalMs <= 0) ctx.issues.push({ code: 'custom', message: 'expected a positive duration', path: ['duration'], input: durationTotalMs });
+  const labels = new Set<string>();
+  for (const point of points) {
+    if (labels.has(point.label)) ctx.issues.push({ code: 'custom', message: `load point '${point.label}' is listed twice`, path: ['patterns'], input: point.label });
+    labels.add(point.label);
+  }
+  return {
+    points,
+    durationMs: durationTotalMs,
+    warmupMs: resolveDurationPair(ctx, 'warmup', warmup, warmupMs, 5_000),
+    capacity: capacity ?? { fractions: { ...DEFAULT_STRESS_FRACTIONS }, stepDurationMs: 5_000 },
+  };
+});
+
+export type LoadSettings = z.output<typeof loadSchema>;
+
+function pointsOf(entry: PatternEntry, report: (message: string) => void): LoadPoint[] {
+  const thinkTimeMs = entry.thinkTime ?? entry.thinkTimeMs;
+  if (entry.thinkTime !== undefined && entry.thinkTimeMs !== undefined) report('give either thinkTime or thinkTimeMs, not both');
+  if (entry.pattern === 'closed') {
+    if (entry.levels !== undefined || entry.rates !== undefined) report('a closed-loop pattern takes concurrency: [...], not levels or rates');
+    if (entry.concurrency === undefined) report('a closed-loop pattern needs concurrency: [N, ...]');
+    return (entry.concurrency ?? []).map((concurrency) => ({
+      label: `closed@${concurrency}`,
+      pattern: 'closed',
+      concurrency,
+      ...(thinkTimeMs === undefined ? {} : { thinkTimeMs }),
+    }));
+  }
+  if (entry.concurrency !== undefined || thinkTimeMs !== undefined) report(`an open-loop ${entry.pattern} pattern takes levels or rates, not concurrency or thinkTime`);
+  if (entry.levels === undefined && entry.rates === undefined) report(`a ${entry.pattern} pattern needs levels: [light, medium, high] or rates: [req/s, ...]`);
+  return [
+    ...(entry.levels ?? []).map((level) => ({ label: `${entry.pattern}@${level}`, pattern: entry.pattern, level })),
+    ...(entry.rates ?? []).map((rateRps) => ({ label: `${entry.pattern}@${rateRps}rps`, pattern: entry.pattern, rateRps })),
+  ];
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}
