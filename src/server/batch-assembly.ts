@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { allocate, elementCount, type Tensor, type TensorData } from '../core/tensor.js';
+import type { ModelSignature } from './signature.js';
+
+/**
+ * Stacks requests into one batch along each tensor's batch axis and splits the outputs back. Requests are
+ * batched together only when their group keys match: equal shared tensors (e.g. the sample rate) and, in
+ * 'equal-length' mode, equal non-batch dimensions; in 'pad' mode dynamic axes are zero-padded to the longest.
+ */
+export type VariableLengthMode = 'pad' | 'equal-length';
+
+/** Request inputs ordered as the signature's inputs; batchSize is the extent of the batch axis. */
+export interface BatchMember {
+  readonly inputs: readonly Tensor[];
+  readonly batchSize: number;
+}
+
+export function batchGroupKey(signature: ModelSignature, inputs: readonly Tensor[], mode: VariableLengthMode): string {
+  const parts: string[] = [];
+  signature.inputs.forEach((spec, index) => {
+    const tensor = inputs[index]!;
+    if (spec.batchAxis === 'shared') parts.push(`${spec.name}=${valueKey(tensor.data)}`);
+    else if (mode === 'equal-length' && spec.batchAxis !== null) {
+      parts.push(`${spec.name}:${tensor.shape.filter((_, axis) => axis !== spec.batchAxis).join('x')}`);
+    }
+  });
+  return parts.join('|');
+}
+
+function valueKey(data: TensorData): string {
+  const values = Array.isArray(data) ? data : Array.from(data as ArrayLike<number | bigint>, String);
+  if (values.length <= 16) return values.join(',');
+  return createHash('sha1').update(values.join(',')).digest('base64');
+}
+
+/** One feed per input: batched tensors stacked (and padded) along their batch axis, shared ones taken once. */
+export function assembleBatch(signature: ModelSignature, members: readonly BatchMember[]): Tensor[] {
+  if (members.length === 1) return [...members[0]!.inputs];
+  return signature.inputs.map((spec, index) => {
+    const parts = members.map((member) => member.inputs[index]!);
+    const first = parts[0]!;
+    const axis = spec.batchAxis;
+    if (axis === 'shared' || axis === null) return first;
+    const shape = first.shape.map((_, dim) =>
+      dim === axis ? parts.reduce((n, part) => n + part.shape[dim]!, 0) : Math.max(...parts.map((part) => part.shape[dim]!)),
+    );
+    const data = allocate(first.datatype, elementCount(shape));
+    let offset = 0;
+    for (const part of parts) {
+      copyBlock(data, shape, part.data, part.shape, axis, offset);
+      offset += part.shape[axis]!;
+    }
+    return { name: spec.name, datatype: first.datatype, shape, data };
+  });
+}
+
+/** Each member's slice of every output, along the output's batch axis. */
+export function splitOutputs(signature: ModelSignature, outputs: readonly Tensor[], members: readonly BatchMember[]): Tensor[][] {
+  if (members.length === 1) return [[...outputs]];
+  const total = members.reduce((n, member) => n + member.batchSize, 0);
+  const result: Tensor[][] = members.map(() => []);
+  for (const output of outputs) {
+    const axis = signature.outputs.find((spec) => spec.name === output.name)?.batchAxis;
+    if (typeof axis !== 'number' || output.shape[axis] !== total) {
+      throw new Error(`output '${output.name}' shape [${output.shape.join(', ')}] has no batch axis of size ${total}`);
+    }
+    let offset = 0;
+    members.forEach((member, index) => {
+      result[index]!.push(extractBlock(output, axis, offset, member.batchSize));
+      offset += member.batchSize;
+    });
+  }
+  return result;
+}
+
+function strides(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length).fill(1);
+  for (let dim = shape.length - 2; dim >= 0; dim--) out[dim] = out[dim + 1]! * shape[dim + 1]!;
+  return out;
+}
+
+function copyRun(dst: TensorData, dstStart: number, src: TensorData, srcStart: number, length: number): void {
+  if (Array.isArray(dst)) {
+    for (let i = 0; i < length; i++) dst[dstStart + i] = (src as string[])[srcStart + i]!;
+  } else {
+    (dst as Float32Array).set((src as Float32Array).subarray(srcStart, srcStart + length), dstStart);
+  }
+}
+
+/** Copies src into dst at `offset` along `axis`; other axes start at 0 (the rest of dst stays zero: padding). */
+function copyBlock(dst: TensorData, dstShape: readonly number[], src: TensorData, srcShape: readonly number[], axis: number, offset: number): void {
+  const samePadding = srcShape.every((extent, dim) => dim === axis || extent === dstShape[dim]);
+  if (samePadding) {
+    const outer = elementCount(srcShape.slice(0, axis));
+    const inner = elementCount(srcShape.slice(axis + 1));
+    const srcRun = srcShape[axis]! * inner;
+    const dstRun = dstShape[axis]! * inner;
+    for (let o = 0; o < outer; o++) copyRun(dst, o * dstRun + offset * inner, src, o * srcRun, srcRun);
+    return;
+  }
+  const dstStrides = strides(dstShape);
+  const srcStrides = strides(srcShape);
+  const last = srcShape.length - 1;
+  const walk = (dim: number, dstBase: number, srcBase: number): void => {
+    const shift = dim === axis ? offset : 0;
+    if (dim === last) {
+      copyRun(dst, dstBase + shift, src, srcBase, srcShape[dim]!);
+      return;
+    }
+    for (let i = 0; i < srcShape[dim]!; i++) walk(dim + 1, dstBase + (i + shift) * dstStrides[dim]!, srcBase + i * srcStrides[dim]!);
+  };
+  walk(0, 0, 0);
+}
+
+function extractBlock(tensor: Tensor, axis: number, offset: number, size: number): Tensor {
+  const shape = tensor.shape.map((extent, dim) => (dim === axis ? size : extent));
+  const outer = elementCount(tensor.shape.slice(0, axis));
+  const inner = elementCount(tensor.shape.slice(axis + 1));
+  const data = allocate(tensor.datatype, elementCount(shape));
+  const srcRun = tensor.shape[axis]! * inner;
+  for (let o = 0; o < outer; o++) copyRun(data, o * size * inner, tensor.data, o * srcRun + offset * inner, size * inner);
+  return { name: tensor.name, datatype: tensor.datatype, shape, data };
+}

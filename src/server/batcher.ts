@@ -1,0 +1,133 @@
+import type { Clock } from '../core/clock.js';
+import { ServelabError } from '../core/errors.js';
+
+export interface BatcherOptions {
+  /** false: every request runs on its own (the queue stays bounded all the same). */
+  readonly enabled: boolean;
+  readonly maxBatchSize: number;
+  readonly maxQueueDelayUs: number;
+  readonly preferredBatchSizes: readonly number[];
+  readonly maxQueueSize: number;
+  /** Batches that may run at once (the model's instances). */
+  readonly concurrency: number;
+}
+
+export interface QueuedItem {
+  /** Rows this request contributes to a batch. */
+  readonly batchSize: number;
+  /** Only items with equal keys are batched together. */
+  readonly groupKey: string;
+}
+
+interface Entry<T extends QueuedItem> {
+  readonly item: T;
+  readonly enqueuedMs: number;
+}
+
+/**
+ * Dynamic batcher with Triton / TF Serving semantics. Whenever an instance is free it looks at the oldest
+ * waiting request and the requests of the same group behind it: it dispatches at once when they fill
+ * maxBatchSize or exactly a preferred batch size (the largest such), otherwise it waits until the oldest has
+ * waited maxQueueDelayUs and dispatches what is there. A full queue rejects new requests at once.
+ */
+export class DynamicBatcher<T extends QueuedItem> {
+  readonly #options: BatcherOptions;
+  readonly #clock: Clock;
+  readonly #execute: (batch: T[], queuedMs: number[]) => Promise<void>;
+  #queue: Entry<T>[] = [];
+  #running = 0;
+  #timerDeadlineMs: number | null = null;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(options: BatcherOptions, clock: Clock, execute: (batch: T[], queuedMs: number[]) => Promise<void>) {
+    this.#options = options;
+    this.#clock = clock;
+    this.#execute = execute;
+  }
+
+  get queueDepth(): number {
+    return this.#queue.length;
+  }
+
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Queues a request; throws a 'resource-exhausted' ServelabError when the queue is full. */
+  submit(item: T): void {
+    if (this.#queue.length >= this.#options.maxQueueSize) {
+      throw new ServelabError(`queue full: ${this.#options.maxQueueSize} requests already waiting (batching.maxQueueSize)`, 'resource-exhausted');
+    }
+    this.#queue.push({ item, enqueuedMs: this.#clock.nowMs() });
+    this.#pump();
+  }
+
+  /** Resolves when nothing waits or runs (used to drain on shutdown). */
+  idle(): Promise<void> {
+    if (this.#queue.length === 0 && this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #pump(): void {
+    while (this.#running < this.#options.concurrency && this.#queue.length > 0) {
+      const take = this.#nextBatch();
+      if (take === null) return;
+      const entries = take.map((index) => this.#queue[index]!);
+      const taken = new Set(take);
+      this.#queue = this.#queue.filter((_, index) => !taken.has(index));
+      this.#running++;
+      const nowMs = this.#clock.nowMs();
+      void this.#execute(
+        entries.map((entry) => entry.item),
+        entries.map((entry) => nowMs - entry.enqueuedMs),
+      ).finally(() => {
+        this.#running--;
+        this.#pump();
+        if (this.#queue.length === 0 && this.#running === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+      });
+    }
+  }
+
+  /** Queue indices to dispatch now, or null to wait (a timer is armed for the oldest request's deadline). */
+  #nextBatch(): number[] | null {
+    const oldest = this.#queue[0]!;
+    const { enabled, maxBatchSize, maxQueueDelayUs, preferredBatchSizes } = this.#options;
+    if (!enabled) return [0];
+    const indices: number[] = [];
+    const cumulative: number[] = [];
+    let rows = 0;
+    let full = false;
+    for (let index = 0; index < this.#queue.length; index++) {
+      const entry = this.#queue[index]!;
+      if (entry.item.groupKey !== oldest.item.groupKey) continue;
+      if (rows + entry.item.batchSize > maxBatchSize) {
+        full = indices.length > 0;
+        if (full) break;
+      }
+      indices.push(index);
+      rows += entry.item.batchSize;
+      cumulative.push(rows);
+      if (rows >= maxBatchSize) {
+        full = true;
+        break;
+      }
+    }
+    if (full) return indices;
+    const preferred = [...preferredBatchSizes].sort((a, b) => b - a).find((size) => cumulative.includes(size));
+    if (preferred !== undefined) return indices.slice(0, cumulative.indexOf(preferred) + 1);
+    const deadlineMs = oldest.enqueuedMs + maxQueueDelayUs / 1000;
+    const nowMs = this.#clock.nowMs();
+    if (nowMs >= deadlineMs) return indices;
+    this.#armTimer(deadlineMs, nowMs);
+    return null;
+  }
+
+  #armTimer(deadlineMs: number, nowMs: number): void {
+    if (this.#timerDeadlineMs !== null && this.#timerDeadlineMs <= deadlineMs) return;
+    this.#timerDeadlineMs = deadlineMs;
+    void this.#clock.sleepMs(deadlineMs - nowMs).then(() => {
+      if (this.#timerDeadlineMs === deadlineMs) this.#timerDeadlineMs = null;
+      this.#pump();
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import type { Datatype, TensorData } from '../../core/tensor.js';
+import type { OrtOptions } from '../config.js';
+
+/** Messages between the server and its session workers (one ONNX Runtime session per worker thread). */
+
+export interface SessionWorkerData {
+  readonly modelPath: string;
+  readonly ort: OrtOptions;
+}
+
+/** A tensor as ORT reports it: dims are numbers, or symbolic names ('' when unnamed) for dynamic axes. */
+export interface OrtTensorMetadata {
+  readonly name: string;
+  readonly ortType: string;
+  readonly dims: readonly (number | string)[];
+}
+
+export interface WireTensor {
+  readonly name: string;
+  readonly datatype: Datatype;
+  readonly shape: readonly number[];
+  readonly data: TensorData;
+}
+
+export type WorkerRequest = { readonly type: 'run'; readonly id: number; readonly feeds: readonly WireTensor[] };
+
+export type WorkerReply =
+  | {
+      readonly type: 'ready';
+      readonly inputs: readonly OrtTensorMetadata[];
+      readonly outputs: readonly OrtTensorMetadata[];
+      readonly loadMs: number;
+    }
+  | { readonly type: 'load-failed'; readonly message: string }
+  | { readonly type: 'result'; readonly id: number; readonly outputs: readonly WireTensor[]; readonly computeUs: number }
+  | { readonly type: 'run-failed'; readonly id: number; readonly message: string };

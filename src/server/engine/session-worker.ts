@@ -1,0 +1,73 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import ort from 'onnxruntime-node';
+import { datatypeFromOrt, ORT_TYPE, type TensorData } from '../../core/tensor.js';
+import type { OrtTensorMetadata, SessionWorkerData, WireTensor, WorkerReply, WorkerRequest } from './messages.js';
+
+/**
+ * One ONNX Runtime session in its own thread: session.run blocks its thread for the whole inference,
+ * so it must never run on the server's I/O thread.
+ */
+const port = parentPort;
+if (!port) throw new Error('session-worker must run in a worker thread');
+const { modelPath, ort: options } = workerData as SessionWorkerData;
+
+function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(reply, transfer);
+}
+
+function metadataOf(list: readonly ort.InferenceSession.ValueMetadata[]): OrtTensorMetadata[] {
+  return list.map((value) => {
+    if (!value.isTensor) throw new Error(`model value '${value.name}' is not a tensor; only tensor inputs and outputs are served`);
+    return { name: value.name, ortType: value.type, dims: [...value.shape] };
+  });
+}
+
+let session: ort.InferenceSession;
+try {
+  const startedMs = performance.now();
+  session = await ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: options.intraOpThreads,
+    interOpNumThreads: options.interOpThreads,
+    executionMode: options.executionMode,
+    graphOptimizationLevel: options.graphOptimizationLevel,
+    enableCpuMemArena: options.enableCpuMemArena,
+    enableMemPattern: options.enableMemPattern,
+  });
+  post({
+    type: 'ready',
+    inputs: metadataOf(session.inputMetadata),
+    outputs: metadataOf(session.outputMetadata),
+    loadMs: performance.now() - startedMs,
+  });
+} catch (error) {
+  post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
+  process.exit(0);
+}
+
+port.on('message', (request: WorkerRequest) => {
+  void run(request);
+});
+
+async function run(request: WorkerRequest): Promise<void> {
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const feed of request.feeds) {
+      feeds[feed.name] = new ort.Tensor(ORT_TYPE[feed.datatype] as 'float32', feed.data as Float32Array, [...feed.shape]);
+    }
+    const startedNs = process.hrtime.bigint();
+    const results = await session.run(feeds);
+    const computeUs = Number(process.hrtime.bigint() - startedNs) / 1000;
+    const outputs: WireTensor[] = [];
+    const transfer = new Set<ArrayBuffer>();
+    for (const name of session.outputNames) {
+      const tensor = results[name];
+      if (!tensor) continue;
+      const data = tensor.data as TensorData;
+      if (!Array.isArray(data) && data.buffer instanceof ArrayBuffer) transfer.add(data.buffer);
+      outputs.push({ name, datatype: datatypeFromOrt(tensor.type), shape: [...tensor.dims], data });
+    }
+    post({ type: 'result', id: request.id, outputs, computeUs }, [...transfer]);
+  } catch (error) {
+    post({ type: 'run-failed', id: request.id, message: error instanceof Error ? error.message : String(error) });
+  }
+}

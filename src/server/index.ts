@@ -1,0 +1,127 @@
+import { systemClock, type Clock } from '../core/clock.js';
+import { parseServerConfig, resolveModelConfig, type ServerConfig, type ServerConfigInput } from './config.js';
+import { ServerMetrics } from './metrics.js';
+import { ModelSet } from './model-set.js';
+import { startGrpcServer, type RunningGrpcServer } from './protocols/grpc/grpc-server.js';
+import { startHttpServer } from './protocols/http/http-server.js';
+import { resolveModelSources, type ModelResolver } from './repository.js';
+import { ServedModel } from './served-model.js';
+import { defaultModelResolver } from './zoo-resolver.js';
+
+export {
+  ServerConfigSchema,
+  ModelConfigSchema,
+  ModelConfigOverridesSchema,
+  ModelEntrySchema,
+  OrtOptionsSchema,
+  BatchingConfigSchema,
+  CacheConfigSchema,
+  DEFAULT_MODEL_CONFIG,
+  parseServerConfig,
+  resolveModelConfig,
+} from './config.js';
+export type { ServerConfig, ServerConfigInput, ModelConfig, ModelConfigOverrides, ModelEntry, OrtOptions, BatchingConfig, CacheConfig } from './config.js';
+export { applyServerKnobs, isServerKnob, SERVER_KNOBS, type ServerKnob } from './knobs.js';
+export { KSERVE_PROTO_PATH, KSERVE_PROTO_OPTIONS } from './protocols/grpc/grpc-server.js';
+export type { ModelResolver } from './repository.js';
+
+export interface StartServerOptions {
+  /** Finds models listed by name only (defaults to the zoo). */
+  readonly resolver?: ModelResolver;
+  readonly clock?: Clock;
+}
+
+/** What a model was asked for beside what the server applied, as `--print-config` shows it. */
+export interface ModelReport {
+  readonly name: string;
+  readonly path: string;
+  readonly requested: ServedModel['requested'];
+  readonly applied: ServedModel['applied']['config'];
+  readonly notes: readonly string[];
+  readonly batchable: boolean;
+  readonly inputs: ReturnType<ServedModel['metadata']>['inputs'];
+  readonly outputs: ReturnType<ServedModel['metadata']>['outputs'];
+  readonly loadMs: number;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8500 */
+  readonly httpUrl: string;
+  /** e.g. 127.0.0.1:8501, or null when gRPC is off. */
+  readonly grpcAddress: string | null;
+  readonly modelNames: readonly string[];
+  readonly startupMs: number;
+  readonly config: ServerConfig;
+  readonly metrics: ServerMetrics;
+  describe(): { requested: ServerConfig; applied: { host: string; httpPort: number; grpcPort: number | null; models: ModelReport[] } };
+  /** Stops accepting, lets in-flight requests finish, then ends every model instance. */
+  close(): Promise<void>;
+}
+
+export async function startServer(input: ServerConfigInput | ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const startedMs = performance.now();
+  const config = parseServerConfig(input);
+  const clock = options.clock ?? systemClock;
+  const sources = await resolveModelSources(config, options.resolver ?? defaultModelResolver);
+  const metrics = new ServerMetrics();
+  const loaded = await Promise.allSettled(
+    sources.map((source) => ServedModel.load(source.name, source.path, resolveModelConfig(config.defaults, ...source.overrides), metrics, clock)),
+  );
+  const served = loaded.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = loaded.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(served.map((model) => model.close()));
+    throw failure.reason;
+  }
+  const models = new ModelSet(new Map(served.map((model) => [model.name, model])), metrics);
+  const http = await startHttpServer(models, config.host, config.httpPort, config.maxBodyBytes);
+  let grpc: RunningGrpcServer | null = null;
+  try {
+    if (config.grpcPort !== null) grpc = await startGrpcServer(models, config.host, config.grpcPort, config.maxBodyBytes);
+  } catch (error) {
+    await http.close();
+    await Promise.all(served.map((model) => model.close()));
+    throw error;
+  }
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | null = null;
+  return {
+    httpUrl: `http://${hostForUrl}:${http.port}`,
+    grpcAddress: grpc ? `${hostForUrl}:${grpc.port}` : null,
+    modelNames: models.names,
+    startupMs: performance.now() - startedMs,
+    config,
+    metrics,
+    describe: () => ({
+      requested: config,
+      applied: {
+        host: config.host,
+        httpPort: http.port,
+        grpcPort: grpc?.port ?? null,
+        models: served.map((model) => ({
+          name: model.name,
+          path: model.path,
+          requested: model.requested,
+          applied: model.applied.config,
+          notes: model.applied.notes,
+          batchable: model.signature.batchable,
+          inputs: model.metadata().inputs,
+          outputs: model.metadata().outputs,
+          loadMs: Math.round(model.loadMs),
+        })),
+      },
+    }),
+    close: () => {
+      closing ??= (async () => {
+        const listenersClosed = Promise.all([http.close(), grpc?.close()]);
+        await models.drain();
+        // Connections still open after the drain only hold idle keep-alive sockets.
+        const forced = setTimeout(() => http.server.closeAllConnections(), 2000);
+        await listenersClosed;
+        clearTimeout(forced);
+        await Promise.all(served.map((model) => model.close()));
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { ServelabError } from '../../../core/errors.js';
+import { isDatatype, type Tensor } from '../../../core/tensor.js';
+import type { InferOutcome } from '../../served-model.js';
+import { bytesFromTyped, flatten, jsonFromTyped, typedFromBytes, typedFromJson } from '../json-tensors.js';
+import { timingParameters } from '../timing.js';
+
+/** KServe v2 HTTP request/response bodies: JSON tensors, and the binary tensor data extension. */
+
+export interface KserveInferRequest {
+  readonly id?: string;
+  readonly inputs: Tensor[];
+  /** Output names asked for (all when absent). */
+  readonly outputs?: string[];
+  /** Output names to return as binary data (binary_data_output or per-output binary_data). */
+  readonly binaryOutputs: ReadonlySet<string> | 'all';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses a KServe v2 infer body; headerLength is Inference-Header-Content-Length when binary data follows. */
+export function parseKserveInfer(body: Buffer, headerLength: number | undefined): KserveInferRequest {
+  if (headerLength !== undefined && (!Number.isInteger(headerLength) || headerLength < 0 || headerLength > body.length)) {
+    throw new ServelabError(`Inference-Header-Content-Length ${headerLength} does not fit a body of ${body.length} bytes (truncated binary payload?)`);
+  }
+  const jsonEnd = headerLength ?? body.length;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.subarray(0, jsonEnd).toString('utf8'));
+  } catch (error) {
+    throw new ServelabError(`malformed JSON in the request body: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isRecord(parsed)) throw new ServelabError('request body must be a JSON object with an "inputs" array');
+  if (!Array.isArray(parsed.inputs) || parsed.inputs.length === 0) {
+    throw new ServelabError('request body must have a non-empty "inputs" array of {name, shape, datatype, data}');
+  }
+  let binaryOffset = jsonEnd;
+  const inputs = parsed.inputs.map((raw, index): Tensor => {
+    const where = `inputs[${index}]`;
+    if (!isRecord(raw)) throw new ServelabError(`${where} must be an object {name, shape, datatype, data}`);
+    const { name, shape, datatype, data, parameters } = raw;
+    if (typeof name !== 'string' || name === '') throw new ServelabError(`${where}.name must be a non-empty string`);
+    const label = `input '${name}'`;
+    if (!Array.isArray(shape) || !shape.every((extent) => Number.isInteger(extent) && (extent as number) >= 0)) {
+      throw new ServelabError(`${label}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    if (!isDatatype(datatype)) throw new ServelabError(`${label}: unknown datatype ${JSON.stringify(datatype)}`);
+    const binarySize = isRecord(parameters) ? parameters.binary_data_size : undefined;
+    if (binarySize !== undefined) {
+      if (headerLength === undefined) throw new ServelabError(`${label} has binary_data_size but the request lacks the Inference-Header-Content-Length header`);
+      if (!Number.isInteger(binarySize) || (binarySize as number) < 0) throw new ServelabError(`${label}: binary_data_size must be a non-negative integer`);
+      const end = binaryOffset + (binarySize as number);
+      if (end > body.length) {
+        throw new ServelabError(`${label}: binary data truncated: binary_data_size ${binarySize as number} needs bytes up to ${end}, but the body has ${body.length}`);
+      }
+      const bytes = body.subarray(binaryOffset, end);
+      binaryOffset = end;
+      return { name, datatype, shape: shape as number[], data: typedFromBytes(bytes, datatype, shape as number[], label) };
+    }
+    if (data === undefined) throw new ServelabError(`${label} has neither "data" nor a binary_data_size parameter`);
+    return { name, datatype, shape: shape as number[], data: typedFromJson(flatten(data, label), datatype, label) };
+  });
+  if (headerLength !== undefined && binaryOffset !== body.length) {
+    throw new ServelabError(`binary payload has ${body.length - binaryOffset} bytes beyond the inputs' binary_data_size total`);
+  }
+  const requestAll = isRecord(parsed.parameters) && parsed.parameters.binary_data_output === true;
+  let outputs: string[] | undefined;
+  const binaryNames = new Set<string>();
+  if (parsed.outputs !== undefined) {
+    if (!Array.isArray(parsed.outputs)) throw new ServelabError('"outputs" must be an array of {name}');
+    outputs = parsed.outputs.map((raw, index) => {
+      if (!isRecord(raw) || typeof raw.name !== 'string') throw new ServelabError(`outputs[${index}] must be an object with a "name"`);
+      if (isRecord(raw.parameters) && raw.parameters.binary_data === true) binaryNames.add(raw.name);
+      return raw.name;
+    });
+  }
+  return {
+    ...(typeof parsed.id === 'string' ? { id: parsed.id } : {}),
+    inputs,
+    ...(outputs ? { outputs } : {}),
+    binaryOutputs: requestAll ? 'all' : binaryNames,
+  };
+}
+
+/** Keeps the requested outputs (all when none were named), rejecting unknown names. */
+export function selectOutputs(outputs: readonly Tensor[], wanted: readonly string[] | undefined, model: string): Tensor[] {
+  if (!wanted || wanted.length === 0) return [...outputs];
+  return wanted.map((name) => {
+    const found = outputs.find((tensor) => tensor.name === name);
+    if (!found) throw new ServelabError(`model '${model}' has no output '${name}'; its outputs are: ${outputs.map((t) => t.name).join(', ')}`);
+    return found;
+  });
+}
+
+export interface EncodedResponse {
+  readonly body: Buffer;
+  /** Set when binary output data follows the JSON header. */
+  readonly headerLength?: number;
+  readonly serializeUs: number;
+}
+
+/** Encodes a KServe v2 response, JSON or JSON + binary outputs; timing goes into the response parameters. */
+export function encodeKserveInfer(model: string, request: KserveInferRequest, outcome: InferOutcome): EncodedResponse {
+  const startedNs = process.hrtime.bigint();
+  const selected = selectOutputs(outcome.outputs, request.outputs, model);
+  const binaryParts: Uint8Array[] = [];
+  const outputsJson = JSON.stringify(
+    selected.map((tensor) => {
+      const asBinary = request.binaryOutputs === 'all' || request.binaryOutputs.has(tensor.name);
+      const head = { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape };
+      if (!asBinary) return { ...head, data: jsonFromTyped(tensor.data, tensor.datatype) };
+      const bytes = bytesFromTyped(tensor.data);
+      binaryParts.push(bytes);
+      return { ...head, parameters: { binary_data_size: bytes.byteLength } };
+    }),
+  );
+  const serializeUs = Number(process.hrtime.bigint() - startedNs) / 1000;
+  const parameters = timingParameters({ ...outcome.timing, serializeUs });
+  const head = `{"model_name":${JSON.stringify(model)},"model_version":"1",${request.id !== undefined ? `"id":${JSON.stringify(request.id)},` : ''}"parameters":${JSON.stringify(parameters)},"outputs":${outputsJson}}`;
+  if (binaryParts.length === 0) return { body: Buffer.from(head), serializeUs };
+  const headBuffer = Buffer.from(head);
+  return { body: Buffer.concat([headBuffer, ...binaryParts]), headerLength: headBuffer.length, serializeUs };
+}

@@ -1,0 +1,79 @@
+import type { IncomingMessage } from 'node:http';
+import { ServelabError } from '../../../core/errors.js';
+import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION, type ModelSet } from '../../model-set.js';
+import { timingHeaders } from '../timing.js';
+import { HttpError, readBody, type HttpReply } from './http-server.js';
+import { encodeKserveInfer, parseKserveInfer, selectOutputs } from './kserve-codec.js';
+import { encodeTfPredict, parseTfPredict, tfModelMetadata, tfModelStatus } from './tfserving-codec.js';
+
+const KSERVE_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
+const TF_MODEL = /^\/v1\/models\/([^/:]+)(?:\/versions\/([^/:]+)|\/labels\/([^/:]+))?(\/metadata|:predict)?$/;
+
+const json = (value: unknown, status = 200): HttpReply => ({ status, body: JSON.stringify(value) });
+
+/** Routes one HTTP request to the KServe v2 or TF Serving handlers, or /metrics. */
+export async function routeRequest(request: IncomingMessage, models: ModelSet, maxBodyBytes: number): Promise<HttpReply> {
+  const path = decodeURIComponent((request.url ?? '/').split('?')[0]!);
+  const method = request.method ?? 'GET';
+  if (method === 'GET') {
+    if (path === '/v2/health/live') return json({ live: true });
+    if (path === '/v2/health/ready') return json({ ready: models.ready }, models.ready ? 200 : 503);
+    if (path === '/v2') return json({ name: SERVER_NAME, version: SERVER_VERSION, extensions: SERVER_EXTENSIONS });
+    if (path === '/metrics') return { body: models.metrics.render(), contentType: 'text/plain; version=0.0.4' };
+  }
+  const kserve = KSERVE_MODEL.exec(path);
+  if (kserve) {
+    const [, name, version, action] = kserve as unknown as [string, string, string | undefined, string | undefined];
+    checkVersion(version);
+    if (action === '/infer') {
+      if (method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
+      return kserveInfer(request, models, name, maxBodyBytes);
+    }
+    if (method !== 'GET') throw new HttpError(405, `use GET for ${path}`);
+    const model = models.get(name);
+    if (action === '/ready') return json({ name, ready: models.ready });
+    return json(model.metadata());
+  }
+  const tf = TF_MODEL.exec(path);
+  if (tf) {
+    const [, name, version, , action] = tf as unknown as [string, string, string | undefined, string | undefined, string | undefined];
+    checkVersion(version);
+    const model = models.get(name);
+    if (action === ':predict') {
+      if (method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
+      const body = await readBody(request, maxBodyBytes);
+      const { inputs, format } = parseTfPredict(body, model.metadata().inputs);
+      const outcome = await models.infer(name, inputs, 'tfserving-http');
+      const startedNs = process.hrtime.bigint();
+      const text = encodeTfPredict(outcome.outputs, format);
+      const serializeUs = Number(process.hrtime.bigint() - startedNs) / 1000;
+      return { body: text, headers: timingHeaders({ ...outcome.timing, serializeUs }) };
+    }
+    if (method !== 'GET') throw new HttpError(405, `use GET for ${path}`);
+    return json(action === '/metadata' ? tfModelMetadata(model.metadata()) : tfModelStatus());
+  }
+  throw new HttpError(404, `no route for ${method} ${path}; see /v2, /v2/models/NAME/infer, /v1/models/NAME:predict, /metrics`);
+}
+
+function checkVersion(version: string | undefined): void {
+  if (version !== undefined && version !== '1') throw new ServelabError(`model version '${version}' not found; only version 1 is served`, 'not-found');
+}
+
+async function kserveInfer(request: IncomingMessage, models: ModelSet, name: string, maxBodyBytes: number): Promise<HttpReply> {
+  models.get(name);
+  const body = await readBody(request, maxBodyBytes);
+  const headerValue = request.headers['inference-header-content-length'];
+  const headerLength = headerValue === undefined ? undefined : Number(headerValue);
+  const parsed = parseKserveInfer(body, headerLength);
+  if (parsed.outputs) selectOutputs(models.get(name).metadata().outputs.map((spec) => ({ ...spec, data: [] })), parsed.outputs, name);
+  const protocol = headerLength === undefined ? 'kserve-http' : 'kserve-http-binary';
+  const outcome = await models.infer(name, parsed.inputs, protocol);
+  const encoded = encodeKserveInfer(name, parsed, outcome);
+  const headers = timingHeaders({ ...outcome.timing, serializeUs: encoded.serializeUs });
+  if (encoded.headerLength === undefined) return { body: encoded.body, headers };
+  return {
+    body: encoded.body,
+    contentType: 'application/octet-stream',
+    headers: { ...headers, 'inference-header-content-length': String(encoded.headerLength) },
+  };
+}

@@ -1,0 +1,138 @@
+import { ServelabError } from '../../core/errors.js';
+import { BYTES_PER_ELEMENT, allocate, elementCount, type Datatype, type TensorData } from '../../core/tensor.js';
+
+/** Conversions between JSON values and typed tensor data, shared by the KServe and TF Serving JSON protocols. */
+
+/** Flattens nested arrays (row-major) into one list. */
+export function flatten(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) return [value];
+  if (!value.some(Array.isArray)) return value;
+  const out: unknown[] = [];
+  const walk = (item: unknown): void => {
+    if (Array.isArray(item)) for (const child of item) walk(child);
+    else out.push(item);
+  };
+  walk(value);
+  if (out.length === 0 && value.length > 0) throw new ServelabError(`${what}: empty nested data`);
+  return out;
+}
+
+/** Shape of a nested, rectangular array (scalars have shape []); ragged nesting is rejected. */
+export function nestedShape(value: unknown, what: string): number[] {
+  const shape: number[] = [];
+  let level: unknown = value;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  const check = (item: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      if (Array.isArray(item)) throw new ServelabError(`${what}: ragged nested array (deeper than its first element)`);
+      return;
+    }
+    if (!Array.isArray(item) || item.length !== shape[depth]) {
+      throw new ServelabError(`${what}: ragged nested array (expected ${shape[depth]} elements at depth ${depth})`);
+    }
+    for (const child of item) check(child, depth + 1);
+  };
+  check(value, 0);
+  return shape;
+}
+
+/** Typed data from a flat list of JSON values, checking every element fits the datatype. */
+export function typedFromJson(values: readonly unknown[], datatype: Datatype, what: string): TensorData {
+  const data = allocate(datatype, values.length);
+  const bad = (index: number, expected: string): never => {
+    throw new ServelabError(`${what}: element ${index} is ${JSON.stringify(values[index])}, expected ${expected} for datatype ${datatype}`);
+  };
+  if (datatype === 'BYTES') {
+    values.forEach((value, index) => {
+      if (typeof value === 'string') (data as string[])[index] = value;
+      else if (value !== null && typeof value === 'object' && typeof (value as { b64?: unknown }).b64 === 'string') {
+        (data as string[])[index] = Buffer.from((value as { b64: string }).b64, 'base64').toString('latin1');
+      } else bad(index, 'a string');
+    });
+    return data;
+  }
+  if (datatype === 'BOOL') {
+    const out = data as Uint8Array;
+    values.forEach((value, index) => {
+      if (typeof value === 'boolean') out[index] = value ? 1 : 0;
+      else if (value === 0 || value === 1) out[index] = value;
+      else bad(index, 'true or false');
+    });
+    return data;
+  }
+  if (datatype === 'INT64') {
+    const out = data as BigInt64Array;
+    values.forEach((value, index) => {
+      if (typeof value !== 'number' || !Number.isInteger(value)) bad(index, 'an integer');
+      out[index] = BigInt(value as number);
+    });
+    return data;
+  }
+  const integer = datatype !== 'FP32' && datatype !== 'FP64';
+  const out = data as Float32Array;
+  values.forEach((value, index) => {
+    if (typeof value !== 'number' || (integer && !Number.isInteger(value))) bad(index, integer ? 'an integer' : 'a number');
+    out[index] = value as number;
+  });
+  return data;
+}
+
+/** JSON-ready flat list of a tensor's data (INT64 as numbers, BOOL as booleans). */
+export function jsonFromTyped(data: TensorData, datatype: Datatype): unknown[] {
+  if (Array.isArray(data)) return data;
+  if (datatype === 'BOOL') return Array.from(data as Uint8Array, (value) => value !== 0);
+  if (data instanceof BigInt64Array) return Array.from(data, Number);
+  return Array.from(data as Float32Array);
+}
+
+/** Nests a flat list into the given shape (TF Serving answers with nested arrays). */
+export function nest(flat: readonly unknown[], shape: readonly number[]): unknown {
+  if (shape.length === 0) return flat[0];
+  const build = (depth: number, offset: number): unknown[] => {
+    const extent = shape[depth]!;
+    if (depth === shape.length - 1) return flat.slice(offset, offset + extent);
+    const stride = elementCount(shape.slice(depth + 1));
+    return Array.from({ length: extent }, (_, index) => build(depth + 1, offset + index * stride));
+  };
+  return build(0, 0);
+}
+
+/** Typed data from little-endian raw bytes (binary tensor extension, gRPC raw contents), copied into owned memory. */
+export function typedFromBytes(bytes: Uint8Array, datatype: Datatype, shape: readonly number[], what: string): TensorData {
+  const count = elementCount(shape);
+  if (datatype === 'BYTES') {
+    const out: string[] = [];
+    let offset = 0;
+    while (offset < bytes.length) {
+      if (offset + 4 > bytes.length) throw new ServelabError(`${what}: BYTES element ${out.length} is truncated (no 4-byte length)`);
+      const length = Buffer.from(bytes.buffer, bytes.byteOffset + offset, 4).readUInt32LE(0);
+      if (offset + 4 + length > bytes.length) throw new ServelabError(`${what}: BYTES element ${out.length} is truncated`);
+      out.push(Buffer.from(bytes.buffer, bytes.byteOffset + offset + 4, length).toString('utf8'));
+      offset += 4 + length;
+    }
+    if (out.length !== count) throw new ServelabError(`${what}: ${out.length} BYTES elements, but shape [${shape.join(', ')}] needs ${count}`);
+    return out;
+  }
+  const expected = count * BYTES_PER_ELEMENT[datatype];
+  if (bytes.length !== expected) {
+    throw new ServelabError(`${what}: ${bytes.length} bytes of ${datatype} data, but shape [${shape.join(', ')}] needs ${expected}`);
+  }
+  const data = allocate(datatype, count) as Exclude<TensorData, string[]>;
+  new Uint8Array(data.buffer).set(bytes);
+  return data;
+}
+
+/** Raw little-endian bytes of tensor data (BYTES as 4-byte length + UTF-8). */
+export function bytesFromTyped(data: TensorData): Uint8Array {
+  if (!Array.isArray(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const parts = data.flatMap((value) => {
+    const body = Buffer.from(value, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(body.length, 0);
+    return [length, body];
+  });
+  return Buffer.concat(parts);
+}
