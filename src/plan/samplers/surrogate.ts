@@ -1,0 +1,54 @@
+/**
+ * Random-forest surrogate of one objective (ml-random-forest): bagged regression trees; the mean of the trees'
+ * predictions is the estimate and their spread the uncertainty that the acquisition trades against it.
+ */
+import { RandomForestRegression } from 'ml-random-forest';
+
+export interface SurrogatePrediction {
+  readonly mean: number[];
+  readonly std: number[];
+}
+
+export interface Surrogate {
+  predict(features: readonly (readonly number[])[]): SurrogatePrediction;
+}
+
+export interface ForestOptions {
+  readonly trees: number;
+  readonly seed: number;
+}
+
+export function fitForest(features: readonly (readonly number[])[], targets: readonly number[], options: ForestOptions): Surrogate {
+  const width = features[0]?.length ?? 0;
+  const spread = Math.max(...targets) - Math.min(...targets);
+  if (width === 0 || targets.length < 3 || !(spread > 0)) {
+    // Nothing to learn from yet: predict the mean with the observed spread as uncertainty.
+    const mean = targets.reduce((sum, value) => sum + value, 0) / Math.max(1, targets.length);
+    return { predict: (rows) => ({ mean: rows.map(() => mean), std: rows.map(() => spread || 1) }) };
+  }
+  const forest = new RandomForestRegression({
+    nEstimators: options.trees,
+    maxFeatures: 1.0,
+    replacement: false,
+    useSampleBagging: true,
+    noOOB: true,
+    seed: options.seed,
+    treeOptions: { minNumSamples: 1 },
+  } as ConstructorParameters<typeof RandomForestRegression>[0]);
+  forest.train(features.map((row) => [...row]), [...targets]);
+  return {
+    predict(rows) {
+      if (rows.length === 0) return { mean: [], std: [] };
+      const perTree = forest.predictionValues(rows.map((row) => [...row])).to2DArray();
+      const mean: number[] = [];
+      const std: number[] = [];
+      for (const values of perTree) {
+        const m = values.reduce((sum, value) => sum + value, 0) / values.length;
+        const variance = values.reduce((sum, value) => sum + (value - m) ** 2, 0) / values.length;
+        mean.push(m);
+        std.push(Math.sqrt(variance));
+      }
+      return { mean, std };
+    },
+  };
+}
