@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerServe } from './serve.js';
+import { registerWorkloads } from './workloads.js';
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [];
+export const commands: readonly RegisterCommand[] = [registerServe, registerWorkloads];
