@@ -67,11 +67,13 @@ const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
  */
 export function toPlanarChannels(image: GreyImage, channels: number, normalisation: ImageNormalisation): Float32Array {
   const plane = image.width * image.height;
+  const pixels = image.pixels;
   const out = new Float32Array(channels * plane);
   for (let c = 0; c < channels; c++) {
     const [mean, std] = channelStatistics(normalisation, c, channels);
+    const scale = 1 / std;
     const offset = c * plane;
-    for (let i = 0; i < plane; i++) out[offset + i] = (image.pixels[i]! - mean) / std;
+    for (let i = 0; i < plane; i++) out[offset + i] = (pixels[i]! - mean) * scale;
   }
   return out;
 }

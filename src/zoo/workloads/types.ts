@@ -80,5 +80,9 @@ export interface Workload {
   readonly info: WorkloadInfo;
   fits(inputs: readonly TensorSpec[]): FitResult;
   createSampleStream(inputs: readonly TensorSpec[], options: SampleStreamOptions): SampleStream;
-  describe(inputs?: readonly TensorSpec[]): WorkloadDescription;
+  /**
+   * Samples and distributions for the given inputs (default: the default model's). `modelName` names the model
+   * those inputs belong to, as a preprocessing hint (see SampleStreamOptions).
+   */
+  describe(inputs?: readonly TensorSpec[], hints?: { readonly modelName?: string }): WorkloadDescription;
 }

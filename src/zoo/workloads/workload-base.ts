@@ -59,16 +59,17 @@ export function defineWorkload<Prepared>(definition: WorkloadDefinition<Prepared
       const plan = planFor(inputs, options);
       return createPlanStream(plan, info.name, options.seed, options.batchSize ?? 1);
     },
-    describe(inputs) {
+    describe(inputs, hints = {}) {
       const models = zooModelInputs();
       const fitsModels = models.filter((model) => definition.fits(model.inputs).ok).map((model) => model.name);
       const specs = inputs ?? models.find((model) => model.name === info.defaultModel)?.inputs;
       const { defaultModel, ...described } = info;
-      const base = { ...described, fitsModels, inputsFrom: inputs ? 'given inputs' : defaultModel };
+      const modelName = inputs ? hints.modelName : defaultModel;
+      const base = { ...described, fitsModels, inputsFrom: modelName ?? 'given inputs' };
       const availability = definition.availability();
       if (!availability.available) return { ...base, available: false, unavailableReason: availability.reason, samples: 0 };
       if (!specs) throw new ServelabError(`workload '${info.name}': its default model '${info.defaultModel}' is not in the zoo`, 'internal');
-      return { ...base, available: true, ...describePlan(planFor(specs, {})) };
+      return { ...base, available: true, ...describePlan(planFor(specs, modelName === undefined ? {} : { modelName })) };
     },
   };
 }
