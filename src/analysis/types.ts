@@ -14,11 +14,39 @@ export interface Objective {
 /** One combination of context values; its key is 'model|workload|load'. */
 export interface Environment extends TrialContext {
   readonly key: string;
+  /** Configurations measured validly in this environment (repetitions of one count once). */
   readonly trials: number;
+  /** Same as trials: distinct configurations analysed. */
+  readonly configurations: number;
+  /** Valid rows (repetitions included) analysed. */
+  readonly rows: number;
 }
+
+/** What was left out of the analysis, and why. */
+export interface Exclusions {
+  /** Completed rows the run's verdict marked invalid. */
+  readonly invalid: number;
+  /** Rows of failed trials. */
+  readonly failed: number;
+  /** Rows of configurations whose repetitions vary by more than maxCv on an objective. */
+  readonly unstable: number;
+  /** Planned/running rows, and completed rows without every objective measured. */
+  readonly incomplete: number;
+  readonly analyzedRows: number;
+  readonly totalRows: number;
+  /** Metrics measured in only some rows, left out of the analysis. */
+  readonly metricsLeftOut: readonly string[];
+}
+
+/** A two-sided confidence interval [low, high] (95% unless stated). */
+export type ConfidenceInterval = readonly [number, number];
 
 export interface FrontMember {
   readonly trialId: string;
+  /** Stable identity of the configuration (JSON with sorted keys). */
+  readonly configKey: string;
+  /** Repetitions averaged into `metrics`. */
+  readonly repetitions: number;
   readonly configuration: Configuration;
   readonly metrics: Readonly<Record<string, number>>;
   /** Within measurement noise of the front rather than strictly on it (needs repetitions). */
@@ -31,29 +59,91 @@ export interface ParetoResult {
   readonly hypervolume: number;
   /** The reference point used for the hypervolume, per objective, in the objectives' order. */
   readonly referencePoint: readonly number[];
+  /** Hypervolume with every objective scaled to [0, 1] between idealPoint and referencePoint. */
+  readonly normalizedHypervolume: number;
+  /** Best measured value per objective in this environment. */
+  readonly idealPoint: readonly number[];
+  /** Configurations measured in this environment. */
+  readonly configurations: number;
   readonly knee?: FrontMember;
+}
+
+export interface ParetoMembership {
+  readonly environments: number;
+  readonly configurations: number;
+  /** On the strict front of every environment (and measured in all of them). */
+  readonly everywhere: readonly { readonly configKey: string; readonly configuration: Configuration }[];
+  /** On the strict front of some environments only. */
+  readonly somewhere: readonly {
+    readonly configKey: string;
+    readonly configuration: Configuration;
+    readonly environments: readonly string[];
+    readonly measuredIn: number;
+  }[];
+  /** How many configurations are on no environment's front. */
+  readonly nowhere: number;
 }
 
 export interface KnobEffect {
   readonly knob: string;
+  /**
+   * In the metric's unit. Numeric/boolean knobs: mean at the highest level minus mean at the lowest (signed).
+   * Categorical knobs: highest level mean minus lowest level mean (≥ 0).
+   */
   readonly effectSize: number;
   readonly pValue: number;
+  /** p < alpha and the effect's confidence interval excludes zero. */
   readonly significant: boolean;
   readonly levels: readonly { readonly level: string; readonly mean: number; readonly n: number }[];
   readonly nonMonotonic?: boolean;
+  readonly kind: 'numeric' | 'boolean' | 'categorical';
+  /** 95% CI of effectSize (from the ANOVA residual mean square). */
+  readonly ci: ConfidenceInterval;
+  /** effectSize relative to the metric's grand mean. */
+  readonly relativeEffect: number;
+  readonly partialEtaSquared: number;
+  readonly fStatistic: number;
+  readonly df: readonly [number, number];
+  /** The levels effectSize compares (low, high). */
+  readonly fromLevel: string;
+  readonly toLevel: string;
+  /** For a non-monotonic numeric knob: the interior level where the metric turns. */
+  readonly turningLevel?: string;
+  readonly turningKind?: 'minimum' | 'maximum';
 }
 
 export interface InteractionEffect {
   readonly knobs: readonly [string, string];
+  /**
+   * Difference of differences at the knobs' extreme levels, in the metric's unit:
+   * y(a_hi, b_hi) − y(a_hi, b_lo) − y(a_lo, b_hi) + y(a_lo, b_lo). Positive: raising one knob makes the other's
+   * effect larger.
+   */
   readonly effectSize: number;
   readonly pValue: number;
   readonly significant: boolean;
+  readonly ci: ConfidenceInterval;
+  readonly relativeEffect: number;
+  readonly partialEtaSquared: number;
+  readonly fStatistic: number;
+  readonly df: readonly [number, number];
+  /** Tested on the linear×linear contrast because the full interaction would need too many columns. */
+  readonly linearContrast: boolean;
 }
 
 export interface MetricEffects {
   readonly main: readonly KnobEffect[];
   readonly interactions: readonly InteractionEffect[];
+  /** Regression-tree importance (share of squared-error reduction), summing to 1 when any split was made. */
   readonly importance: readonly { readonly knob: string; readonly importance: number }[];
+  readonly grandMean: number;
+  /** Rows in the ANOVA. */
+  readonly n: number;
+  /** Residual mean square and its degrees of freedom (the noise every effect is judged against). */
+  readonly residualMeanSquare: number;
+  readonly residualDf: number;
+  /** Share of variance explained by the model with all main effects and pairwise interactions. */
+  readonly rSquared: number;
 }
 
 export interface TransferPair {
@@ -69,6 +159,32 @@ export interface TransferPair {
   readonly paretoOverlap: number;
   readonly influentialKnobsAgree: number;
   readonly regret: { readonly absolute: number; readonly percent: number };
+  /** Configurations measured in both environments (what every number above is computed over). */
+  readonly commonConfigurations: number;
+  /** Bootstrap 95% CI of regret.percent over the two configurations' repetitions (NaN without repetitions). */
+  readonly regretPercentCi: ConfidenceInterval;
+  /** Bootstrap 95% CI of regret.absolute. */
+  readonly regretAbsoluteCi: ConfidenceInterval;
+  /** The source's best configuration, and the target's. */
+  readonly sourceBest: string;
+  readonly targetBest: string;
+  /** Significant pairwise interactions in both, either environment (Jamshidi M11–M13). */
+  readonly interactionsAgree: number;
+  /** Correlation of the two environments' knob-importance vectors (M10). */
+  readonly importanceCorrelation: number;
+  /** Knobs whose significant main effect has opposite signs in the two environments. */
+  readonly signFlips: readonly string[];
+}
+
+/** Pearson correlations of configurations' performance across the values of one context dimension. */
+export interface CorrelationMatrix {
+  readonly metric: string;
+  /** 'environment': across all environments; 'model' | 'workload' | 'load': across that dimension's values,
+   * matching configurations with the other two dimensions held equal. */
+  readonly across: 'environment' | 'model' | 'workload' | 'load';
+  readonly labels: readonly string[];
+  /** values[i][j]; NaN (null in JSON) where fewer than 3 configurations are common. */
+  readonly values: readonly (readonly number[])[];
 }
 
 export interface Finding {
@@ -85,7 +201,75 @@ export interface AnalysisResult {
   readonly pareto: readonly ParetoResult[];
   readonly effects: Readonly<Record<string, MetricEffects>>;
   readonly transfer: readonly TransferPair[];
-  readonly prediction: unknown;
+  readonly prediction: PredictionResult;
   readonly findings: readonly Finding[];
-  readonly excluded: { readonly invalid: number; readonly failed: number };
+  readonly excluded: Exclusions;
+  readonly paretoMembership: ParetoMembership;
+  /** Effects per environment key, then per metric. */
+  readonly effectsByEnvironment: Readonly<Record<string, Readonly<Record<string, MetricEffects>>>>;
+  readonly correlationMatrices: readonly CorrelationMatrix[];
+  /** Knobs and their levels as analysed. */
+  readonly knobs: readonly { readonly name: string; readonly kind: 'numeric' | 'boolean' | 'categorical'; readonly levels: readonly string[] }[];
+  /** Metrics analysed (those measured in every valid row). */
+  readonly metrics: readonly string[];
+  readonly settings: AnalysisSettings;
+}
+
+export interface AnalysisSettings {
+  readonly seed: number;
+  /** Significance level of every test. */
+  readonly alpha: number;
+  readonly confidenceLevel: number;
+  readonly maxCv: number;
+  readonly bootstrapResamples: number;
+  /** Fraction of configurations defining the top and bottom sets in transfer overlaps. */
+  readonly topFraction: number;
+}
+
+export type PredictionModelKind = 'linear-interactions' | 'regression-tree' | 'random-forest';
+
+/** One learning curve: a model's error on held-out configurations as its training sample grows. */
+export interface LearningCurve {
+  readonly metric: string;
+  readonly environment: string;
+  readonly model: PredictionModelKind;
+  /** Held-out configurations every point is scored on. */
+  readonly heldOut: number;
+  readonly points: readonly {
+    readonly sampleSize: number;
+    /** Mean absolute percentage error (%), mean over `repeats` random samples. */
+    readonly mape: number;
+    /** Range of the repeats' MAPE. */
+    readonly mapeRange: ConfidenceInterval;
+    readonly repeats: number;
+  }[];
+}
+
+/** Transfer model (source model + linear correction fitted on a few target samples) vs learning on the target. */
+export interface TransferModelComparison {
+  readonly metric: string;
+  readonly source: string;
+  readonly target: string;
+  /** Model learned on the source (all its configurations, capped). */
+  readonly sourceModel: PredictionModelKind;
+  readonly heldOut: number;
+  readonly points: readonly {
+    readonly targetSamples: number;
+    /** MAPE (%) of a + b·f_source(c), a and b fitted by least squares on the target samples. */
+    readonly transferMape: number;
+    /** MAPE (%) of the best target-only model trained on the same samples. */
+    readonly targetOnlyMape: number;
+    readonly targetOnlyModel: PredictionModelKind;
+    readonly repeats: number;
+  }[];
+}
+
+export interface PredictionResult {
+  readonly models: readonly PredictionModelKind[];
+  /** Names of the features the models see (numeric knobs as values scaled to [0, 1], categorical one-hot). */
+  readonly features: readonly string[];
+  readonly learningCurves: readonly LearningCurve[];
+  readonly transfer: readonly TransferModelComparison[];
+  /** Why a part was skipped (too few configurations, single environment), if it was. */
+  readonly notes: readonly string[];
 }

@@ -1,0 +1,66 @@
+/** The whole analysis as one pure function of the trial rows. */
+import type { TrialRow } from '../core/trial.js';
+import { correlationMatrices } from './correlation-matrix.js';
+import { computeEffects } from './effects.js';
+import { rankFindings } from './findings.js';
+import { paretoFronts, paretoMembership } from './pareto.js';
+import { predictionAnalysis } from './prediction.js';
+import { DEFAULT_MAX_CV, prepareStudy } from './prepare.js';
+import { DEFAULT_RESAMPLES } from './stats/bootstrap.js';
+import { transferPairs } from './transfer.js';
+import type { AnalysisResult, AnalysisSettings, MetricEffects, Objective } from './types.js';
+
+export interface AnalyzeOptions {
+  readonly objectives?: readonly Objective[];
+  readonly seed?: number;
+  readonly alpha?: number;
+  readonly maxCv?: number;
+  readonly topFraction?: number;
+  /** Skip the prediction models (the slowest part). */
+  readonly skipPrediction?: boolean;
+}
+
+export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions = {}): AnalysisResult {
+  const settings: AnalysisSettings = {
+    seed: options.seed ?? 1,
+    alpha: options.alpha ?? 0.05,
+    confidenceLevel: 0.95,
+    maxCv: options.maxCv ?? DEFAULT_MAX_CV,
+    bootstrapResamples: DEFAULT_RESAMPLES,
+    topFraction: options.topFraction ?? 0.1,
+  };
+  const study = prepareStudy(rows, { ...(options.objectives ? { objectives: options.objectives } : {}), maxCv: settings.maxCv });
+  const pooled = study.environments.length > 1;
+  const effects = computeEffects(study, study.groups, { alpha: settings.alpha, pooled, seed: settings.seed });
+  const effectsByEnvironment: Record<string, Record<string, MetricEffects>> = {};
+  for (const environment of study.environments) {
+    effectsByEnvironment[environment.key] = pooled
+      ? computeEffects(study, study.groupsByEnvironment.get(environment.key)!, { alpha: settings.alpha, pooled: false, seed: settings.seed, importanceMetrics: study.objectives.map((o) => o.metric) })
+      : effects;
+  }
+  const pareto = paretoFronts(study);
+  const membership = paretoMembership(study, pareto);
+  const transfer = transferPairs(study, pareto, effectsByEnvironment, { topFraction: settings.topFraction, seed: settings.seed, resamples: settings.bootstrapResamples });
+  const prediction = options.skipPrediction
+    ? { models: [], features: [], learningCurves: [], transfer: [], notes: ['prediction skipped on request'] }
+    : predictionAnalysis(study, settings.seed);
+  const partial = {
+    objectives: study.objectives,
+    environments: study.environments,
+    pareto,
+    effects,
+    effectsByEnvironment,
+    transfer,
+    paretoMembership: membership,
+  };
+  return {
+    ...partial,
+    prediction,
+    findings: rankFindings(partial),
+    excluded: study.excluded,
+    correlationMatrices: correlationMatrices(study),
+    knobs: study.knobs.map((k) => ({ name: k.name, kind: k.kind, levels: k.levels.map(String) })),
+    metrics: study.metrics,
+    settings,
+  };
+}

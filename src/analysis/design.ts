@@ -1,0 +1,103 @@
+/**
+ * The ANOVA design over configuration groups: an intercept, environment blocks, treatment-coded main effects
+ * per knob and interaction columns per knob pair. Interactions of two knobs with many levels would need
+ * (La−1)(Lb−1) columns; above MAX_INTERACTION_COLUMNS the pair is tested on the product of the knobs'
+ * centred rank contrasts (one column, the linear×linear interaction) instead.
+ */
+import { GramMatrix } from './stats/least-squares.js';
+import type { ConfigGroup, KnobInfo } from './prepare.js';
+
+export const MAX_INTERACTION_COLUMNS = 16;
+
+export interface DesignLayout {
+  readonly columns: number;
+  readonly intercept: number;
+  readonly environmentColumns: readonly number[];
+  /** Per knob: its main-effect columns. */
+  readonly mainColumns: readonly (readonly number[])[];
+  /** Per pair [a, b] (a < b): its interaction columns. */
+  readonly pairs: readonly { readonly a: number; readonly b: number; readonly columns: readonly number[]; readonly linear: boolean }[];
+}
+
+export function designLayout(knobs: readonly KnobInfo[], environments: number): DesignLayout {
+  let next = 1;
+  const take = (count: number): number[] => Array.from({ length: count }, () => next++);
+  const environmentColumns = take(Math.max(0, environments - 1));
+  const mainColumns = knobs.map((knob) => take(knob.levels.length - 1));
+  const pairs: DesignLayout['pairs'][number][] = [];
+  for (let a = 0; a < knobs.length; a++) {
+    for (let b = a + 1; b < knobs.length; b++) {
+      const full = (knobs[a]!.levels.length - 1) * (knobs[b]!.levels.length - 1);
+      if (full === 0) continue;
+      const linear = full > MAX_INTERACTION_COLUMNS;
+      pairs.push({ a, b, columns: take(linear ? 1 : full), linear });
+    }
+  }
+  return { columns: next, intercept: 0, environmentColumns, mainColumns, pairs };
+}
+
+/**
+ * Accumulates the groups into XᵀX etc. Responses are centred on `centres` (per metric) for numerical accuracy.
+ * environmentSlot maps a group's environment index to its block (0 = the reference block).
+ */
+export function accumulateDesign(
+  layout: DesignLayout,
+  knobs: readonly KnobInfo[],
+  groups: readonly ConfigGroup[],
+  centres: Float64Array,
+  environmentSlot: (group: ConfigGroup) => number,
+): GramMatrix {
+  const responses = centres.length;
+  const gram = new GramMatrix(layout.columns, responses);
+  const indices: number[] = [];
+  const values: number[] = [];
+  const sumY = new Float64Array(responses);
+  const sumSquares = new Float64Array(responses);
+  const rankContrast = knobs.map((knob) => (knob.levels.length > 1 ? 1 / (knob.levels.length - 1) : 0));
+  for (const group of groups) {
+    indices.length = 0;
+    values.length = 0;
+    indices.push(layout.intercept);
+    values.push(1);
+    const slot = environmentSlot(group);
+    if (slot > 0) {
+      indices.push(layout.environmentColumns[slot - 1]!);
+      values.push(1);
+    }
+    for (let k = 0; k < knobs.length; k++) {
+      const level = group.levelIndex[k]!;
+      if (level > 0) {
+        indices.push(layout.mainColumns[k]![level - 1]!);
+        values.push(1);
+      }
+    }
+    for (const pair of layout.pairs) {
+      const la = group.levelIndex[pair.a]!;
+      const lb = group.levelIndex[pair.b]!;
+      if (pair.linear) {
+        const ca = la * rankContrast[pair.a]! - 0.5;
+        const cb = lb * rankContrast[pair.b]! - 0.5;
+        indices.push(pair.columns[0]!);
+        values.push(ca * cb);
+      } else if (la > 0 && lb > 0) {
+        const levelsB = knobs[pair.b]!.levels.length - 1;
+        indices.push(pair.columns[(la - 1) * levelsB + (lb - 1)]!);
+        values.push(1);
+      }
+    }
+    const count = group.values[0]!.length;
+    for (let m = 0; m < responses; m++) {
+      let s = 0;
+      let ss = 0;
+      for (const value of group.values[m]!) {
+        const centred = value - centres[m]!;
+        s += centred;
+        ss += centred * centred;
+      }
+      sumY[m] = s;
+      sumSquares[m] = ss;
+    }
+    gram.add(indices, values, count, sumY, sumSquares);
+  }
+  return gram;
+}

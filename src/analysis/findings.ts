@@ -1,0 +1,153 @@
+/**
+ * Ranked findings: sentences backed by their numbers and confidence intervals. Score = effect size (relative
+ * to the metric's mean) times a surprise weight: sign flips across environments (×2), interactions stronger
+ * than both main effects (×1.5), optima that do not transfer (×1.5), non-monotonic effects (×1.5). Only
+ * effects whose interval excludes zero are reported; a regret measured without repetitions carries no noise
+ * estimate, says so, and counts half.
+ */
+import type { AnalysisResult, Finding, KnobEffect, TransferPair } from './types.js';
+import { describeConfigKey, formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from './format.js';
+
+export const MAX_FINDINGS = 40;
+
+type Candidate = Omit<Finding, 'rank'>;
+type Inputs = Pick<AnalysisResult, 'objectives' | 'effects' | 'effectsByEnvironment' | 'transfer' | 'paretoMembership' | 'environments'>;
+
+export function rankFindings(inputs: Inputs): Finding[] {
+  const candidates: Candidate[] = [];
+  const objectiveMetrics = inputs.objectives.map((o) => o.metric);
+  for (const metric of objectiveMetrics) {
+    const effects = inputs.effects[metric];
+    if (!effects) continue;
+    for (const effect of effects.main) if (effect.significant) candidates.push(mainEffectFinding(metric, effect));
+    for (const effect of effects.main) if (effect.nonMonotonic && effect.significant) candidates.push(nonMonotonicFinding(metric, effect));
+    const byKnob = new Map(effects.main.map((e) => [e.knob, e]));
+    for (const interaction of effects.interactions) {
+      if (!interaction.significant) continue;
+      const [a, b] = interaction.knobs;
+      const mainA = byKnob.get(a)!;
+      const mainB = byKnob.get(b)!;
+      const stronger = interaction.partialEtaSquared > mainA.partialEtaSquared && interaction.partialEtaSquared > mainB.partialEtaSquared;
+      candidates.push({
+        kind: stronger ? 'interaction-stronger-than-main' : 'interaction',
+        score: Math.abs(interaction.relativeEffect) * (stronger ? 1.5 : 1),
+        text: `${a} and ${b} interact on ${metric}: the effect of one changes by ${formatWithUnit(interaction.effectSize, metric)} (${formatPercent(interaction.relativeEffect)} of the mean; ${formatInterval(interaction.ci)}; ${formatPValue(interaction.pValue)}) between the other's extreme levels` +
+          (stronger ? `, more than either knob's own effect explains (partial η² ${formatNumber(interaction.partialEtaSquared)} vs ${formatNumber(mainA.partialEtaSquared)} and ${formatNumber(mainB.partialEtaSquared)})` : ''),
+        numbers: { effect: interaction.effectSize, relative: interaction.relativeEffect, ciLow: interaction.ci[0], ciHigh: interaction.ci[1], pValue: interaction.pValue, partialEtaSquared: interaction.partialEtaSquared },
+      });
+    }
+    candidates.push(...signFlipFindings(metric, inputs));
+  }
+  candidates.push(...regretFindings(inputs.transfer));
+  candidates.push(...correlationFindings(inputs.transfer));
+  const membership = inputs.paretoMembership;
+  if (membership.environments >= 2) {
+    candidates.push({
+      kind: 'pareto-membership',
+      score: 0.05,
+      text: `${membership.everywhere.length} of ${membership.configurations} configurations are Pareto-optimal in all ${membership.environments} environments, ${membership.somewhere.length} only in some, ${membership.nowhere} in none`,
+      numbers: { everywhere: membership.everywhere.length, somewhere: membership.somewhere.length, nowhere: membership.nowhere, configurations: membership.configurations },
+    });
+  }
+  return candidates
+    .filter((c) => Number.isFinite(c.score))
+    .sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1))
+    .slice(0, MAX_FINDINGS)
+    .map((c, index) => ({ rank: index + 1, ...c }));
+}
+
+function mainEffectFinding(metric: string, effect: KnobEffect): Candidate {
+  const ordered = effect.kind !== 'categorical';
+  const verb = effect.effectSize < 0 ? 'lowers' : 'raises';
+  const text = ordered
+    ? `Raising ${effect.knob} from ${effect.fromLevel} to ${effect.toLevel} ${verb} ${metric} by ${formatPercent(Math.abs(effect.relativeEffect))} of its mean (${formatWithUnit(effect.effectSize, metric)}; ${formatInterval(effect.ci)}; ${formatPValue(effect.pValue)})`
+    : `${metric} is ${formatWithUnit(effect.effectSize, metric)} (${formatPercent(Math.abs(effect.relativeEffect))} of its mean; ${formatInterval(effect.ci)}; ${formatPValue(effect.pValue)}) higher with ${effect.knob}=${effect.toLevel} than with ${effect.knob}=${effect.fromLevel}`;
+  return {
+    kind: 'main-effect',
+    score: Math.abs(effect.relativeEffect),
+    text,
+    numbers: { effect: effect.effectSize, relative: effect.relativeEffect, ciLow: effect.ci[0], ciHigh: effect.ci[1], pValue: effect.pValue, partialEtaSquared: effect.partialEtaSquared },
+  };
+}
+
+function nonMonotonicFinding(metric: string, effect: KnobEffect): Candidate {
+  const means = effect.levels.map((l) => l.mean);
+  const range = Math.max(...means) - Math.min(...means);
+  const relative = effect.relativeEffect !== 0 ? (range * effect.relativeEffect) / effect.effectSize : 0;
+  const turning = effect.levels.find((l) => l.level === effect.turningLevel)!;
+  return {
+    kind: 'non-monotonic',
+    score: Math.abs(Number.isFinite(relative) ? relative : 0) * 1.5,
+    text: `${metric} is not monotonic in ${effect.knob}: it reaches its ${effect.turningKind} at ${effect.knob}=${effect.turningLevel} (${formatWithUnit(turning.mean, metric)}), against ${effect.levels.map((l) => `${l.level}: ${formatNumber(l.mean)}`).join(', ')}`,
+    numbers: { turningMean: turning.mean, range, pValue: effect.pValue },
+  };
+}
+
+function signFlipFindings(metric: string, inputs: Inputs): Candidate[] {
+  const out: Candidate[] = [];
+  const perKnob = new Map<string, { env: string; effect: KnobEffect }[]>();
+  for (const [env, byMetric] of Object.entries(inputs.effectsByEnvironment)) {
+    for (const effect of byMetric[metric]?.main ?? []) {
+      if (!effect.significant || effect.kind === 'categorical') continue;
+      const list = perKnob.get(effect.knob) ?? [];
+      list.push({ env, effect });
+      perKnob.set(effect.knob, list);
+    }
+  }
+  for (const [knob, list] of perKnob) {
+    const up = list.filter((e) => e.effect.effectSize > 0).sort((a, b) => b.effect.relativeEffect - a.effect.relativeEffect)[0];
+    const down = list.filter((e) => e.effect.effectSize < 0).sort((a, b) => a.effect.relativeEffect - b.effect.relativeEffect)[0];
+    if (!up || !down) continue;
+    out.push({
+      kind: 'sign-flip',
+      score: 2 * (Math.abs(up.effect.relativeEffect) + Math.abs(down.effect.relativeEffect)) / 2,
+      text: `Raising ${knob} from ${down.effect.fromLevel} to ${down.effect.toLevel} lowers ${metric} in ${down.env} by ${formatPercent(-down.effect.relativeEffect)} (${formatRelativeInterval(down.effect, -1)}) but raises it in ${up.env} by ${formatPercent(up.effect.relativeEffect)} (${formatRelativeInterval(up.effect, 1)}): the best setting does not carry over`,
+      numbers: { lowers: down.effect.relativeEffect, raises: up.effect.relativeEffect, environmentsLowering: list.filter((e) => e.effect.effectSize < 0).length, environmentsRaising: list.filter((e) => e.effect.effectSize > 0).length },
+    });
+  }
+  return out;
+}
+
+/** The effect's interval as a percentage of the metric's mean (sign flipped with sign = -1). */
+function formatRelativeInterval(effect: KnobEffect, sign: 1 | -1): string {
+  const scale = effect.effectSize !== 0 ? effect.relativeEffect / effect.effectSize : 0;
+  const bounds = [sign * effect.ci[0] * scale, sign * effect.ci[1] * scale].sort((a, b) => a - b) as [number, number];
+  return formatInterval(bounds, 100, '%');
+}
+
+export const MAX_REGRET_FINDINGS = 10;
+
+function regretFindings(pairs: readonly TransferPair[]): Candidate[] {
+  return pairs
+    .filter((p) => p.regret.percent > 0 && !(p.regretPercentCi[0] <= 0))
+    .map((p) => {
+      const noiseKnown = Number.isFinite(p.regretPercentCi[0]);
+      return {
+        kind: 'optimum-does-not-transfer',
+        score: (p.regret.percent / 100) * (noiseKnown ? 1.5 : 0.75),
+        text: `The best configuration for ${p.source} (${describeConfigKey(p.sourceBest)}) is ${formatNumber(p.regret.percent)}% ` +
+          (noiseKnown ? `(${formatInterval(p.regretPercentCi, 1, '%')}) ` : '(no repetitions: noise unknown) ') +
+          `worse in ${p.metric} than the best one when run on ${p.target} (${formatWithUnit(p.regret.absolute, p.metric)} more; Pearson r=${formatNumber(p.pearson)} across ${p.commonConfigurations} common configurations)`,
+        numbers: { regretPercent: p.regret.percent, regretAbsolute: p.regret.absolute, ciLow: p.regretPercentCi[0], ciHigh: p.regretPercentCi[1], pearson: p.pearson, spearman: p.spearman },
+      };
+    })
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_REGRET_FINDINGS);
+}
+
+function correlationFindings(pairs: readonly TransferPair[]): Candidate[] {
+  const byMetric = new Map<string, TransferPair[]>();
+  for (const pair of pairs) if (pair.source < pair.target) byMetric.set(pair.metric, [...(byMetric.get(pair.metric) ?? []), pair]);
+  const out: Candidate[] = [];
+  for (const [metric, list] of byMetric) {
+    const weakest = list.filter((p) => Number.isFinite(p.pearson)).sort((a, b) => a.pearson - b.pearson)[0];
+    if (!weakest || weakest.pearson >= 0.9) continue;
+    out.push({
+      kind: 'weak-correlation',
+      score: (1 - weakest.pearson) * 0.5,
+      text: `${metric} in ${weakest.source} and ${weakest.target} correlates only weakly across configurations (Pearson r=${formatNumber(weakest.pearson)}, Spearman ρ=${formatNumber(weakest.spearman)}, top-10% overlap ${formatPercent(weakest.topOverlap)}): below the 0.9 at which a linear transfer works`,
+      numbers: { pearson: weakest.pearson, spearman: weakest.spearman, kendall: weakest.kendall, topOverlap: weakest.topOverlap, kl: weakest.kl },
+    });
+  }
+  return out;
+}

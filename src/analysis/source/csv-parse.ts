@@ -1,0 +1,47 @@
+/** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF or LF line ends. */
+import { ServelabError } from '../../core/errors.js';
+
+export function parseCsv(text: string, sourceName: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  const endRecord = (): void => {
+    record.push(field);
+    field = '';
+    if (!(record.length === 1 && record[0] === '')) records.push(record);
+    record = [];
+  };
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
+      i++;
+      continue;
+    }
+    if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      endRecord();
+      line++;
+    } else if (ch !== '\r') field += ch;
+    i++;
+  }
+  if (quoted) throw new ServelabError(`${sourceName}: unterminated quoted field starting before line ${line}; expected a closing '"'`);
+  if (field !== '' || record.length > 0) endRecord();
+  return records;
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { extname } from 'node:path';
+import { ServelabError } from '../../core/errors.js';
+import type { TrialRow } from '../../core/trial.js';
+import { analyzeTrials, parseObjectives, readCsvTrialRows, summaryText } from '../../analysis/index.js';
+import { emitJson } from '../output.js';
+
+const DATABASE_EXTENSIONS = new Set(['.db', '.sqlite', '.sqlite3']);
+
+interface AnalyzeCliOptions {
+  objectives?: string;
+  json?: string;
+  seed: string;
+  alpha: string;
+  maxCv: string;
+  prediction: boolean;
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('Pareto fronts, what drives each metric, transfer across environments, prediction models and ranked findings for a study (a study database or a CSV of trial rows)')
+    .argument('<source>', 'study database (.db) or CSV with columns trial, knob.<name>, ctx.model, ctx.workload, ctx.load, metric.<name>')
+    .option('--objectives <list>', 'objectives as METRIC:min|max, comma-separated (default: p99_ms:min,energy_j_per_inf:min when measured)')
+    .option('--json <path>', 'also write the full analysis result as JSON to this file')
+    .option('--seed <n>', 'seed for bootstrap resampling and model sampling', '1')
+    .option('--alpha <p>', 'significance level of every test', '0.05')
+    .option('--max-cv <fraction>', 'configurations whose repetitions vary more than this (coefficient of variation) are excluded as unstable', '0.5')
+    .option('--no-prediction', 'skip the prediction models')
+    .action(async (source: string, options: AnalyzeCliOptions) => {
+      const rows = await loadTrialRows(source);
+      const result = analyzeTrials(rows, {
+        ...(options.objectives !== undefined ? { objectives: parseObjectives(options.objectives) } : {}),
+        seed: parseNumberOption('--seed', options.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+        alpha: parseNumberOption('--alpha', options.alpha, (n) => n > 0 && n < 1, 'a number between 0 and 1'),
+        maxCv: parseNumberOption('--max-cv', options.maxCv, (n) => n > 0, 'a positive number'),
+        skipPrediction: !options.prediction,
+      });
+      process.stdout.write(summaryText(result));
+      if (options.json) {
+        emitJson(result, options.json);
+        process.stdout.write(`\nFull result written to ${options.json}\n`);
+      }
+    });
+}
+
+async function loadTrialRows(source: string): Promise<TrialRow[]> {
+  const extension = extname(source).toLowerCase();
+  if (extension === '.csv') return readCsvTrialRows(source);
+  if (DATABASE_EXTENSIONS.has(extension)) return readDatabaseRows(source);
+  throw new ServelabError(`cannot tell the format of analysis source '${source}'; expected a study database (.db, .sqlite) or a CSV (.csv)`);
+}
+
+async function readDatabaseRows(path: string): Promise<TrialRow[]> {
+  throw new ServelabError(`reading study databases ('${path}') is not available in this build; export the study to CSV and analyze that`, 'unsupported');
+}
+
+function parseNumberOption(flag: string, raw: string, valid: (n: number) => boolean, expected: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || !valid(value)) throw new ServelabError(`${flag} must be ${expected}, got '${raw}'`);
+  return value;
+}
