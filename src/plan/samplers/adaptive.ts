@@ -7,14 +7,14 @@
  * is handled with the "believer" rule: a chosen or running configuration joins the front at its predicted mean,
  * so the next pick goes elsewhere. Everything depends only on the history and the seed.
  */
-import { createRng, type Rng } from '../../core/random.js';
+import type { Rng } from '../../core/random.js';
 import { configurationKey, spaceSize, type Configuration, type DesignSpace } from '../../core/space.js';
 import { enumerateSpace } from '../design-space.js';
 import { bounds, dominates, hypervolume, minimizationVector, normalize, paretoFrontIndices, type Objective } from '../pareto.js';
 import { createEncoder, type ConfigurationEncoder } from './encoding.js';
 import { latinHypercubePlan } from './lhs.js';
 import { randomConfigurations } from './random.js';
-import { historyKeys, type Sampler, type TrialOutcome } from './sampler.js';
+import { historyKeys, type Sampler, type TrialOutcome, samplerRng } from './sampler.js';
 import { fitForest } from './surrogate.js';
 
 export interface AdaptiveOptions {
@@ -53,7 +53,7 @@ export function createAdaptiveSampler(space: DesignSpace, seed: number, objectiv
         if (!seen.has(key)) picks.push(configuration), seen.add(key);
       }
       if (picks.length >= wanted) return picks;
-      const rng = createRng(seed, `adaptive:${history.length}`);
+      const rng = samplerRng(seed, `adaptive:${history.length}`);
       const withPicks = [...history, ...picks.map((configuration) => ({ configuration, state: 'pending' as const }))];
       return [...picks, ...modelPicks(space, objectives, withPicks, seen, wanted - picks.length, encode, rng, settings)];
     },

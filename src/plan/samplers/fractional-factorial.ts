@@ -5,9 +5,8 @@
  * allows any product of two or more base columns. Columns are balanced and mutually orthogonal by construction.
  * Each knob maps -1/+1 to its lowest/highest level (false/true for booleans, first/last listed otherwise).
  */
-import { createRng } from '../../core/random.js';
 import type { Configuration, DesignSpace, KnobValue } from '../../core/space.js';
-import { planSampler, type Sampler } from './sampler.js';
+import { planSampler, type Sampler, samplerRng } from './sampler.js';
 
 export interface TwoLevelDesign {
   /** One row per run, one column per factor, entries -1 or +1 (standard order, not randomized). */
@@ -98,7 +97,7 @@ export function fractionalFactorialPlan(space: DesignSpace, seed: number, resolu
     });
     return Object.fromEntries(space.knobs.map((knob) => [knob.name, configuration[knob.name]!]));
   });
-  return createRng(seed, 'fractional-factorial:order').shuffle(plan);
+  return samplerRng(seed, 'fractional-factorial:order').shuffle(plan);
 }
 
 export function createFractionalFactorialSampler(space: DesignSpace, seed: number, resolution: 3 | 4 = 4): Sampler {

@@ -5,18 +5,19 @@
  * swapping values within a column (which keeps every column's stratification), and the best of a few
  * candidate designs by maximin distance is kept.
  */
-import { createRng, type Rng } from '../../core/random.js';
+import type { Rng } from '../../core/random.js';
 import { configurationKey, spaceSize, type Configuration, type DesignSpace } from '../../core/space.js';
 import { configurationFromIndices } from '../design-space.js';
-import { planSampler, type Sampler } from './sampler.js';
+import { planSampler, type Sampler, samplerRng } from './sampler.js';
 
 const CANDIDATE_DESIGNS = 8;
 
 /** Level indices for n samples of one knob with `levelCount` levels, in stratum order. */
 export function stratifiedColumn(n: number, levelCount: number, rng: Rng): number[] {
   if (n >= levelCount) {
-    const offset = rng.int(n);
-    return Array.from({ length: n }, (_, s) => Math.floor((s * levelCount + offset) / n));
+    // One shared offset u in [0, 1): level j gets the strata s with j <= (s + u) L / n < j + 1, n/L of them.
+    const offset = rng.next();
+    return Array.from({ length: n }, (_, s) => Math.min(levelCount - 1, Math.floor(((s + offset) * levelCount) / n)));
   }
   return Array.from({ length: n }, (_, s) => {
     const from = Math.floor((s * levelCount) / n);
@@ -69,7 +70,7 @@ function minPairDistance(rows: readonly (readonly number[])[], space: DesignSpac
 
 /** n distinct configurations (fewer if the space is smaller), in random run order. */
 export function latinHypercubePlan(space: DesignSpace, n: number, seed: number, stream = 'lhs'): Configuration[] {
-  const rng = createRng(seed, stream);
+  const rng = samplerRng(seed, stream);
   let best: number[][] = [];
   let bestScore = -Infinity;
   const tries = n <= 200 ? CANDIDATE_DESIGNS : 1;

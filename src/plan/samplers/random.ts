@@ -1,11 +1,10 @@
 /** Uniform random sampling of `budget` distinct configurations, drawn level by level from a seeded stream. */
-import { createRng } from '../../core/random.js';
 import { configurationKey, spaceSize, type Configuration, type DesignSpace } from '../../core/space.js';
 import { configurationFromIndices } from '../design-space.js';
-import { planSampler, type Sampler } from './sampler.js';
+import { planSampler, type Sampler, samplerRng } from './sampler.js';
 
 export function randomConfigurations(space: DesignSpace, count: number, seed: number, stream = 'random'): Configuration[] {
-  const rng = createRng(seed, stream);
+  const rng = samplerRng(seed, stream);
   const wanted = Math.min(count, spaceSize(space));
   const seen = new Set<string>();
   const out: Configuration[] = [];

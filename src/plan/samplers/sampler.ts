@@ -3,6 +3,7 @@
  * configurations depend only on the history of past trials and the seed, so a resumed study asks exactly what
  * an uninterrupted one would have. Configurations already in the history, in any state, are never asked again.
  */
+import { createRng, type Rng } from '../../core/random.js';
 import { configurationKey, type Configuration } from '../../core/space.js';
 import type { SamplerKind } from '../study-schema.js';
 
@@ -45,4 +46,13 @@ export function planSampler(kind: SamplerKind, plan: readonly Configuration[]): 
 /** Keys of every configuration in the history. */
 export function historyKeys(history: readonly TrialOutcome[]): Set<string> {
   return new Set(history.map((outcome) => configurationKey(outcome.configuration)));
+}
+
+/**
+ * The random stream of a sampler. The seed is repeated inside the stream name because createRng's hash of
+ * `${seed}:${stream}` cancels a single-digit seed against its own digit (seeds 0-9 would all give the same
+ * stream); with the seed in the name as well, every seed gets its own stream.
+ */
+export function samplerRng(seed: number, stream: string): Rng {
+  return createRng(seed, `${stream}|seed=${seed}`);
 }
