@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { MODEL_PATHS, clsInput } from './fixtures/models.js';
+import { writeTextSumModel } from './fixtures/text-model.js';
+import { postJson } from './support.js';
+
+const BIN = fileURLToPath(new URL('../../bin/servelab.js', import.meta.url));
+
+function runCli(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const readyLine = new Promise<string>((resolve, reject) => {
+    const onData = () => {
+      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+    };
+    child.stdout.on('data', onData);
+    void exited.then((code) => reject(new Error(`serve exited with ${code} before ready: ${stderr}`)));
+  });
+  readyLine.catch(() => undefined);
+  return { child, exited, readyLine, output: () => ({ stdout, stderr }) };
+}
+
+function modelRepository(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'servelab-repo-'));
+  mkdirSync(join(dir, 'cls'));
+  copyFileSync(MODEL_PATHS.cls, join(dir, 'cls', 'model.onnx'));
+  writeFileSync(join(dir, 'cls', 'config.yaml'), 'batching:\n  enabled: true\n  maxBatchSize: 64\ninstances: 1\n');
+  mkdirSync(join(dir, 'text', '1'), { recursive: true });
+  writeTextSumModel(join(dir, 'text', '1'));
+  copyFileSync(join(dir, 'text', '1', 'text-sum.onnx'), join(dir, 'text', '1', 'model.onnx'));
+  return dir;
+}
+
+test('servelab serve: one ready line, a model repository, and a clean drain on SIGTERM', async (t) => {
+  const repository = modelRepository();
+  const cli = runCli(['serve', '--model-repository', repository, '--port', '0', '--grpc-port', '0']);
+  t.after(() => cli.child.kill('SIGKILL'));
+  const line = await cli.readyLine;
+  const match = /^ready (\{.*\})$/.exec(line);
+  assert.ok(match, line);
+  const ready = JSON.parse(match[1]!) as { http: string; grpc: string; models: string[]; startupMs: number };
+  assert.deepEqual(ready.models, ['cls', 'text']);
+  assert.match(ready.http, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(ready.grpc, /^127\.0\.0\.1:\d+$/);
+  assert.ok(ready.startupMs > 0);
+
+  const text = await postJson(`${ready.http}/v2/models/text/infer`, {
+    inputs: [
+      { name: 'input_ids', shape: [1, 3], datatype: 'INT64', data: [1, 2, 3] },
+      { name: 'attention_mask', shape: [1, 3], datatype: 'INT64', data: [1, 1, 0] },
+    ],
+  });
+  assert.deepEqual(text.json.outputs[0].data, [3]);
+
+  // A slow request in flight when SIGTERM arrives still completes.
+  const slow = postJson(`${ready.http}/v2/models/cls/infer`, { inputs: [{ name: 'x', shape: [48, 3, 48, 192], datatype: 'FP32', data: Array.from(clsInput(48)) }] });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  cli.child.kill('SIGTERM');
+  const reply = await slow;
+  assert.equal(reply.status, 200);
+  assert.equal(reply.json.outputs[0].shape[0], 48);
+  assert.equal(await cli.exited, 0);
+  const { stdout, stderr } = cli.output();
+  assert.equal(stdout.trim().split('\n').length, 1, 'stdout holds only the ready line');
+  assert.match(stderr, /SIGTERM: draining/);
+  await assert.rejects(fetch(`${ready.http}/v2/health/live`), 'no longer listening');
+});
+
+test('servelab serve --print-config shows requested beside applied; flags override the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'servelab-config-'));
+  const configPath = join(dir, 'server.yaml');
+  writeFileSync(configPath, `httpPort: 9999\ndefaults:\n  batching:\n    enabled: true\nmodels:\n  - name: vad\n    path: ${JSON.stringify(MODEL_PATHS.sileroV6)}\n`);
+  const cli = runCli(['serve', '--config', configPath, '--port', '0', '--print-config']);
+  assert.equal(await cli.exited, 0, cli.output().stderr);
+  const printed = JSON.parse(cli.output().stdout) as { requested: any; applied: any };
+  assert.equal(printed.requested.httpPort, 0);
+  assert.equal(printed.requested.defaults.batching.enabled, true);
+  const vad = printed.applied.models[0];
+  assert.equal(vad.requested.batching.enabled, true);
+  assert.equal(vad.applied.batching.enabled, false);
+  assert.match(vad.notes.join(' '), /batching turned off/);
+});
+
+test('servelab serve reports every configuration problem, or an unknown model, and exits 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'servelab-config-'));
+  const configPath = join(dir, 'server.yaml');
+  writeFileSync(configPath, 'defaults:\n  batching:\n    maxBatchSize: 0\n  instancez: 2\n');
+  const bad = runCli(['serve', '--config', configPath, '--models', MODEL_PATHS.cls]);
+  assert.equal(await bad.exited, 1);
+  assert.match(bad.output().stderr, /defaults\.batching\.maxBatchSize/);
+  assert.match(bad.output().stderr, /instancez/);
+  const missing = runCli(['serve', '--models', '/nonexistent/model.onnx', '--port', '0', '--grpc-port', '0']);
+  assert.equal(await missing.exited, 1);
+  assert.match(missing.output().stderr, /^servelab: model file '\/nonexistent\/model\.onnx' for model 'model' does not exist\n$/);
+});
