@@ -23,7 +23,9 @@ export function registerWorkloads(program: Command): void {
     .argument('<name>', 'workload name (see `servelab workloads`)')
     .option('--model <model>', 'zoo model whose input specs to describe the workload for')
     .option('--json', 'print JSON')
-    .action((name: string, options: { model?: string; json?: boolean }) => {
+    .action((name: string, _options: unknown, command: Command) => {
+      // `--json` may land on the parent `workloads` command, which declares it too.
+      const options = command.optsWithGlobals<{ model?: string; json?: boolean }>();
       const workload = getWorkload(name);
       const description =
         options.model === undefined ? workload.describe() : workload.describe(modelInputs(options.model, name), { modelName: options.model });
