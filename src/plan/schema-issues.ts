@@ -78,7 +78,12 @@ export function renderValue(value: unknown): string {
 /** One line per issue: "knobs.batching.maxBatchSize: expected a positive integer, got -4". */
 export function formatIssue(issue: z.core.$ZodIssue): string {
   const path = formatPath(issue.path);
-  const input = (issue as { input?: unknown }).input;
+  let input = (issue as { input?: unknown }).input;
+  const last = issue.path[issue.path.length - 1];
+  // A discriminator mismatch reports the whole object; show the discriminating value itself.
+  if (typeof last === 'string' && typeof input === 'object' && input !== null && last in input) {
+    input = (input as Record<string, unknown>)[last];
+  }
   let message = issue.message;
   if (issue.code === 'invalid_type' && input === undefined) {
     return `${path}: required${message.startsWith('expected') ? ` (${message})` : ''}`;

@@ -20,8 +20,9 @@ export function stratifiedColumn(n: number, levelCount: number, rng: Rng): numbe
     return Array.from({ length: n }, (_, s) => Math.min(levelCount - 1, Math.floor(((s + offset) * levelCount) / n)));
   }
   return Array.from({ length: n }, (_, s) => {
-    const from = Math.floor((s * levelCount) / n);
-    const to = Math.floor(((s + 1) * levelCount) / n);
+    // Stratum s holds the levels j with floor(j n / L) = s: at least one, since L > n.
+    const from = Math.ceil((s * levelCount) / n);
+    const to = Math.ceil(((s + 1) * levelCount) / n);
     return from + rng.int(Math.max(1, to - from));
   });
 }
