@@ -1,0 +1,57 @@
+/** Section 2: the machine, software versions, the energy meter and its power model, emulated knobs. */
+import type { Block, Section } from '../document.js';
+import { formatBytesMb } from '../format.js';
+import { codeSpan, escapeInline } from '../inline.js';
+import type { SectionContext } from './context.js';
+
+export function environmentSection(context: SectionContext): Section {
+  const { machine } = context.input;
+  const meter = machine.energyMeter;
+  const rows: string[][] = [
+    ['CPU', escapeInline(machine.cpuModel)],
+    ['cores (logical)', String(machine.cores)],
+    ['memory', formatBytesMb(machine.memoryMb)],
+    ['operating system', escapeInline(machine.os)],
+    ['virtual machine', machine.virtualized === undefined ? 'unknown' : machine.virtualized ? 'yes' : 'no'],
+    ['Node.js', escapeInline(machine.nodeVersion)],
+    ...(machine.onnxruntimeVersion ? [['ONNX Runtime', escapeInline(machine.onnxruntimeVersion)]] : []),
+    ...(machine.servelabVersion ? [['servelab', escapeInline(machine.servelabVersion)]] : []),
+    ['energy meter', `${codeSpan(meter.name)} (${meter.estimated ? '**estimated**' : 'measured'})`],
+    ...Object.entries(machine.extra ?? {}).map(([key, value]) => [escapeInline(key), escapeInline(value)]),
+  ];
+  const blocks: Block[] = [
+    { kind: 'paragraph', text: 'All trials ran on one machine; the load generator ran on the same machine as the server, over loopback.' },
+    { kind: 'table', headers: ['property', 'value'], rows },
+    { kind: 'heading', text: 'Energy meter' },
+    { kind: 'paragraph', text: escapeInline(meter.description) },
+  ];
+  if (meter.estimated) {
+    blocks.push({
+      kind: 'callout',
+      text:
+        '**Energy in this report is estimated, not measured.** No hardware energy counter (RAPL, NVML) was available, so energy is ' +
+        "computed from the server process's CPU time with the power model below. Energy figures compare configurations on this " +
+        'machine under that model; they are not wall-socket joules and must not be compared with measured figures.',
+    });
+  }
+  if (meter.powerModel && Object.keys(meter.powerModel).length > 0) {
+    blocks.push({
+      kind: 'table',
+      headers: ['power-model parameter', 'value'],
+      rows: Object.entries(meter.powerModel).map(([key, value]) => [codeSpan(key), escapeInline(String(value))]),
+    });
+  }
+  if (meter.idlePowerW !== undefined) {
+    blocks.push({ kind: 'paragraph', text: `Idle power, reported separately and not attributed to inferences: ${meter.idlePowerW} W.` });
+  }
+  if (machine.knobNotes.length > 0) {
+    blocks.push(
+      { kind: 'heading', text: 'Knobs emulated or limited on this machine' },
+      {
+        kind: 'list',
+        items: machine.knobNotes.map((note) => `${codeSpan(note.knob)}${note.emulated ? ' (**emulated**)' : ''}: ${escapeInline(note.note)}`),
+      },
+    );
+  }
+  return { id: 'environment', title: 'Environment', blocks };
+}

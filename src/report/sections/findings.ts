@@ -1,0 +1,37 @@
+/** Section 11: the analysis's ranked findings, each with the numbers behind it. */
+import type { Section } from '../document.js';
+import { formatNumber } from '../format.js';
+import { codeSpan, escapeInline } from '../inline.js';
+import type { SectionContext } from './context.js';
+
+const MAX_FINDINGS = 15;
+
+export function findingsSection(context: SectionContext): Section {
+  const all = [...context.input.analysis.findings].sort((a, b) => a.rank - b.rank);
+  const findings = all.slice(0, MAX_FINDINGS);
+  return {
+    id: 'findings',
+    title: 'Findings',
+    blocks:
+      findings.length === 0
+        ? [{ kind: 'paragraph', text: 'The analysis found no effect or difference larger than its measurement noise.' }]
+        : [
+            {
+              kind: 'paragraph',
+              text:
+                'Ranked by effect size and surprise (sign flips across environments, interactions stronger than main effects, optima that do not transfer). Differences smaller than their noise are never listed.' +
+                (all.length > findings.length ? ` The first ${findings.length} of ${all.length} findings; all are in the exported analysis JSON.` : ''),
+            },
+            {
+              kind: 'list',
+              ordered: true,
+              items: findings.map((finding) => {
+                const numbers = Object.entries(finding.numbers)
+                  .map(([name, value]) => `${escapeInline(name)} = ${formatNumber(value)}`)
+                  .join(', ');
+                return `${escapeInline(finding.text)} *(${codeSpan(finding.kind)}${numbers ? `; ${numbers}` : ''})*`;
+              }),
+            },
+          ],
+  };
+}
