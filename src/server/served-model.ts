@@ -129,6 +129,7 @@ export class ServedModel {
   async #run(batch: Pending[], queuedMs: number[]): Promise<void> {
     const rows = batch.reduce((n, member) => n + member.batchSize, 0);
     const labels = { model: this.name };
+    this.#metrics.concurrentBatches.observe(labels, this.#batcher.running);
     try {
       const feeds = assembleBatch(this.signature, batch);
       const { outputs, computeUs } = await this.#pool.run(feeds);
