@@ -4,10 +4,10 @@
  * reading; the modelled idle power is included in the total and also reported on its own.
  *
  *   busyCores = cpuSeconds / windowSeconds
- *   energyJ   = idleW * windowSeconds + perBusyCoreW * cpuSeconds
+ *   energyJ   = idleW * windowSeconds + perCoreW * cpuSeconds
  *
  * Defaults: idleW = 10 W (the idle share of a server socket attributed to the serving process) and
- * perBusyCoreW = 12 W (one fully busy core of a ~190 W, 16-core x86 server CPU). Calibrate both against RAPL
+ * perCoreW = 12 W (one fully busy core of a ~190 W, 16-core x86 server CPU). Calibrate both against RAPL
  * on the target hardware and pass them in the study (energy.powerModel) for figures that mean watts.
  */
 import { systemClock, type Clock } from '../core/clock.js';
@@ -17,10 +17,10 @@ import { readProcessCpuSeconds, type ProcOptions } from './proc.js';
 
 export interface PowerModel {
   readonly idleW: number;
-  readonly perBusyCoreW: number;
+  readonly perCoreW: number;
 }
 
-export const DEFAULT_POWER_MODEL: PowerModel = { idleW: 10, perBusyCoreW: 12 };
+export const DEFAULT_POWER_MODEL: PowerModel = { idleW: 10, perCoreW: 12 };
 
 export interface EnergyEstimate {
   readonly busyCores: number;
@@ -43,7 +43,7 @@ export function validatePowerModel(model: PowerModel): PowerModel {
 export function estimateEnergy(cpuSeconds: number, durationMs: number, model: PowerModel = DEFAULT_POWER_MODEL): EnergyEstimate {
   const seconds = durationMs / 1000;
   const idleEnergyJ = model.idleW * seconds;
-  const activeEnergyJ = model.perBusyCoreW * cpuSeconds;
+  const activeEnergyJ = model.perCoreW * cpuSeconds;
   const energyJ = idleEnergyJ + activeEnergyJ;
   return {
     busyCores: seconds > 0 ? cpuSeconds / seconds : 0,
@@ -66,7 +66,7 @@ export function createCpuTimeEstimateMeter(options: EstimateOptions): EnergyMete
   const model = validatePowerModel(options.powerModel ?? DEFAULT_POWER_MODEL);
   const clock = options.clock ?? systemClock;
   const readCpuSeconds = options.readCpuSeconds ?? ((pid: number) => readProcessCpuSeconds(pid, options));
-  const scope = `server process ${options.pid} (idle ${model.idleW} W + ${model.perBusyCoreW} W per busy core)`;
+  const scope = `server process ${options.pid} (idle ${model.idleW} W + ${model.perCoreW} W per busy core)`;
   readCpuSeconds(options.pid); // fail at creation when the process can't be read
   return {
     name: 'cpu-time-estimate',

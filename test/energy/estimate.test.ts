@@ -10,20 +10,20 @@ import { joulesPerInference } from '../../src/energy/meter.js';
 import { clockTicksPerSecond, parseProcStat, readPeakRssMb, readProcessCpuSeconds } from '../../src/energy/proc.js';
 
 test('the power model: idle W over the window plus W per busy core-second', () => {
-  const estimate = estimateEnergy(3, 2_000, { idleW: 10, perBusyCoreW: 12 });
+  const estimate = estimateEnergy(3, 2_000, { idleW: 10, perCoreW: 12 });
   assert.equal(estimate.busyCores, 1.5);
   assert.equal(estimate.idleEnergyJ, 20);
   assert.equal(estimate.activeEnergyJ, 36);
   assert.equal(estimate.energyJ, 56);
   assert.equal(estimate.powerW, 28);
-  assert.deepEqual(DEFAULT_POWER_MODEL, { idleW: 10, perBusyCoreW: 12 });
-  assert.throws(() => validatePowerModel({ idleW: -1, perBusyCoreW: 12 }), /energy.powerModel.idleW: expected a non-negative number of watts, got -1/);
+  assert.deepEqual(DEFAULT_POWER_MODEL, { idleW: 10, perCoreW: 12 });
+  assert.throws(() => validatePowerModel({ idleW: -1, perCoreW: 12 }), /energy.powerModel.idleW: expected a non-negative number of watts, got -1/);
 });
 
 test('the estimate meter is labelled an estimate and reports idle power separately', async () => {
   const clock = new VirtualClock();
   let cpuSeconds = 5;
-  const meter = createCpuTimeEstimateMeter({ pid: 4242, clock, powerModel: { idleW: 8, perBusyCoreW: 10 }, readCpuSeconds: () => cpuSeconds });
+  const meter = createCpuTimeEstimateMeter({ pid: 4242, clock, powerModel: { idleW: 8, perCoreW: 10 }, readCpuSeconds: () => cpuSeconds });
   assert.equal(meter.source, 'estimate');
   const window = await meter.start();
   cpuSeconds = 9; // 4 core-seconds

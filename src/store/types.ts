@@ -1,0 +1,122 @@
+/**
+ * The results store's contract. SQLite is the embedded default (sqlite-store.ts); another backend (e.g.
+ * PostgreSQL) implements the same interface over the same tables. Writes are idempotent, keyed by trial id:
+ * completing a trial twice keeps the first result, so a resumed study never duplicates one.
+ */
+import type { Configuration } from '../core/space.js';
+import type { FailureKind, TrialContext, TrialRow, TrialState } from '../core/trial.js';
+
+export interface StudyRecord {
+  /** The study's name; one database may hold several studies. */
+  readonly studyId: string;
+  /** Hash of the study definition: resuming with a different definition is refused. */
+  readonly definitionHash: string;
+  /** The study as validated (JSON-serializable), and its source text when known. */
+  readonly definition: unknown;
+  readonly sourceText?: string;
+  readonly seed: number;
+  /** Trials the study plans in all (configurations x contexts x repetitions), when known. */
+  readonly expectedTrials?: number;
+  readonly createdAt?: string;
+}
+
+export interface PlannedTrial {
+  readonly trialId: string;
+  readonly studyId: string;
+  readonly configuration: Configuration;
+  readonly context: TrialContext;
+  readonly repetition: number;
+}
+
+/** What one completed (or failed-after-measuring) trial produced. */
+export interface TrialMeasurement {
+  /** Metric names from core/metric.ts; numbers only. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The verdict: valid, or why not. */
+  readonly valid: boolean;
+  readonly verdictReasons?: readonly string[];
+  /** Raw client-side results (load generator summary). */
+  readonly client?: unknown;
+  /** Server-reported metrics (queue, compute, batch sizes, cache). */
+  readonly server?: unknown;
+  /** The energy reading, with its meter name and whether it is a measurement or an estimate. */
+  readonly energy?: unknown;
+  /** Latency histograms (encoded HDR or bucket lists), JSON. */
+  readonly histograms?: unknown;
+  /** OS and server knobs as applied, next to the requested values. */
+  readonly applied?: unknown;
+}
+
+export interface TrialFailureRecord {
+  readonly kind: FailureKind;
+  readonly reason: string;
+}
+
+export interface StoredTrial {
+  readonly trialId: string;
+  readonly studyId: string;
+  readonly state: TrialState;
+  readonly attempt: number;
+  readonly row: TrialRow;
+  readonly measurement?: TrialMeasurement;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+export interface EnvironmentRecord {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryMb: number;
+  readonly os: string;
+  readonly nodeVersion: string;
+  readonly ortVersion: string;
+  /** Meter name as used ('rapl', 'nvidia-smi', 'cpu-time-estimate'). */
+  readonly meter: string;
+  /** Everything else: meter details, power model, knob notes (emulated knobs), virtualization. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface CapacityRecord {
+  readonly model: string;
+  readonly workload: string;
+  readonly capacityRps: number;
+  readonly method: string;
+  readonly details?: unknown;
+}
+
+export interface StudyProgress {
+  readonly studyId: string;
+  /** Trials the study plans in all (falls back to the trials recorded so far when unknown). */
+  readonly planned: number;
+  readonly completed: number;
+  readonly failed: number;
+  /** Trials that were running when the last run stopped (they are run again on resume). */
+  readonly running: number;
+  readonly remaining: number;
+  readonly configurations: number;
+}
+
+export interface ResultsStore {
+  /** Creates the study, or returns the stored one; a different definition under the same name is refused. */
+  openStudy(record: StudyRecord): StudyRecord;
+  setExpectedTrials(studyId: string, expectedTrials: number): void;
+  studies(): StudyRecord[];
+  recordEnvironment(studyId: string, environment: EnvironmentRecord): void;
+  environments(studyId: string): (EnvironmentRecord & { recordedAt: string })[];
+  /** Records trials as planned; trials already known keep their state. */
+  planTrials(trials: readonly PlannedTrial[]): void;
+  /** Marks a trial running and returns its attempt number (1 for the first). */
+  startTrial(trialId: string): number;
+  /** Commits a completed trial in one transaction; false (and nothing written) if it already completed. */
+  completeTrial(trialId: string, measurement: TrialMeasurement): boolean;
+  /** Records a failure with its reason; false if the trial had already completed. */
+  failTrial(trialId: string, failure: TrialFailureRecord, measurement?: TrialMeasurement): boolean;
+  trial(trialId: string): StoredTrial | undefined;
+  trials(studyId: string): StoredTrial[];
+  trialRows(studyId?: string): TrialRow[];
+  progress(studyId: string): StudyProgress;
+  capacity(studyId: string, model: string, workload: string): CapacityRecord | undefined;
+  capacities(studyId: string): CapacityRecord[];
+  saveCapacity(studyId: string, capacity: CapacityRecord): void;
+  close(): void;
+}
