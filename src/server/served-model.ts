@@ -76,6 +76,16 @@ export class ServedModel {
     return this.applied.config.batching.enabled;
   }
 
+  /** Sheds load before a request body is even read: a full queue answers 503 / RESOURCE_EXHAUSTED at once. */
+  assertQueueHasRoom(protocol: string): void {
+    const { maxQueueSize } = this.applied.config.batching;
+    if (this.#batcher.queueDepth >= maxQueueSize) {
+      this.#metrics.requests.inc({ model: this.name, protocol });
+      this.#metrics.failures.inc({ model: this.name, reason: 'resource-exhausted' });
+      throw new ServelabError(`queue full: ${maxQueueSize} requests already waiting (batching.maxQueueSize)`, 'resource-exhausted');
+    }
+  }
+
   metadata(): ModelMetadata {
     return { name: this.name, platform: 'onnxruntime_onnx', versions: ['1'], inputs: specsOf(this.signature.inputs), outputs: specsOf(this.signature.outputs) };
   }

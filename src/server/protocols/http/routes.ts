@@ -41,6 +41,7 @@ export async function routeRequest(request: IncomingMessage, models: ModelSet, m
     const model = models.get(name);
     if (action === ':predict') {
       if (method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
+      model.assertQueueHasRoom('tfserving-http');
       const body = await readBody(request, maxBodyBytes);
       const { inputs, format } = parseTfPredict(body, model.metadata().inputs);
       const outcome = await models.infer(name, inputs, 'tfserving-http');
@@ -60,9 +61,9 @@ function checkVersion(version: string | undefined): void {
 }
 
 async function kserveInfer(request: IncomingMessage, models: ModelSet, name: string, maxBodyBytes: number): Promise<HttpReply> {
-  models.get(name);
-  const body = await readBody(request, maxBodyBytes);
   const headerValue = request.headers['inference-header-content-length'];
+  models.get(name).assertQueueHasRoom(headerValue === undefined ? 'kserve-http' : 'kserve-http-binary');
+  const body = await readBody(request, maxBodyBytes);
   const headerLength = headerValue === undefined ? undefined : Number(headerValue);
   const parsed = parseKserveInfer(body, headerLength);
   if (parsed.outputs) selectOutputs(models.get(name).metadata().outputs.map((spec) => ({ ...spec, data: [] })), parsed.outputs, name);
