@@ -54,23 +54,46 @@ export function assembleBatch(signature: ModelSignature, members: readonly Batch
   });
 }
 
-/** Each member's slice of every output, along the output's batch axis. */
+/**
+ * Each member's slice of every output, along the output's batch axis. After padding, output axes that carry
+ * the symbolic name of a padded input axis (e.g. 'sequence') are cut back to the member's own length.
+ */
 export function splitOutputs(signature: ModelSignature, outputs: readonly Tensor[], members: readonly BatchMember[]): Tensor[][] {
   if (members.length === 1) return [[...outputs]];
   const total = members.reduce((n, member) => n + member.batchSize, 0);
+  const memberExtents = members.map((member) => namedExtents(signature, member.inputs));
   const result: Tensor[][] = members.map(() => []);
   for (const output of outputs) {
-    const axis = signature.outputs.find((spec) => spec.name === output.name)?.batchAxis;
+    const spec = signature.outputs.find((candidate) => candidate.name === output.name);
+    const axis = spec?.batchAxis;
     if (typeof axis !== 'number' || output.shape[axis] !== total) {
       throw new Error(`output '${output.name}' shape [${output.shape.join(', ')}] has no batch axis of size ${total}`);
     }
     let offset = 0;
     members.forEach((member, index) => {
-      result[index]!.push(extractBlock(output, axis, offset, member.batchSize));
+      const offsets = output.shape.map((_, dim) => (dim === axis ? offset : 0));
+      const sizes = output.shape.map((extent, dim) => {
+        if (dim === axis) return member.batchSize;
+        const name = spec?.dimNames[dim];
+        const own = name ? memberExtents[index]!.get(name) : undefined;
+        return own !== undefined && own < extent ? own : extent;
+      });
+      result[index]!.push(extractRegion(output, offsets, sizes));
       offset += member.batchSize;
     });
   }
   return result;
+}
+
+/** Extents of a request's named dynamic (non-batch) input axes, e.g. sequence -> 12. */
+function namedExtents(signature: ModelSignature, inputs: readonly Tensor[]): Map<string, number> {
+  const extents = new Map<string, number>();
+  signature.inputs.forEach((spec, index) => {
+    spec.dimNames.forEach((name, dim) => {
+      if (name && dim !== spec.batchAxis) extents.set(name, inputs[index]!.shape[dim]!);
+    });
+  });
+  return extents;
 }
 
 function strides(shape: readonly number[]): number[] {
@@ -112,12 +135,24 @@ function copyBlock(dst: TensorData, dstShape: readonly number[], src: TensorData
   walk(0, 0, 0);
 }
 
-function extractBlock(tensor: Tensor, axis: number, offset: number, size: number): Tensor {
-  const shape = tensor.shape.map((extent, dim) => (dim === axis ? size : extent));
-  const outer = elementCount(tensor.shape.slice(0, axis));
-  const inner = elementCount(tensor.shape.slice(axis + 1));
+/** The sub-tensor starting at `offsets` with extents `sizes` (contiguous runs copied at once). */
+function extractRegion(tensor: Tensor, offsets: readonly number[], sizes: readonly number[]): Tensor {
+  const shape = [...sizes];
   const data = allocate(tensor.datatype, elementCount(shape));
-  const srcRun = tensor.shape[axis]! * inner;
-  for (let o = 0; o < outer; o++) copyRun(data, o * size * inner, tensor.data, o * srcRun + offset * inner, size * inner);
+  const srcStrides = strides(tensor.shape);
+  const dstStrides = strides(shape);
+  // The innermost axes that are taken whole form one contiguous run.
+  let runStart = shape.length;
+  while (runStart > 0 && sizes[runStart - 1] === tensor.shape[runStart - 1] && offsets[runStart - 1] === 0) runStart--;
+  const walkTo = Math.max(runStart - 1, 0);
+  const runLength = shape.length === 0 ? 1 : elementCount(shape.slice(walkTo));
+  const walk = (dim: number, srcBase: number, dstBase: number): void => {
+    if (dim === walkTo) {
+      copyRun(data, dstBase, tensor.data, srcBase + (shape.length === 0 ? 0 : offsets[dim]! * srcStrides[dim]!), runLength);
+      return;
+    }
+    for (let i = 0; i < sizes[dim]!; i++) walk(dim + 1, srcBase + (offsets[dim]! + i) * srcStrides[dim]!, dstBase + i * dstStrides[dim]!);
+  };
+  walk(0, 0, 0);
   return { name: tensor.name, datatype: tensor.datatype, shape, data };
 }

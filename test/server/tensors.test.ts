@@ -85,3 +85,15 @@ test('the response cache is an LRU bounded in bytes, keyed by model and input by
   assert.notEqual(cacheKey('m', x), cacheKey('m', [f32('x', [2], [1, 3])]));
   assert.notEqual(cacheKey('m', x), cacheKey('m', [f32('x', [1, 2], [1, 2])]));
 });
+
+test('after padding, outputs along a padded axis are cut back to each request length', () => {
+  const signature = readSignature([meta('input_ids', 'int64', ['batch', 'seq'])], [meta('tokens', 'float32', ['batch', 'seq', 2])]);
+  const ids = (length: number): Tensor => ({ name: 'input_ids', datatype: 'INT64', shape: [1, length], data: new BigInt64Array(length) });
+  const members = [{ inputs: [ids(2)], batchSize: 1 }, { inputs: [ids(3)], batchSize: 1 }];
+  const padded = f32('tokens', [2, 3, 2], [1, 2, 3, 4, 0, 0, 5, 6, 7, 8, 9, 10]);
+  const [short, long] = splitOutputs(signature, [padded], members);
+  assert.deepEqual(short![0]!.shape, [1, 2, 2]);
+  assert.deepEqual([...(short![0]!.data as Float32Array)], [1, 2, 3, 4]);
+  assert.deepEqual(long![0]!.shape, [1, 3, 2]);
+  assert.deepEqual([...(long![0]!.data as Float32Array)], [5, 6, 7, 8, 9, 10]);
+});
