@@ -20,7 +20,8 @@ export function rankFindings(inputs: Inputs): Finding[] {
     const effects = inputs.effects[metric];
     if (!effects) continue;
     for (const effect of effects.main) if (effect.significant) candidates.push(mainEffectFinding(metric, effect));
-    for (const effect of effects.main) if (effect.nonMonotonic && effect.significant) candidates.push(nonMonotonicFinding(metric, effect));
+    // A turning level is only set when it differs from both ends by more than their noise.
+    for (const effect of effects.main) if (effect.nonMonotonic) candidates.push(nonMonotonicFinding(metric, effect));
     const byKnob = new Map(effects.main.map((e) => [e.knob, e]));
     for (const interaction of effects.interactions) {
       if (!interaction.significant) continue;
@@ -118,17 +119,25 @@ function formatRelativeInterval(effect: KnobEffect, sign: 1 | -1): string {
 export const MAX_REGRET_FINDINGS = 10;
 
 function regretFindings(pairs: readonly TransferPair[]): Candidate[] {
-  return pairs
-    .filter((p) => p.regret.percent > 0 && !(p.regretPercentCi[0] <= 0))
-    .map((p) => {
+  // Sources that share a best configuration have the same regret in a target: report them together.
+  const merged = new Map<string, { pair: TransferPair; sources: string[] }>();
+  for (const pair of pairs) {
+    if (!(pair.regret.percent > 0) || pair.regretPercentCi[0] <= 0) continue;
+    const key = `${pair.metric}\u0000${pair.target}\u0000${pair.sourceBest}`;
+    const entry = merged.get(key);
+    if (entry) entry.sources.push(pair.source);
+    else merged.set(key, { pair, sources: [pair.source] });
+  }
+  return [...merged.values()]
+    .map(({ pair: p, sources }) => {
       const noiseKnown = Number.isFinite(p.regretPercentCi[0]);
       return {
         kind: 'optimum-does-not-transfer',
         score: (p.regret.percent / 100) * (noiseKnown ? 1.5 : 0.75),
-        text: `The best configuration for ${p.source} (${describeConfigKey(p.sourceBest)}) is ${formatNumber(p.regret.percent)}% ` +
+        text: `The best configuration for ${sources.join(', ')} (${describeConfigKey(p.sourceBest)}) is ${formatNumber(p.regret.percent)}% ` +
           (noiseKnown ? `(${formatInterval(p.regretPercentCi, 1, '%')}) ` : '(no repetitions: noise unknown) ') +
           `worse in ${p.metric} than the best one when run on ${p.target} (${formatWithUnit(p.regret.absolute, p.metric)} more; Pearson r=${formatNumber(p.pearson)} across ${p.commonConfigurations} common configurations)`,
-        numbers: { regretPercent: p.regret.percent, regretAbsolute: p.regret.absolute, ciLow: p.regretPercentCi[0], ciHigh: p.regretPercentCi[1], pearson: p.pearson, spearman: p.spearman },
+        numbers: { regretPercent: p.regret.percent, regretAbsolute: p.regret.absolute, ciLow: p.regretPercentCi[0], ciHigh: p.regretPercentCi[1], pearson: p.pearson, spearman: p.spearman, sources: sources.length },
       };
     })
     .sort((a, b) => b.score - a.score)
@@ -145,7 +154,7 @@ function correlationFindings(pairs: readonly TransferPair[]): Candidate[] {
     out.push({
       kind: 'weak-correlation',
       score: (1 - weakest.pearson) * 0.5,
-      text: `${metric} in ${weakest.source} and ${weakest.target} correlates only weakly across configurations (Pearson r=${formatNumber(weakest.pearson)}, Spearman ρ=${formatNumber(weakest.spearman)}, top-10% overlap ${formatPercent(weakest.topOverlap)}): below the 0.9 at which a linear transfer works`,
+      text: `Configurations' ${metric} in ${weakest.source} and in ${weakest.target} is ${weakest.pearson < -0.3 ? 'anti-correlated' : 'at best weakly correlated'} (Pearson r=${formatNumber(weakest.pearson)}, Spearman ρ=${formatNumber(weakest.spearman)}, top-10% overlap ${formatPercent(weakest.topOverlap)}): far below the r > 0.9 at which a linear transfer works`,
       numbers: { pearson: weakest.pearson, spearman: weakest.spearman, kendall: weakest.kendall, topOverlap: weakest.topOverlap, kl: weakest.kl },
     });
   }

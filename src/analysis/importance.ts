@@ -3,7 +3,7 @@
  * reduction. Pooled over environments, each configuration's mean is divided by its environment's mean so
  * that the difference between environments does not masquerade as a knob's importance.
  */
-import { createRng } from '../core/random.js';
+import { analysisRng } from './stats/seeded.js';
 import { RegressionTree } from './models/regression-tree.js';
 import type { ConfigGroup, PreparedStudy } from './prepare.js';
 
@@ -17,7 +17,7 @@ export function knobImportance(
   seed: number,
   metricNames: readonly string[] = study.metrics,
 ): Record<string, { knob: string; importance: number }[]> {
-  const rng = createRng(seed, 'importance');
+  const rng = analysisRng(seed, 'importance');
   const sample = groups.length > IMPORTANCE_SAMPLE_LIMIT ? rng.shuffle(groups).slice(0, IMPORTANCE_SAMPLE_LIMIT) : groups;
   const columns = study.knobs.map((_, k) => Float64Array.from(sample, (g) => g.levelIndex[k]!));
   const indexes = sample.map((_, i) => i);

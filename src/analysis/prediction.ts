@@ -1,10 +1,11 @@
 /**
  * Prediction: how well a performance model learned from a sample of configurations predicts held-out measured
  * configurations, as the sample grows (learning curves, per objective, in the environment with the most
- * configurations); and a transfer model — the source environment's model corrected by a + b·f_source(c), a and
+ * configurations, or over all environments with the environment as a feature when none is large enough); and a transfer model — the source environment's model corrected by a + b·f_source(c), a and
  * b fitted on a few target samples — against the best target-only model trained on the same samples.
  */
-import { createRng, type Rng } from '../core/random.js';
+import type { Rng } from '../core/random.js';
+import { analysisRng } from './stats/seeded.js';
 import { featureEncoder } from './models/features.js';
 import { mape, trainPredictor } from './models/predictors.js';
 import type { ConfigGroup, PreparedStudy } from './prepare.js';
@@ -17,6 +18,8 @@ const HELD_OUT_FRACTION = 0.25;
 const HELD_OUT_LIMIT = 2000;
 const SOURCE_SAMPLE_LIMIT = 1000;
 const REPEATS = 3;
+/** Learning curves need the held-out set plus two sample sizes (10 and 20). */
+const MIN_CURVE_CONFIGURATIONS = Math.ceil(LEARNING_SAMPLE_SIZES[1]! / (1 - HELD_OUT_FRACTION));
 const TRANSFER_TARGETS = 3;
 
 export function predictionAnalysis(study: PreparedStudy, seed: number): PredictionResult {
@@ -28,30 +31,43 @@ export function predictionAnalysis(study: PreparedStudy, seed: number): Predicti
     encoded.set(g, cached);
     return cached;
   };
+  const environmentIndex = new Map(study.environments.map((e, i) => [e.key, i]));
+  const encodeWithEnvironment = (g: ConfigGroup): Float64Array => {
+    const base = encode(g);
+    const out = new Float64Array(base.length + study.environments.length);
+    out.set(base);
+    out[base.length + environmentIndex.get(g.environment)!] = 1;
+    return out;
+  };
   const bySize = [...study.environments].sort((a, b) => b.configurations - a.configurations || (a.key < b.key ? -1 : 1));
   const largest = bySize[0]!;
   const learningCurves: LearningCurve[] = [];
   const transfer: TransferModelComparison[] = [];
   for (const objective of study.objectives) {
     const m = study.metrics.indexOf(objective.metric);
-    const rng = createRng(seed, `prediction:${objective.metric}`);
-    const split = holdOut(study.groupsByEnvironment.get(largest.key)!, rng);
+    const rng = analysisRng(seed, `prediction:${objective.metric}`);
+    // One environment when it is large enough; otherwise every environment, with the environment as features.
+    const single = largest.configurations >= MIN_CURVE_CONFIGURATIONS || study.environments.length < 2;
+    const curveGroups = single ? study.groupsByEnvironment.get(largest.key)! : study.groups;
+    const curveEncode = single ? encode : encodeWithEnvironment;
+    const curveKnobOf = single ? encoder.knobOf : [...encoder.knobOf, ...study.environments.map(() => study.knobs.length)];
+    const split = holdOut(curveGroups, rng);
     const sizes = LEARNING_SAMPLE_SIZES.filter((n) => n <= split.pool.length);
     if (sizes.length < 2) {
-      notes.push(`learning curves for ${objective.metric} skipped: ${largest.key} has ${largest.configurations} configurations, at least ${Math.ceil(LEARNING_SAMPLE_SIZES[1]! / (1 - HELD_OUT_FRACTION))} are needed`);
+      notes.push(`learning curves for ${objective.metric} skipped: ${curveGroups.length} configurations measured, at least ${MIN_CURVE_CONFIGURATIONS} are needed`);
     } else {
-      const testRows = split.test.map(encode);
+      const testRows = split.test.map(curveEncode);
       const testY = split.test.map((g) => g.means[m]!);
       for (const model of PREDICTION_MODELS) {
         const points = sizes.map((sampleSize, s) => {
           const errors = Array.from({ length: REPEATS }, (_, r) => {
             const sample = rng.shuffle(split.pool).slice(0, sampleSize);
-            const predictor = trainPredictor(model, sample.map(encode), sample.map((g) => g.means[m]!), encoder.knobOf, seed + 1000 * s + r);
+            const predictor = trainPredictor(model, sample.map(curveEncode), sample.map((g) => g.means[m]!), curveKnobOf, seed + 1000 * s + r);
             return mape(predictor, testRows, testY);
           });
           return { sampleSize, mape: errors.reduce((a, b) => a + b, 0) / errors.length, mapeRange: [Math.min(...errors), Math.max(...errors)] as const, repeats: REPEATS };
         });
-        learningCurves.push({ metric: objective.metric, environment: largest.key, model, heldOut: split.test.length, points });
+        learningCurves.push({ metric: objective.metric, environment: single ? largest.key : 'all', model, heldOut: split.test.length, points });
       }
     }
     if (study.environments.length < 2) continue;

@@ -63,7 +63,7 @@ export function summaryText(result: AnalysisResult): string {
   }
   const curves = result.prediction.learningCurves;
   if (curves.length > 0) {
-    out.push('', `Prediction: MAPE (%) on ${curves[0]!.heldOut} held-out configurations of ${curves[0]!.environment} by training sample size`);
+    out.push('', `Prediction: MAPE (%) on ${curves[0]!.heldOut} held-out configurations of ${curves[0]!.environment === 'all' ? 'all environments (environment as a feature)' : curves[0]!.environment} by training sample size`);
     const sizes = [...new Set(curves.flatMap((c) => c.points.map((p) => p.sampleSize)))].sort((a, b) => a - b);
     out.push(...table(['metric', 'model', ...sizes.map(String)], curves.map((c) => [c.metric, c.model, ...sizes.map((n) => {
       const point = c.points.find((p) => p.sampleSize === n);

@@ -6,7 +6,8 @@
  * the regret of transfer: run the source's best configuration in the target, how much worse than the target's
  * best (both bests taken over the common configurations).
  */
-import { createRng, type Rng } from '../core/random.js';
+import type { Rng } from '../core/random.js';
+import { analysisRng } from './stats/seeded.js';
 import { mean } from './stats/bootstrap.js';
 import { kendall, klDivergence, pearson, scaledDensity, spearman } from './stats/correlation.js';
 import type { ConfigGroup, PreparedStudy } from './prepare.js';
@@ -24,7 +25,7 @@ export function transferPairs(
   effectsByEnvironment: Readonly<Record<string, Readonly<Record<string, MetricEffects>>>>,
   options: TransferOptions,
 ): TransferPair[] {
-  const rng = createRng(options.seed, 'transfer');
+  const rng = analysisRng(options.seed, 'transfer');
   const environments = study.environments.map((e) => e.key);
   const byConfig = new Map(environments.map((env) => [env, new Map(study.groupsByEnvironment.get(env)!.map((g) => [g.configKey, g]))]));
   const frontKeys = new Map(fronts.map((f) => [f.environment, new Set(f.front.filter((m) => !m.withinNoise).map((m) => m.configKey))]));

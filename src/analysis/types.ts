@@ -231,6 +231,7 @@ export type PredictionModelKind = 'linear-interactions' | 'regression-tree' | 'r
 /** One learning curve: a model's error on held-out configurations as its training sample grows. */
 export interface LearningCurve {
   readonly metric: string;
+  /** The environment sampled, or 'all' when every environment was pooled (environment one-hot as features). */
   readonly environment: string;
   readonly model: PredictionModelKind;
   /** Held-out configurations every point is scored on. */

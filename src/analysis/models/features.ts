@@ -1,6 +1,7 @@
 /**
- * Feature encoding for prediction models: numeric knobs scaled to [0, 1] over their levels, booleans 0/1,
- * categorical knobs one-hot.
+ * Feature encoding for prediction models: numeric knobs scaled to [0, 1] over their levels (on a log scale
+ * when the levels are positive and span a factor of 8 or more, as batch sizes and thread counts do), booleans
+ * 0/1, categorical knobs one-hot.
  */
 import type { Configuration } from '../../core/space.js';
 import type { KnobInfo } from '../prepare.js';
@@ -40,7 +41,9 @@ export function featureEncoder(knobs: readonly KnobInfo[]): FeatureEncoder {
         else {
           const low = knob.levels[0] as number;
           const high = knob.levels[knob.levels.length - 1] as number;
-          out[f++] = high > low ? ((value as number) - low) / (high - low) : 0;
+          const logarithmic = low > 0 && high / low >= 8;
+          const scale = (x: number): number => (logarithmic ? Math.log(x) : x);
+          out[f++] = high > low ? (scale(value as number) - scale(low)) / (scale(high) - scale(low)) : 0;
         }
       }
       return out;

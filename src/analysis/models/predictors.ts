@@ -1,5 +1,5 @@
 /** The three prediction models behind one interface: fit on encoded rows, predict one encoded row. */
-import { createRng } from '../../core/random.js';
+import { analysisRng } from '../stats/seeded.js';
 import { fitSubset, GramMatrix } from '../stats/least-squares.js';
 import type { PredictionModelKind } from '../types.js';
 import { RandomForest, RegressionTree } from './regression-tree.js';
@@ -15,7 +15,7 @@ export function trainPredictor(kind: PredictionModelKind, rows: readonly Float64
     const tree = new RegressionTree(columns, y, indexes, { maxDepth: 10, minLeaf: 2 });
     return (row) => tree.predict(row);
   }
-  const forest = new RandomForest(columns, y, indexes, createRng(seed, 'forest'), { trees: 20 });
+  const forest = new RandomForest(columns, y, indexes, analysisRng(seed, 'forest'), { trees: 20 });
   return (row) => forest.predict(row);
 }
 

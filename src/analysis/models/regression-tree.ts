@@ -111,7 +111,7 @@ export class RandomForest {
       const tree = new RegressionTree(columns, y, bag, {
         maxDepth: options.maxDepth ?? 12,
         minLeaf: options.minLeaf ?? 1,
-        featureFraction: options.featureFraction ?? Math.max(1 / 3, 1 / Math.max(1, columns.length)),
+        featureFraction: options.featureFraction ?? 0.8,
         rng,
       });
       this.trees.push(tree);

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeTrials } from '../../src/analysis/analyze.js';
+import { parseObjectives } from '../../src/analysis/objectives.js';
+import { parseTrialCsv } from '../../src/analysis/source/csv-rows.js';
+import { ServelabError } from '../../src/core/errors.js';
+
+const header = 'trial,knob.batch,knob.cache,ctx.model,ctx.workload,ctx.load,metric.p99_ms,metric.energy_j_per_inf';
+
+function rejects(run: () => unknown, pattern: RegExp): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof ServelabError, `a ServelabError, got ${String(error)}`);
+    assert.match(error.message, pattern);
+    assert.ok(!error.message.includes('\n'), 'one line');
+    return true;
+  });
+}
+
+test('the analysis CSV: repetitions, knob types, quoted fields, states and validity', () => {
+  const rows = parseTrialCsv([
+    `${header},state,valid`,
+    't1,1,false,"resnet50",images,light,10.5,0.2,completed,true',
+    't1,1,false,resnet50,images,light,11.5,0.25,completed,true',
+    't2,4,true,"res,net",images,light,,,failed,',
+    't3,4,true,resnet50,images,light,9,0.1,completed,false',
+  ].join('\r\n'));
+  assert.equal(rows.length, 4);
+  assert.deepEqual(rows[0]!.configuration, { batch: 1, cache: false });
+  assert.deepEqual(rows.map((r) => r.repetition), [0, 1, 0, 0]);
+  assert.equal(rows[2]!.context.model, 'res,net');
+  assert.equal(rows[2]!.state, 'failed');
+  assert.deepEqual(rows[2]!.metrics, {});
+  assert.equal(rows[3]!.valid, false);
+  const result = analyzeTrials(rows, { skipPrediction: true });
+  assert.equal(result.excluded.failed, 1);
+  assert.equal(result.excluded.invalid, 1);
+  assert.equal(result.pareto[0]!.front[0]!.repetitions, 2);
+  assert.equal(result.pareto[0]!.front[0]!.metrics.p99_ms, 11);
+});
+
+test('rows without a trial id are repetitions when knobs and context match', () => {
+  const rows = parseTrialCsv([
+    'knob.batch,ctx.model,metric.p99_ms,metric.energy_j_per_inf',
+    '1,a,10,1', '1,a,12,1', '2,a,8,2', '1,b,10,1',
+  ].join('\n'));
+  assert.deepEqual(rows.map((r) => r.repetition), [0, 1, 0, 0]);
+  assert.deepEqual(rows[3]!.context, { model: 'b', workload: '-', load: '-' });
+});
+
+test('malformed input gets a clear one-line error', () => {
+  rejects(() => parseTrialCsv(''), /empty; expected a header row/);
+  rejects(() => parseTrialCsv(`${header}\n`), /no trials; expected at least one data row/);
+  rejects(() => parseTrialCsv('trial,ctx.model,metric.p99_ms\nt1,a,3'), /no knob columns; expected at least one column named knob\.<name>/);
+  rejects(() => parseTrialCsv('trial,knob.batch,ctx.model\nt1,1,a'), /no metric columns/);
+  rejects(() => parseTrialCsv(`${header}\nt1,1,false,m,w,l,fast,0.2`), /row 2, column metric\.p99_ms: expected a number, got 'fast'/);
+  rejects(() => parseTrialCsv(`${header},colour\nt1,1,false,m,w,l,1,0.2,red`), /unexpected column\(s\) 'colour'/);
+  rejects(() => parseTrialCsv(`${header}\nt1,1,false,m,w,l,1`), /row 2: has 7 fields; expected 8/);
+  rejects(() => parseTrialCsv(`${header},state\nt1,1,false,m,w,l,1,2,done`), /column state: expected one of planned, running, completed, failed, got 'done'/);
+  rejects(() => parseTrialCsv(`${header}\nt1,1,false,"m,w,l,1,2`), /unterminated quoted field/);
+  rejects(() => analyzeTrials([]), /no trials to analyze/);
+  const rows = parseTrialCsv(`${header}\nt1,1,false,m,w,l,1,2\nt2,2,true,m,w,l,2,1`);
+  rejects(() => analyzeTrials(rows, { objectives: parseObjectives('latency_ms:min') }), /unknown objective 'latency_ms'; the metrics in this source are: energy_j_per_inf, p99_ms/);
+  rejects(() => parseObjectives('p99_ms:fastest'), /direction 'fastest'; expected min or max/);
+  rejects(() => parseObjectives(' , '), /--objectives is empty/);
+  const failedOnly = parseTrialCsv(`${header},state\nt1,1,false,m,w,l,,,failed`);
+  rejects(() => analyzeTrials(failedOnly), /no valid completed trials with metrics to analyze \(1 rows: 1 failed, 0 invalid, 0 incomplete\)/);
+});
+
+test('objectives default to p99 latency and energy per inference, with directions from the metric catalogue', () => {
+  assert.deepEqual(parseObjectives('p99_ms,achieved_rps'), [{ metric: 'p99_ms', direction: 'min' }, { metric: 'achieved_rps', direction: 'max' }]);
+  const rows = parseTrialCsv(`${header}\nt1,1,false,m,w,l,1,2\nt2,2,true,m,w,l,2,1`);
+  assert.deepEqual(analyzeTrials(rows, { skipPrediction: true }).objectives, [{ metric: 'p99_ms', direction: 'min' }, { metric: 'energy_j_per_inf', direction: 'min' }]);
+});
