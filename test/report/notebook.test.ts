@@ -95,7 +95,7 @@ test('tooltips carry the configuration of every point', () => {
   const serialized = JSON.stringify(pareto);
   assert.match(serialized, /"field":"configuration"/);
   const values = (pareto.data as { values: { configuration: string }[] }).values;
-  assert.match(values[0]!.configuration, /batching\.maxBatchSize=\d+, instances=\d+, threads=\d+, cache=(true|false), protocol=kserve-(http|grpc)/);
+  assert.match(values[0]!.configuration, /batching\.maxBatchSize=\d+, instances=\d+, ort\.intraOpThreads=\d+, cache\.enabled=(true|false), protocol=kserve-(http|grpc)/);
 });
 
 test('the text states the estimated energy meter, the emulated knob, and cites the related work', () => {
@@ -113,7 +113,7 @@ test('the text states the estimated energy meter, the emulated knob, and cites t
 test('results tables cover every environment; findings come from the analysis', () => {
   const all = markdown();
   for (const model of ['mnist-cnn', 'ocr-cls', 'sentiment-cls']) {
-    for (const load of ['light', 'medium', 'high']) assert.ok(all.includes(`\`${model}\` | \`${model === 'sentiment-cls' ? 'sentiment-sentences' : 'mnist-digits'}\` | \`${load}\``));
+    for (const load of ['poisson@light', 'poisson@medium', 'poisson@high']) assert.ok(all.includes(`\`${model}\` | \`${model === 'sentiment-cls' ? 'sentiment-sentences' : 'mnist-digits'}\` | \`${load}\``));
   }
   const analysis = JSON.parse(readFileSync(written.analysisJsonPath, 'utf8')) as { findings: { text: string }[] };
   assert.ok(analysis.findings.length > 0);
@@ -128,7 +128,7 @@ test('code cells reload the exported CSV and JSON in Python and TypeScript', () 
   const typescript = code.find((source) => source.startsWith('%%writefile reload_report.ts'));
   assert.ok(typescript, 'a TypeScript cell');
   const csvHeader = readFileSync(written.trialsCsvPath, 'utf8').split('\n')[0]!;
-  assert.equal(csvHeader, 'trial,repetition,state,valid,knob.batching.maxBatchSize,knob.instances,knob.threads,knob.cache,knob.protocol,ctx.model,ctx.workload,ctx.load,metric.achieved_rps,metric.cache_hit_rate,metric.cpu_util,metric.energy_j_per_inf,metric.error_rate,metric.mean_batch_size,metric.mean_ms,metric.p50_ms,metric.p95_ms,metric.p99_ms,metric.power_w,failure');
+  assert.equal(csvHeader, 'trial,repetition,state,valid,knob.batching.maxBatchSize,knob.instances,knob.ort.intraOpThreads,knob.cache.enabled,knob.protocol,ctx.model,ctx.workload,ctx.load,metric.achieved_rps,metric.cache_hit_rate,metric.cpu_util,metric.energy_j_per_inf,metric.error_rate,metric.mean_batch_size,metric.mean_ms,metric.p50_ms,metric.p95_ms,metric.p99_ms,metric.power_w,failure');
 });
 
 test('the TypeScript reload cell runs against the exported files', () => {

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerWorkloads } from './workloads.js';
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerServe, registerWorkloads, registerAnalyze];
+export const commands: readonly RegisterCommand[] = [registerServe, registerWorkloads, registerAnalyze, registerReport];

@@ -42,7 +42,7 @@ export function environmentSection(context: SectionContext): Section {
     });
   }
   if (meter.idlePowerW !== undefined) {
-    blocks.push({ kind: 'paragraph', text: `Idle power, reported separately and not attributed to inferences: ${meter.idlePowerW} W.` });
+    blocks.push({ kind: 'paragraph', text: `Idle power of the power model: ${meter.idlePowerW} W. It is the idle share attributed to the server process, included in every energy figure and stated here on its own.` });
   }
   if (machine.knobNotes.length > 0) {
     blocks.push(

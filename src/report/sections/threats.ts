@@ -33,7 +33,7 @@ export function threatsSection(context: SectionContext): Section {
   );
   items.push(
     machine.energyMeter.estimated
-      ? `**Estimated energy.** Energy per inference comes from the ${codeSpan(machine.energyMeter.name)} model (CPU time × power model), not from a hardware counter. It is proportional to CPU time by construction, so it cannot show effects a real meter would (frequency-dependent power, memory and uncore energy, idle states). Rankings by energy are rankings by CPU time per inference.`
+      ? `**Estimated energy.** Energy per inference comes from the ${codeSpan(machine.energyMeter.name)} model (CPU time × power model), not from a hardware counter. It is a linear function of CPU time and wall time by construction, so it cannot show effects a real meter would (frequency-dependent power, memory and uncore energy, idle states): rankings by energy are rankings by CPU time per inference plus the idle share per inference.`
       : `**Energy measurement.** Energy comes from ${codeSpan(machine.energyMeter.name)}, a hardware counter covering the package domain: it includes other processes' energy while the server runs, and excludes the rest of the machine.`,
   );
   const emulated = machine.knobNotes.filter((note) => note.emulated);

@@ -1,0 +1,87 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadReportInput } from '../../src/report/source.js';
+import { isServelabError } from '../../src/core/errors.js';
+import { writeSyntheticDatabase } from './fixtures/synthetic-db.js';
+
+let directory: string;
+let dbPath: string;
+
+before(() => {
+  directory = mkdtempSync(join(tmpdir(), 'servelab-report-cli-'));
+  dbPath = join(directory, 'study.db');
+  writeSyntheticDatabase(dbPath);
+});
+after(() => rmSync(directory, { recursive: true, force: true }));
+
+function servelab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['bin/servelab.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+test('a study database becomes a report input: study file, machine, meter, capacities, cards', () => {
+  const input = loadReportInput(dbPath);
+  assert.equal(input.study.name, 'synthetic-three-models');
+  assert.equal(input.study.sampler.name, 'random');
+  assert.equal(input.study.repetitions, 2);
+  assert.deepEqual(input.loads.map((load) => load.name), ['poisson@light', 'poisson@medium', 'poisson@high']);
+  assert.equal(input.loads[2]!.fractionOfCapacity, 0.9);
+  assert.equal(input.machine.energyMeter.estimated, true);
+  assert.deepEqual(input.machine.energyMeter.powerModel, { idleW: 10, perCoreW: 12 });
+  assert.equal(input.machine.knobNotes[0]!.emulated, true);
+  assert.equal(input.capacities.length, 3);
+  assert.ok(input.capacities[0]!.offeredRps!['poisson@high']! > input.capacities[0]!.offeredRps!['poisson@light']!);
+  const sentiment = input.workloads.find((workload) => workload.name === 'sentiment-sentences')!;
+  assert.match(sentiment.licence, /CC BY 4\.0/);
+  assert.deepEqual(sentiment.models, ['sentiment-cls']);
+  assert.ok(input.analysis.pareto.length === 9);
+  assert.match(input.reproduce.studyYaml!, /sampler: \{ kind: random, budget: 32 \}/);
+});
+
+test('servelab report writes the notebook, the HTML page and the data, and prints where they are', () => {
+  const notebook = join(directory, 'out', 'report.ipynb');
+  const html = join(directory, 'out', 'report.html');
+  const run = servelab('report', dbPath, '-o', notebook, '--html', html);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /notebook: .*report\.ipynb \(14 sections, \d+ figures\)/);
+  assert.match(run.stdout, /html: .*report\.html/);
+  for (const file of ['report.ipynb', 'report.html', 'report.trials.csv', 'report.analysis.json', 'report.figures.json']) {
+    assert.ok(existsSync(join(directory, 'out', file)), file);
+  }
+  const text = readFileSync(notebook, 'utf8');
+  assert.match(text, /Energy in this report is estimated, not measured/);
+  assert.match(text, /step search on offered Poisson rate/);
+});
+
+test('the exported CSV reads back as a report source, with the machine marked unknown', () => {
+  const input = loadReportInput(join(directory, 'out', 'report.trials.csv'));
+  assert.equal(input.rows.length, loadReportInput(dbPath).rows.length);
+  assert.match(input.machine.cpuModel, /unknown/);
+  assert.equal(input.study.repetitions, 2);
+});
+
+test('bad sources get one clear line', () => {
+  const missing = servelab('report', join(directory, 'nope.db'), '-o', join(directory, 'x.ipynb'));
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /^servelab: no such file: .*nope\.db \(expected a study database or an analysis-format CSV\)\n$/);
+  const badOutput = servelab('report', dbPath, '-o', join(directory, 'x.html'));
+  assert.match(badOutput.stderr, /--output must name a \.ipynb file/);
+  const notDb = join(directory, 'not-a-db.db');
+  writeFileSync(notDb, 'hello');
+  const corrupt = servelab('report', notDb, '-o', join(directory, 'x.ipynb'));
+  assert.equal(corrupt.status, 1);
+  assert.match(corrupt.stderr, /is not a servelab study database/);
+  assert.equal(corrupt.stderr.trim().split('\n').length, 1);
+  const json = join(directory, 'analysis.json');
+  writeFileSync(json, '{}');
+  assert.throws(() => loadReportInput(json), (error) => isServelabError(error) && /holds no trial rows/.test(error.message));
+  assert.throws(() => loadReportInput(dbPath, { analysisPath: json }), (error) => isServelabError(error) && /is not a servelab analysis/.test(error.message));
+  const empty = join(directory, 'empty.db');
+  const emptyStore = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('./src/store/sqlite-store.ts').then(({ openSqliteStore }) => { const s = openSqliteStore(${JSON.stringify(empty)}); s.openStudy({ studyId: 'e', definitionHash: 'h', definition: {}, seed: 1 }); s.close(); })`], { encoding: 'utf8' });
+  assert.equal(emptyStore.status, 0, emptyStore.stderr);
+  assert.throws(() => loadReportInput(empty), (error) => isServelabError(error) && /holds no trial rows yet: run `servelab explore` first/.test(error.message));
+});
