@@ -21,7 +21,7 @@ import type {
   TrialMeasurement,
 } from './types.js';
 
-interface TrialDbRow {
+export interface TrialDbRow {
   trial_id: string;
   study_id: string;
   configuration_json: string;
@@ -45,7 +45,7 @@ interface TrialDbRow {
   applied_json: string | null;
 }
 
-const TRIAL_SELECT = `
+export const TRIAL_SELECT = `
   SELECT t.*, c.configuration_json, m.metrics_json, m.verdict_json, m.client_json, m.server_json, m.energy_json,
          m.histograms_json, m.applied_json
   FROM trials t
@@ -271,15 +271,15 @@ class SqliteStore implements ResultsStore {
   }
 }
 
-function jsonOrNull(value: unknown): string | null {
+export function jsonOrNull(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
 }
 
-function sortedConfiguration(configuration: Configuration): Configuration {
+export function sortedConfiguration(configuration: Configuration): Configuration {
   return JSON.parse(configurationKey(configuration)) as Configuration;
 }
 
-function studyFromRow(row: Record<string, unknown>): StudyRecord {
+export function studyFromRow(row: Record<string, unknown>): StudyRecord {
   return {
     studyId: String(row.study_id),
     definitionHash: String(row.definition_hash),
@@ -291,7 +291,7 @@ function studyFromRow(row: Record<string, unknown>): StudyRecord {
   };
 }
 
-function capacityFromRow(row: Record<string, unknown>): CapacityRecord {
+export function capacityFromRow(row: Record<string, unknown>): CapacityRecord {
   return {
     model: String(row.model),
     workload: String(row.workload),
@@ -301,7 +301,7 @@ function capacityFromRow(row: Record<string, unknown>): CapacityRecord {
   };
 }
 
-function storedTrialFromRow(row: TrialDbRow): StoredTrial {
+export function storedTrialFromRow(row: TrialDbRow): StoredTrial {
   const metrics = row.metrics_json ? (JSON.parse(row.metrics_json) as Record<string, number>) : {};
   const verdict = row.verdict_json ? (JSON.parse(row.verdict_json) as { valid: boolean; reasons: string[] }) : undefined;
   const trialRow: TrialRow = {

@@ -1,0 +1,76 @@
+/**
+ * One contract for every results-store backend: SQLite (embedded) and PostgreSQL must behave the same,
+ * including "a trial completes once" and resumable progress.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asAsyncStore, openResultsStore, type AsyncResultsStore } from '../../src/store/async-store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { PlannedTrial, StudyRecord, TrialMeasurement } from '../../src/store/types.js';
+import { servicesUnavailableReason, startPostgres, type RunningService } from '../support/services.js';
+
+const study: StudyRecord = { studyId: 'contract', definitionHash: 'h1', definition: { name: 'contract' }, seed: 7, expectedTrials: 3 };
+const planned: PlannedTrial[] = [1, 2, 4].map((instances) => ({
+  trialId: `t-${instances}`,
+  studyId: 'contract',
+  configuration: { instances, 'batching.enabled': instances > 1 },
+  context: { model: 'mnist-cnn', workload: 'mnist-digits', load: 'light' },
+  repetition: 0,
+}));
+const measurement = (p99: number): TrialMeasurement => ({ metrics: { p99_ms: p99, energy_j_per_inf: 0.01 }, valid: true, energy: { meter: 'cpu-time-estimate', source: 'estimate' } });
+
+function contract(name: string, open: () => Promise<AsyncResultsStore>, skip?: string): void {
+  describe(`results store contract: ${name}`, { skip }, () => {
+    test('plans, runs, completes once, fails with a reason, and reports progress', async () => {
+      const store = await open();
+      try {
+        const opened = await store.openStudy(study);
+        assert.equal(opened.studyId, 'contract');
+        await assert.rejects(store.openStudy({ ...study, definitionHash: 'other' }), /different definition/);
+        await store.planTrials(planned);
+        await store.planTrials(planned); // idempotent
+        assert.equal(await store.startTrial('t-1'), 1);
+        assert.equal(await store.completeTrial('t-1', measurement(12.5)), true);
+        assert.equal(await store.completeTrial('t-1', measurement(99)), false, 'a duplicate result is ignored');
+        assert.equal(await store.startTrial('t-2'), 1);
+        assert.equal(await store.failTrial('t-2', { kind: 'crash', reason: 'server exited with code 1' }), true);
+        assert.equal(await store.startTrial('t-2'), 2, 'a failed trial can be retried and counts attempts');
+        assert.equal(await store.startTrial('t-4'), 1);
+        await assert.rejects(store.startTrial('t-1'), /already completed/);
+        const progress = await store.progress('contract');
+        assert.deepEqual(
+          { planned: progress.planned, completed: progress.completed, failed: progress.failed, running: progress.running, remaining: progress.remaining, configurations: progress.configurations },
+          { planned: 3, completed: 1, failed: 0, running: 2, remaining: 2, configurations: 3 },
+        );
+        const rows = await store.trialRows('contract');
+        assert.deepEqual(rows.map((r) => r.trialId), ['t-1', 't-2', 't-4']);
+        assert.equal(rows[0]!.metrics.p99_ms, 12.5);
+        assert.deepEqual(rows[0]!.configuration, { 'batching.enabled': false, instances: 1 });
+        const stored = await store.trial('t-1');
+        assert.deepEqual(stored?.measurement?.energy, { meter: 'cpu-time-estimate', source: 'estimate' });
+        await store.saveCapacity('contract', { model: 'mnist-cnn', workload: 'mnist-digits', capacityRps: 420.5, method: 'search' });
+        await store.saveCapacity('contract', { model: 'mnist-cnn', workload: 'mnist-digits', capacityRps: 430, method: 'search' });
+        assert.equal((await store.capacity('contract', 'mnist-cnn', 'mnist-digits'))?.capacityRps, 430);
+        await store.recordEnvironment('contract', { cpuModel: 'x', cores: 2, memoryMb: 1024, os: 'linux', nodeVersion: 'v20', ortVersion: '1.30.0', meter: 'cpu-time-estimate', details: { host: 'h1' } });
+        assert.equal((await store.environments('contract'))[0]?.details.host, 'h1');
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'servelab-contract-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+contract('sqlite', async () => asAsyncStore(openSqliteStore(join(dir, 'contract.db'))));
+
+const unavailable = servicesUnavailableReason();
+let postgres: RunningService | undefined;
+before(async () => {
+  if (!unavailable) postgres = await startPostgres();
+});
+after(async () => postgres?.stop());
+contract('postgres', async () => openResultsStore(postgres!.url), unavailable);
