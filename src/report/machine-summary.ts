@@ -8,14 +8,16 @@ const ESTIMATE_METER = 'cpu-time-estimate';
 export function machineSummary(record: EnvironmentRecord | undefined, studyPowerModel?: { idleW: number; perCoreW: number }): MachineSummary {
   if (!record) return unknownMachine('the study database holds no environment record');
   const details = record.details as Record<string, unknown>;
-  const estimated = details.source === 'estimate' || record.meter === ESTIMATE_METER;
-  const powerModel = objectOf(details.powerModel) ?? (estimated ? { ...(studyPowerModel ?? DEFAULT_POWER_MODEL) } : undefined);
-  const scope = typeof details.scope === 'string' ? details.scope : typeof details.meterScope === 'string' ? details.meterScope : undefined;
+  // The runner records the meter as details.energyMeter { name, estimated, description, powerModel, idlePowerW }.
+  const meter = objectOf(details.energyMeter) ?? {};
+  const estimated = meter.estimated === true || details.source === 'estimate' || record.meter === ESTIMATE_METER;
+  const powerModel = objectOf(meter.powerModel) ?? objectOf(details.powerModel) ?? (estimated ? { ...(studyPowerModel ?? DEFAULT_POWER_MODEL) } : undefined);
+  const scope = [meter.description, details.scope].find((value): value is string => typeof value === 'string');
   const description = estimated
     ? `Energy is estimated from the server process's CPU time over all its threads (read from /proc): energy = idleW × window seconds + ` +
       `perCoreW × CPU seconds, divided by the inferences completed in the steady window.${scope ? ` Scope: ${scope}.` : ''}`
     : `Energy is measured by ${record.meter}${scope ? ` (${scope})` : ''} over the steady window and divided by the inferences completed in it.`;
-  const idleW = powerModel && typeof powerModel.idleW === 'number' ? powerModel.idleW : undefined;
+  const idleW = typeof meter.idlePowerW === 'number' ? meter.idlePowerW : typeof powerModel?.idleW === 'number' ? powerModel.idleW : undefined;
   return {
     cpuModel: record.cpuModel,
     cores: record.cores,

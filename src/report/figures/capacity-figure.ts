@@ -16,7 +16,7 @@ export function capacityFigure(capacities: readonly CapacityMeasurement[], loadO
     id: 'capacity',
     title: 'Measured capacity and offered load',
     caption:
-      'Black ticks: the saturation throughput measured for each model · workload on the default configuration. ' +
+      'Black ticks: the capacity (saturation throughput) measured for each model · workload before the sweep. ' +
       'Dots: the request rate each load level offered.',
     spec: {
       width: 480,
