@@ -6,7 +6,7 @@ import ort from 'onnxruntime-node';
 import { packageDir } from '../../src/zoo/datasets/package-files.js';
 import { loadMnist } from '../../src/zoo/datasets/mnist.js';
 import { layoutStrips, renderStrip } from '../../src/zoo/workloads/digit-strip.js';
-import { toPlanarChannels } from '../../src/zoo/workloads/image-ops.js';
+import { stackImages } from '../../src/zoo/workloads/image-batch.js';
 
 /** Levenshtein distance, for character accuracy of a recognised line. */
 function editDistance(a: string, b: string): number {
@@ -31,8 +31,8 @@ test('digit strips are real text: the pre-trained PaddleOCR recogniser reads the
   let total = 0;
   for (const strip of strips) {
     const image = renderStrip(strip, mnist);
-    const data = toPlanarChannels(image, 3, 'paddle');
-    const output = await session.run({ x: new ort.Tensor('float32', data, [1, 3, image.height, image.width]) });
+    const x = stackImages([image], { inputName: 'x', channels: 3, normalisation: 'paddle', padIntensity: 1 });
+    const output = await session.run({ x: new ort.Tensor('float32', x.data as Float32Array, x.shape as number[]) });
     const probabilities = output[session.outputNames[0]!]!;
     const [, steps, classes] = probabilities.dims as [number, number, number];
     const values = probabilities.data as Float32Array;

@@ -2,9 +2,9 @@ import { ServelabError } from '../../core/errors.js';
 import type { TensorSpec } from '../../core/tensor.js';
 import { loadMnist } from '../datasets/mnist.js';
 import { layoutStrips, renderStrip, STRIP_HEIGHT_PX, type StripLayout } from './digit-strip.js';
-import { stackImages, type PlanarImage } from './image-batch.js';
+import { stackImages } from './image-batch.js';
 import { findImageInput, type ImageInput } from './image-input.js';
-import { resizeBilinear, toPlanarChannels, type GreyImage } from './image-ops.js';
+import { resizeBilinear, type GreyImage } from './image-ops.js';
 import type { SamplePlan } from './sample-plan.js';
 import { checkBatchAxis, formatSpecs } from './spec-format.js';
 import type { FitResult, ImageNormalisation, SampleStreamOptions } from './types.js';
@@ -23,7 +23,7 @@ const PAPER = 1;
  * - both fixed and wide (direction classifier, e.g. 48x192): scaled to the height keeping the aspect ratio,
  *   squeezed if still too wide, padded with paper on the right, as PaddleOCR does.
  */
-export const mnistStripsWorkload = defineWorkload<PlanarImage>({
+export const mnistStripsWorkload = defineWorkload<GreyImage>({
   info: {
     name: 'mnist-strips',
     dataset: 'mnist',
@@ -49,7 +49,7 @@ function fitsTextImage(inputs: readonly TensorSpec[]): FitResult {
   return { ok: true };
 }
 
-function stripPlan(inputs: readonly TensorSpec[], options: Partial<SampleStreamOptions>): SamplePlan<PlanarImage> {
+function stripPlan(inputs: readonly TensorSpec[], options: Partial<SampleStreamOptions>): SamplePlan<GreyImage> {
   const found = findImageInput(inputs);
   if (!found.ok) throw new ServelabError(found.reason);
   const input = found.input;
@@ -59,15 +59,14 @@ function stripPlan(inputs: readonly TensorSpec[], options: Partial<SampleStreamO
   const strips = layoutStrips(dataset.samples.length);
   const sizeOf = (strip: StripLayout) => canvasSize(strip.width, input);
   return {
-    key: `mnist-strips|${input.spec.name}|${input.channels}x${input.height ?? 'H'}x${input.width ?? 'W'}|${normalisation}`,
+    key: `mnist-strips|${input.height ?? 'H'}x${input.width ?? 'W'}`,
     sampleCount: strips.length,
     prepare(index) {
       const strip = strips[index]!;
-      const page = placeOnCanvas(renderStrip(strip, dataset), sizeOf(strip));
-      return { channels: input.channels, height: page.height, width: page.width, data: toPlanarChannels(page, input.channels, normalisation) };
+      return placeOnCanvas(renderStrip(strip, dataset), sizeOf(strip));
     },
-    preparedBytes: (image) => image.data.byteLength,
-    batch: (images) => [stackImages(images, { inputName: input.spec.name, normalisation, padIntensity: PAPER })],
+    preparedBytes: (image) => image.pixels.byteLength,
+    batch: (images) => [stackImages(images, { inputName: input.spec.name, channels: input.channels, normalisation, padIntensity: PAPER })],
     payloadBytes(index) {
       const { width, height } = sizeOf(strips[index]!);
       return input.channels * width * height * 4;

@@ -1,9 +1,9 @@
 import type { TensorSpec } from '../../core/tensor.js';
 import { ServelabError } from '../../core/errors.js';
 import type { DatasetAvailability, ImageDataset } from '../datasets/types.js';
-import { stackImages, type PlanarImage } from './image-batch.js';
+import { stackImages } from './image-batch.js';
 import { findImageInput } from './image-input.js';
-import { resizeBilinear, toPlanarChannels } from './image-ops.js';
+import { resizeBilinear, type GreyImage } from './image-ops.js';
 import type { SamplePlan } from './sample-plan.js';
 import { checkBatchAxis, formatSpecs } from './spec-format.js';
 import type { FitResult, ImageNormalisation, SampleStreamOptions } from './types.js';
@@ -44,7 +44,7 @@ function fitsSquareImage(inputs: readonly TensorSpec[]): FitResult {
   return { ok: true };
 }
 
-function imagePlan(source: ImageClassificationSource, inputs: readonly TensorSpec[], options: Partial<SampleStreamOptions>): SamplePlan<PlanarImage> {
+function imagePlan(source: ImageClassificationSource, inputs: readonly TensorSpec[], options: Partial<SampleStreamOptions>): SamplePlan<GreyImage> {
   const found = findImageInput(inputs);
   if (!found.ok) throw new ServelabError(found.reason);
   const { spec, channels } = found.input;
@@ -54,16 +54,16 @@ function imagePlan(source: ImageClassificationSource, inputs: readonly TensorSpe
   const dataset = source.load();
   const bytes = channels * side * side * 4;
   return {
-    key: `${source.name}|${spec.name}|${channels}x${side}x${side}|${normalisation}`,
+    key: `${source.name}|${side}x${side}`,
     sampleCount: dataset.samples.length,
     prepare(index) {
       const sample = dataset.samples[index]!;
       const grey = { width: dataset.width, height: dataset.height, pixels: sample.pixels };
-      const data = toPlanarChannels(resizeBilinear(grey, side, side), channels, normalisation);
-      return { channels, height: side, width: side, data };
+      return resizeBilinear(grey, side, side);
     },
-    preparedBytes: () => bytes,
-    batch: (images) => [stackImages(images, { inputName: spec.name, normalisation, padIntensity: 0 })],
+    // Native-size images are the dataset's own arrays: caching them costs nothing.
+    preparedBytes: (image) => (side === dataset.width && side === dataset.height ? 0 : image.pixels.byteLength),
+    batch: (images) => [stackImages(images, { inputName: spec.name, channels, normalisation, padIntensity: 0 })],
     payloadBytes: () => bytes,
   };
 }

@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { ServelabError } from '../../core/errors.js';
 import type { Tensor, TensorSpec } from '../../core/tensor.js';
 import { PAD_ID, SEP_ID, tokenize } from '../text/tokenizer.js';
@@ -103,7 +104,24 @@ function textBatch(samples: readonly Int32Array[], text: TextInputs): Tensor[] {
         else values.fill(1, row * length, row * length + used);
       });
     }
-    const data = spec.datatype === 'INT64' ? BigInt64Array.from(values, (v) => BigInt(v)) : values;
+    const data = spec.datatype === 'INT64' ? widenToInt64(values) : values;
     return { name: spec.name, datatype: spec.datatype, shape: [samples.length, length], data };
   });
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/**
+ * Non-negative int32 values as INT64. On little-endian machines the low words are written through an Int32
+ * view (the high words stay 0), which avoids creating a BigInt per token.
+ */
+function widenToInt64(values: Int32Array): BigInt64Array {
+  const wide = new BigInt64Array(values.length);
+  if (!LITTLE_ENDIAN) {
+    values.forEach((v, i) => (wide[i] = BigInt(v)));
+    return wide;
+  }
+  const words = new Int32Array(wide.buffer);
+  for (let i = 0; i < values.length; i++) words[2 * i] = values[i]!;
+  return wide;
 }
