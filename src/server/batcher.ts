@@ -19,6 +19,12 @@ export interface QueuedItem {
   readonly groupKey: string;
 }
 
+/**
+ * Runs one batch. It may call release() as soon as its model instance is free (before answering the requests),
+ * so the next batch starts while this one's responses are written; the batcher releases when it settles otherwise.
+ */
+export type BatchExecutor<T> = (batch: T[], queuedMs: number[], release: () => void) => Promise<void>;
+
 interface Entry<T extends QueuedItem> {
   readonly item: T;
   readonly enqueuedMs: number;
@@ -33,13 +39,13 @@ interface Entry<T extends QueuedItem> {
 export class DynamicBatcher<T extends QueuedItem> {
   readonly #options: BatcherOptions;
   readonly #clock: Clock;
-  readonly #execute: (batch: T[], queuedMs: number[]) => Promise<void>;
+  readonly #execute: BatchExecutor<T>;
   #queue: Entry<T>[] = [];
   #running = 0;
   #timerDeadlineMs: number | null = null;
   #idleWaiters: (() => void)[] = [];
 
-  constructor(options: BatcherOptions, clock: Clock, execute: (batch: T[], queuedMs: number[]) => Promise<void>) {
+  constructor(options: BatcherOptions, clock: Clock, execute: BatchExecutor<T>) {
     this.#options = options;
     this.#clock = clock;
     this.#execute = execute;
@@ -77,14 +83,19 @@ export class DynamicBatcher<T extends QueuedItem> {
       this.#queue = this.#queue.filter((_, index) => !taken.has(index));
       this.#running++;
       const nowMs = this.#clock.nowMs();
-      void this.#execute(
-        entries.map((entry) => entry.item),
-        entries.map((entry) => nowMs - entry.enqueuedMs),
-      ).finally(() => {
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
         this.#running--;
         this.#pump();
         if (this.#queue.length === 0 && this.#running === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
-      });
+      };
+      void this.#execute(
+        entries.map((entry) => entry.item),
+        entries.map((entry) => nowMs - entry.enqueuedMs),
+        release,
+      ).finally(release);
     }
   }
 

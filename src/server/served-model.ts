@@ -50,7 +50,7 @@ export class ServedModel {
     this.#pool = pool;
     this.#metrics = metrics;
     const { batching } = applied.config;
-    this.#batcher = new DynamicBatcher<Pending>({ ...batching, concurrency: applied.config.instances }, clock, (batch, queuedMs) => this.#run(batch, queuedMs));
+    this.#batcher = new DynamicBatcher<Pending>({ ...batching, concurrency: applied.config.instances }, clock, (batch, queuedMs, release) => this.#run(batch, queuedMs, release));
     this.#cache = applied.config.cache.enabled ? new ResponseCache(applied.config.cache.capacityMb * 1024 * 1024) : null;
     const labels = { model: name };
     metrics.inFlight.track(labels, () => this.#inFlight);
@@ -136,13 +136,15 @@ export class ServedModel {
     return outcome;
   }
 
-  async #run(batch: Pending[], queuedMs: number[]): Promise<void> {
+  async #run(batch: Pending[], queuedMs: number[], release: () => void): Promise<void> {
     const rows = batch.reduce((n, member) => n + member.batchSize, 0);
     const labels = { model: this.name };
     this.#metrics.concurrentBatches.observe(labels, this.#batcher.running);
     try {
       const feeds = assembleBatch(this.signature, batch);
       const { outputs, computeUs } = await this.#pool.run(feeds);
+      // The instance is free: start the next batch before splitting and answering this one.
+      release();
       const perMember = splitOutputs(this.signature, outputs, batch);
       this.#metrics.batchSize.observe(labels, rows);
       this.#metrics.computeSeconds.observe(labels, computeUs / 1e6);
