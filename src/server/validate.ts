@@ -9,11 +9,11 @@ const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]
  * request's batch size. Every problem is a ServelabError('invalid-input') naming the tensor and what was expected.
  */
 export function validateInputs(model: string, signature: ModelSignature, inputs: readonly Tensor[]): { ordered: Tensor[]; batchSize: number } {
-  const expected = signature.inputs.map((spec) => `${spec.name} (${spec.datatype} ${formatShape(spec.shape)})`).join(', ');
+  const expected = (): string => signature.inputs.map((spec) => `${spec.name} (${spec.datatype} ${formatShape(spec.shape)})`).join(', ');
   const byName = new Map<string, Tensor>();
   for (const tensor of inputs) {
     if (!signature.inputs.some((spec) => spec.name === tensor.name)) {
-      throw new ServelabError(`model '${model}' has no input '${tensor.name}'; expected inputs: ${expected}`);
+      throw new ServelabError(`model '${model}' has no input '${tensor.name}'; expected inputs: ${expected()}`);
     }
     if (byName.has(tensor.name)) throw new ServelabError(`input '${tensor.name}' is given more than once`);
     byName.set(tensor.name, tensor);
@@ -21,7 +21,7 @@ export function validateInputs(model: string, signature: ModelSignature, inputs:
   let batchSize: number | undefined;
   const ordered = signature.inputs.map((spec) => {
     const tensor = byName.get(spec.name);
-    if (!tensor) throw new ServelabError(`model '${model}' needs input '${spec.name}' (${spec.datatype} ${formatShape(spec.shape)}), but the request lacks it; expected inputs: ${expected}`);
+    if (!tensor) throw new ServelabError(`model '${model}' needs input '${spec.name}' (${spec.datatype} ${formatShape(spec.shape)}), but the request lacks it; expected inputs: ${expected()}`);
     if (tensor.datatype !== spec.datatype) {
       throw new ServelabError(`input '${spec.name}' of model '${model}' must have datatype ${spec.datatype}, but got ${tensor.datatype}`);
     }
