@@ -1,8 +1,11 @@
 /**
- * Random-forest surrogate of one objective (ml-random-forest): bagged regression trees; the mean of the trees'
+ * Random-forest surrogate of one objective: bagged regression trees with random feature subsets per split; the mean of the trees'
  * predictions is the estimate and their spread the uncertainty that the acquisition trades against it.
  */
-import { RandomForestRegression } from 'ml-random-forest';
+import { createRng } from '../../core/random.js';
+import { trainRegressionForest, type ForestSettings } from './regression-forest.js';
+
+const FOREST: Omit<ForestSettings, 'trees'> = { featureFraction: 5 / 6, minSplit: 3, maxDepth: 20 };
 
 export interface SurrogatePrediction {
   readonly mean: number[];
@@ -26,20 +29,11 @@ export function fitForest(features: readonly (readonly number[])[], targets: rea
     const mean = targets.reduce((sum, value) => sum + value, 0) / Math.max(1, targets.length);
     return { predict: (rows) => ({ mean: rows.map(() => mean), std: rows.map(() => spread || 1) }) };
   }
-  const forest = new RandomForestRegression({
-    nEstimators: options.trees,
-    maxFeatures: 1.0,
-    replacement: false,
-    useSampleBagging: true,
-    noOOB: true,
-    seed: options.seed,
-    treeOptions: { minNumSamples: 1 },
-  } as ConstructorParameters<typeof RandomForestRegression>[0]);
-  forest.train(features.map((row) => [...row]), [...targets]);
+  const forest = trainRegressionForest(features, targets, { ...FOREST, trees: options.trees }, createRng(options.seed, 'surrogate-forest'));
   return {
     predict(rows) {
       if (rows.length === 0) return { mean: [], std: [] };
-      const perTree = forest.predictionValues(rows.map((row) => [...row])).to2DArray();
+      const perTree = forest.predictPerTree(rows);
       const mean: number[] = [];
       const std: number[] = [];
       for (const values of perTree) {
