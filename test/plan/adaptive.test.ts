@@ -56,7 +56,7 @@ test('hypervolume fraction: the full table scores 1, a dominated subset less', (
   const all = [...enumerateSpace(SPACE)].map(evaluate);
   const asOutcomes = (metrics: Record<string, number>[]) => metrics.map((m) => ({ configuration: {}, state: 'completed' as const, metrics: m }));
   assert.equal(hypervolumeFraction(asOutcomes(all), all, OBJECTIVES), 1);
-  const worse = all.filter((metrics) => metrics.f1 > 0.5);
+  const worse = all.filter((metrics) => (metrics.f1 ?? 0) > 0.5);
   const fraction = hypervolumeFraction(asOutcomes(worse), all, OBJECTIVES);
   assert.ok(fraction > 0 && fraction < 0.9, `${fraction}`);
   assert.equal(hypervolumeFraction([{ configuration: {}, state: 'failed' }], all, OBJECTIVES), 0);
