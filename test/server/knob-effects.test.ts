@@ -104,6 +104,7 @@ test('stateful Silero VAD: batches along the state axis when the metadata names 
       { name: 'vad', path: MODEL_PATHS.silero16k, config: { batching: { enabled: true, maxBatchSize: 3, maxQueueDelayUs: 5_000_000 } } },
       { name: 'vad-solo', path: MODEL_PATHS.silero16k },
       { name: 'vad6', path: MODEL_PATHS.sileroV6, config: { batching: { enabled: true } } },
+      { name: 'vad6-axes', path: MODEL_PATHS.sileroV6, config: { batching: { enabled: true, maxBatchSize: 3, maxQueueDelayUs: 5_000_000 }, batchAxes: { state: 1, stateN: 1 } } },
     ],
   });
   const body = (seed: number) => ({
@@ -129,8 +130,17 @@ test('stateful Silero VAD: batches along the state axis when the metadata names 
   assert.equal(v6.requested.batching.enabled, true);
   assert.equal(v6.applied.batching.enabled, false);
   assert.match(v6.notes.join('\n'), /batching turned off: cannot tell the batch axis of input 'state'/);
-  const v6Reply = await postJson(`${server.httpUrl}/v2/models/vad6/infer`, body(0));
-  assert.equal(v6Reply.status, 200);
+  // With the batch axes given in the configuration, v6 batches along the state axis and matches unbatched runs.
+  const v6Batched = await Promise.all([0, 1, 2].map((seed) => postJson(`${server.httpUrl}/v2/models/vad6-axes/infer`, body(seed))));
+  for (const seed of [0, 1, 2]) {
+    const solo = await postJson(`${server.httpUrl}/v2/models/vad6/infer`, body(seed));
+    assert.equal(solo.status, 200);
+    assert.equal(solo.headers.get(SERVER_TIMING_HEADERS.batchSize), '1');
+    assert.equal(v6Batched[seed]!.headers.get(SERVER_TIMING_HEADERS.batchSize), '3');
+    const a = v6Batched[seed]!.json.outputs.find((o: { name: string }) => o.name === 'stateN');
+    const b = solo.json.outputs.find((o: { name: string }) => o.name === 'stateN');
+    a.data.forEach((value: number, i: number) => assert.ok(Math.abs(value - b.data[i]) < 1e-4, `v6 stateN[${i}] seed ${seed}`));
+  }
 });
 
 test('ORT thread knobs take effect: intra-op threads show up as threads of the process', async (t) => {
