@@ -75,16 +75,18 @@ test('servelab serve: one ready line, a model repository, and a clean drain on S
   await assert.rejects(fetch(`${ready.http}/v2/health/live`), 'no longer listening');
 });
 
-test('servelab serve --print-config shows requested beside applied; flags override the file', async () => {
+test('servelab serve --print-config shows requested beside applied for a zoo model; flags override the file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'servelab-config-'));
   const configPath = join(dir, 'server.yaml');
-  writeFileSync(configPath, `httpPort: 9999\ndefaults:\n  batching:\n    enabled: true\nmodels:\n  - name: vad\n    path: ${JSON.stringify(MODEL_PATHS.sileroV6)}\n`);
+  writeFileSync(configPath, `httpPort: 9999\ndefaults:\n  batching:\n    enabled: true\nmodels:\n  - name: silero-vad\n`);
   const cli = runCli(['serve', '--config', configPath, '--port', '0', '--print-config']);
   assert.equal(await cli.exited, 0, cli.output().stderr);
   const printed = JSON.parse(cli.output().stdout) as { requested: any; applied: any };
   assert.equal(printed.requested.httpPort, 0);
   assert.equal(printed.requested.defaults.batching.enabled, true);
   const vad = printed.applied.models[0];
+  assert.equal(vad.name, 'silero-vad');
+  assert.match(vad.path, /silero_vad\.onnx$/);
   assert.equal(vad.requested.batching.enabled, true);
   assert.equal(vad.applied.batching.enabled, false);
   assert.match(vad.notes.join(' '), /batching turned off/);
