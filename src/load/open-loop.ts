@@ -1,0 +1,71 @@
+/**
+ * Open loop: requests leave at their scheduled times whether or not earlier ones have answered. Latency is
+ * timed from the scheduled send (so a stalled target is charged for every request queued behind the stall),
+ * the service time from the actual send. At the in-flight cap a request is dropped and counted, never delayed.
+ */
+import { errorKindOf } from '../targets/request-error.js';
+import type { PreparedRequest } from '../targets/load-client.js';
+import { InFlightTracker } from './in-flight.js';
+import type { RunContext } from './run-context.js';
+import type { Schedule } from './schedule.js';
+
+/** After this many sends without a pause (the generator is behind), let I/O callbacks run. */
+const BURST_BEFORE_YIELD = 32;
+
+export interface OpenLoopOptions {
+  readonly inFlightCap: number;
+}
+
+export async function runOpenLoop(schedule: Schedule, context: RunContext, options: OpenLoopOptions): Promise<void> {
+  const { client, model, samples, clock, recorder, startMs } = context;
+  const tracker = new InFlightTracker(clock, context.timeoutMs);
+  tracker.startSweeper();
+  const { offsetsMs, warmupCount } = schedule;
+  let next: PreparedRequest | undefined;
+  let burst = 0;
+  try {
+    for (let index = 0; index < offsetsMs.length; index++) {
+      const scheduledMs = startMs + offsetsMs[index]!;
+      next ??= client.prepare(model, samples.next());
+      let nowMs = clock.nowMs();
+      if (nowMs < scheduledMs) {
+        burst = 0;
+        await clock.sleepMs(scheduledMs - nowMs);
+        nowMs = clock.nowMs();
+      } else if (++burst >= BURST_BEFORE_YIELD) {
+        burst = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+        nowMs = clock.nowMs();
+      }
+      const measured = index >= warmupCount;
+      if (tracker.size >= options.inFlightCap) {
+        if (measured) recorder.recordDropped(scheduledMs - startMs);
+        continue;
+      }
+      if (measured) recorder.recordSent(scheduledMs - startMs, nowMs - startMs);
+      else recorder.warmupSent++;
+      dispatch(next, scheduledMs, nowMs, measured);
+      next = undefined;
+    }
+    await tracker.drain();
+  } finally {
+    tracker.stop();
+  }
+
+  function dispatch(prepared: PreparedRequest, scheduledMs: number, sentMs: number, measured: boolean): void {
+    const request = tracker.add(sentMs);
+    client.send(prepared, request.cancelToken).then(
+      (result) => {
+        tracker.remove(request);
+        if (!measured) return;
+        const doneMs = clock.nowMs();
+        if (request.timedOut) recorder.recordError('timeout', doneMs - startMs);
+        else recorder.recordSuccess(scheduledMs - startMs, sentMs - startMs, doneMs - startMs, result.serverTiming);
+      },
+      (error: unknown) => {
+        tracker.remove(request);
+        if (measured) recorder.recordError(request.timedOut ? 'timeout' : errorKindOf(error), clock.nowMs() - startMs);
+      },
+    );
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * VALID or INVALID with the reasons, in the spirit of MLPerf LoadGen: a run is valid when it measured what
+ * was asked (every request sent, enough requests behind p99, a stable steady state, a generator that kept
+ * up) and the target met the bounds given (error rate, optional p99 latency bound).
+ */
+import type { PercentileSupport } from './percentile-support.js';
+import type { Stability } from './stability.js';
+
+export interface RunFacts {
+  readonly completed: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly dropped: number;
+  readonly inFlightCap: number | null;
+  readonly stability: Stability;
+  readonly p99Support: PercentileSupport;
+  readonly p99Ms: number | null;
+  readonly latencyBoundMs: number | null;
+  readonly maxErrorRate: number;
+  readonly generatorWarnings: readonly string[];
+}
+
+export function judgeRun(facts: RunFacts): { valid: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  if (facts.completed === 0) reasons.push('no request completed successfully');
+  if (facts.stability.state === 'unstable') reasons.push(`UNSTABLE: ${facts.stability.reason}`);
+  if (facts.completed > 0 && !facts.p99Support.supported) {
+    reasons.push(`p99 is backed by ${facts.p99Support.samples} requests; at least ${facts.p99Support.required} are needed (MLPerf LoadGen's rule)`);
+  }
+  if (facts.dropped > 0) {
+    reasons.push(`${facts.dropped} requests were dropped at the in-flight cap${facts.inFlightCap === null ? '' : ` of ${facts.inFlightCap}`}: the offered load was not delivered`);
+  }
+  const attempted = facts.requests;
+  if (attempted > 0 && facts.errors / attempted > facts.maxErrorRate) {
+    reasons.push(`error rate ${((facts.errors / attempted) * 100).toFixed(2)}% exceeds ${(facts.maxErrorRate * 100).toFixed(2)}%`);
+  }
+  if (facts.latencyBoundMs !== null && facts.p99Ms !== null && facts.p99Ms > facts.latencyBoundMs) {
+    reasons.push(`p99 latency ${facts.p99Ms} ms exceeds the bound of ${facts.latencyBoundMs} ms`);
+  }
+  for (const warning of facts.generatorWarnings) reasons.push(`generator-bound: ${warning}`);
+  return { valid: reasons.length === 0, reasons };
+}

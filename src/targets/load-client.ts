@@ -1,0 +1,77 @@
+/**
+ * The client interface the load generator drives: an InferenceClient that can also prepare a request ahead
+ * of its send time (encoding off the hot path) and check, before any load, that the server speaks its protocol.
+ */
+import type { InferResult, InferenceClient } from '../core/target.js';
+import type { Tensor } from '../core/tensor.js';
+
+/**
+ * Cancels one request. A plain object rather than an AbortSignal: at tens of thousands of requests per
+ * second an AbortController per request costs the generator measurable CPU. The load generator sets
+ * `cancelled` and calls `onCancel` when a request passes its deadline; clients set `onCancel` while sending.
+ */
+export interface CancelToken {
+  cancelled: boolean;
+  onCancel: (() => void) | null;
+}
+
+export function createCancelToken(): CancelToken {
+  return { cancelled: false, onCancel: null };
+}
+
+export function cancel(token: CancelToken): void {
+  token.cancelled = true;
+  token.onCancel?.();
+}
+
+/** An encoded request, opaque to everyone but the client that prepared it. */
+export interface PreparedRequest {
+  readonly model: string;
+}
+
+/** A token cancelled when the signal aborts, so infer(…, { signal }) can go through send(). */
+export function tokenFromSignal(signal: AbortSignal | undefined): CancelToken | undefined {
+  if (!signal) return undefined;
+  const token = createCancelToken();
+  if (signal.aborted) token.cancelled = true;
+  else signal.addEventListener('abort', () => cancel(token), { once: true });
+  return token;
+}
+
+export interface LoadClient extends InferenceClient {
+  /** The target as shown in messages, e.g. http://127.0.0.1:8500. */
+  readonly target: string;
+  /** Throws a one-line ServelabError when the target is unreachable or does not speak this protocol. */
+  checkServer(): Promise<void>;
+  prepare(model: string, inputs: readonly Tensor[]): PreparedRequest;
+  send(prepared: PreparedRequest, cancelToken?: CancelToken): Promise<InferResult>;
+}
+
+/** Wraps any InferenceClient (e.g. an in-process one) so the load generator can drive it. */
+export function asLoadClient(client: InferenceClient, target = `${client.protocol} client`): LoadClient {
+  if (isLoadClient(client)) return client;
+  interface Wrapped extends PreparedRequest {
+    readonly inputs: readonly Tensor[];
+  }
+  return {
+    protocol: client.protocol,
+    target,
+    checkServer: async () => {},
+    metadata: (model) => client.metadata(model),
+    infer: (model, inputs, options) => client.infer(model, inputs, options),
+    close: () => client.close(),
+    prepare: (model, inputs): Wrapped => ({ model, inputs }),
+    send: (prepared, cancelToken) => {
+      if (!cancelToken) return client.infer(prepared.model, (prepared as Wrapped).inputs);
+      const controller = new AbortController();
+      cancelToken.onCancel = () => controller.abort();
+      if (cancelToken.cancelled) controller.abort();
+      return client.infer(prepared.model, (prepared as Wrapped).inputs, { signal: controller.signal });
+    },
+  };
+}
+
+export function isLoadClient(client: InferenceClient): client is LoadClient {
+  const candidate = client as Partial<LoadClient>;
+  return typeof candidate.prepare === 'function' && typeof candidate.send === 'function' && typeof candidate.checkServer === 'function';
+}
