@@ -4,7 +4,7 @@ import type { GraphProto, ModelProto, NodeProto, TensorProto } from './onnx-sche
 import { applyRule, type KnownValue } from './shape-rules.js';
 
 export interface ModelCost {
-  /** Learned parameters: float initializers and float Constant tensors (BatchNormalization running statistics excluded). */
+  /** Learned parameters: float initializers and Constant tensors of rank >= 1, BatchNormalization running statistics excluded. */
   readonly params: number;
   /** FLOPs (multiply-add = 2) for the given input shapes; ops listed in `uncounted` are missing from it. */
   readonly flops: number;
@@ -96,5 +96,7 @@ export function countParams(graph: GraphProto): number {
     }
   };
   collect(graph);
-  return tensors.filter((t) => isFloatTensor(t) && !runningStats.has(t.name ?? '')).reduce((n, t) => n + tensorElementCount(t), 0);
+  // Scalars (rank 0) are constants of the computation (epsilons, clip bounds), not learned parameters.
+  const learned = tensors.filter((t) => isFloatTensor(t) && (t.dims?.length ?? 0) > 0 && !runningStats.has(t.name ?? ''));
+  return learned.reduce((n, t) => n + tensorElementCount(t), 0);
 }
