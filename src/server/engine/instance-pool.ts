@@ -12,6 +12,8 @@ export interface RunResult {
 interface Instance {
   readonly worker: Worker;
   busy: boolean;
+  /** The worker thread ended (crashed): it never gets work again. */
+  dead?: boolean;
   pending?: { resolve: (result: RunResult) => void; reject: (error: Error) => void } | undefined;
 }
 
@@ -60,8 +62,13 @@ export class InstancePool {
 
   run(feeds: readonly WireTensor[]): Promise<RunResult> {
     if (this.#closed) return Promise.reject(new ServelabError('model is unloading', 'unavailable'));
-    const instance = this.#instances.find((candidate) => !candidate.busy);
-    if (!instance) return Promise.reject(new Error('no idle model instance (the batcher must not over-dispatch)'));
+    const instance = this.#instances.find((candidate) => !candidate.busy && !candidate.dead);
+    if (!instance) {
+      const allDead = this.#instances.every((candidate) => candidate.dead);
+      return Promise.reject(
+        allDead ? new ServelabError('every model instance has exited', 'unavailable') : new Error('no idle model instance (the batcher must not over-dispatch)'),
+      );
+    }
     instance.busy = true;
     const request: WorkerRequest = { type: 'run', id: this.#nextId++, feeds };
     return new Promise<RunResult>((resolve, reject) => {
@@ -90,7 +97,9 @@ export class InstancePool {
     });
     instance.worker.on('error', (error) => settle({ error }));
     instance.worker.on('exit', () => {
-      if (!this.#closed) settle({ error: new ServelabError('model instance exited unexpectedly', 'internal') });
+      if (this.#closed) return;
+      instance.dead = true;
+      settle({ error: new ServelabError('model instance exited unexpectedly', 'internal') });
     });
   }
 }
