@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerExplore } from './explore.js';
+import { registerExport } from './export.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
+import { registerStatus } from './status.js';
 import { registerWorkloads } from './workloads.js';
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerServe, registerWorkloads, registerAnalyze, registerReport];
+export const commands: readonly RegisterCommand[] = [registerServe, registerWorkloads, registerAnalyze, registerReport, registerExplore, registerExport, registerStatus];

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { studyStatus } from '../../store/status.js';
+import { emitJson, printTable } from '../output.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('Progress of the studies in a results database: planned, completed, failed, remaining trials.')
+    .argument('<db>', 'results database written by servelab explore')
+    .option('--json', 'print JSON')
+    .action((dbPath: string, options: { json?: boolean }) => {
+      const studies = studyStatus(dbPath);
+      if (options.json) {
+        emitJson(studies.length === 1 ? studies[0] : { studies });
+        return;
+      }
+      printTable(
+        ['study', 'planned', 'completed', 'failed', 'running', 'remaining', 'valid', 'invalid', 'configurations', 'meter'],
+        studies.map((s) => [s.studyId, s.planned, s.completed, s.failed, s.running, s.remaining, s.valid, s.invalid, s.configurations, s.meter]),
+      );
+      for (const study of studies) {
+        const failures = Object.entries(study.failures).map(([kind, count]) => `${count} ${kind}`);
+        if (failures.length > 0) console.log(`${study.studyId}: failures: ${failures.join(', ')}`);
+        const noise = Object.entries(study.repetitionCv).filter(([metric]) => ['p99_ms', 'achieved_rps', 'energy_j_per_inf'].includes(metric));
+        if (noise.length > 0) console.log(`${study.studyId}: repetition noise (median CV): ${noise.map(([m, cv]) => `${m} ${(cv * 100).toFixed(1)}%`).join(', ')}`);
+      }
+    });
+}

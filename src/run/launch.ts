@@ -1,0 +1,71 @@
+/**
+ * The command that starts the server of a trial. Embedded: a fresh `servelab serve` with a configuration file
+ * written from the server knob values. External: the study's launch template with knob values and the picked
+ * ports filled in, run by sh. Either way the OS knobs wrap the command.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Configuration, KnobValue } from '../core/space.js';
+import { renderTemplate } from '../plan/launch-template.js';
+import type { Study } from '../plan/study-schema.js';
+import { applyServerKnobs, isServerKnob, parseServerConfig } from '../server/index.js';
+import type { ReadyInfo } from './server-process.js';
+import { freePort } from './free-port.js';
+
+export const SERVELAB_BIN = fileURLToPath(new URL('../../bin/servelab.js', import.meta.url));
+
+export interface LaunchPlan {
+  readonly argv: readonly string[];
+  /** Embedded: parse the ready line. External: poll a URL. */
+  readonly readiness: { readonly kind: 'ready-line' } | { readonly kind: 'url'; readonly url: string; readonly target: ReadyInfo };
+  readonly readyTimeoutMs: number;
+  /** The server configuration as written (embedded), for the record. */
+  readonly serverConfig?: unknown;
+  cleanup(): void;
+}
+
+export function serverKnobValues(configuration: Configuration): Record<string, KnobValue> {
+  return Object.fromEntries(Object.entries(configuration).filter(([name]) => isServerKnob(name)));
+}
+
+export async function planLaunch(study: Study, configuration: Configuration, model: string, readyTimeoutMs: number): Promise<LaunchPlan> {
+  const target = study.target;
+  if (target.kind === 'embedded') {
+    const dir = mkdtempSync(join(tmpdir(), 'servelab-trial-'));
+    const config = applyServerKnobs(parseServerConfig({ host: '127.0.0.1' }), serverKnobValues(configuration));
+    const configPath = join(dir, 'server.json');
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+    return {
+      argv: [process.execPath, SERVELAB_BIN, 'serve', '--config', configPath, '--models', model, '--port', '0', '--grpc-port', '0'],
+      readiness: { kind: 'ready-line' },
+      readyTimeoutMs,
+      serverConfig: config,
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  if (!target.launch) throw new Error('an external target without target.launch has no server to start');
+  const port = await freePort();
+  const grpcPort = await freePort();
+  const values: Record<string, KnobValue> = {
+    ...configuration,
+    port,
+    grpcPort,
+    host: '127.0.0.1',
+    model,
+    models: study.models.join(','),
+    modelPath: model,
+  };
+  const command = renderTemplate(target.launch.command, values);
+  const url = renderTemplate(target.url, values);
+  const httpUrl = url.startsWith('grpc://') ? `http://127.0.0.1:${port}` : url;
+  const grpc = url.startsWith('grpc://') ? url.slice('grpc://'.length) : `127.0.0.1:${grpcPort}`;
+  const readyUrl = target.launch.readyUrl ? renderTemplate(target.launch.readyUrl, values) : `${httpUrl.replace(/\/$/, '')}/v2/health/ready`;
+  return {
+    argv: ['sh', '-c', command],
+    readiness: { kind: 'url', url: readyUrl, target: { http: httpUrl, grpc, models: [model], startupMs: 0 } },
+    readyTimeoutMs: target.launch.startupTimeoutMs,
+    cleanup: () => undefined,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * One trial on a running server: warm up (once per workload per server), then one load level with the energy
+ * window, the CPU time and the server's counters around exactly the measured duration. Bounded by the trial
+ * time limit; a server that exits meanwhile ends the trial as a failure with the reason.
+ */
+import type { Protocol } from '../core/target.js';
+import { readPeakRssMb, readProcessCpuSeconds } from '../energy/proc.js';
+import type { EnergyReading } from '../energy/meter.js';
+import type { LoadSummary } from '../load/summary.js';
+import type { Study } from '../plan/study-schema.js';
+import type { TrialMeasurement } from '../store/types.js';
+import type { LoadDriver } from './load-driver.js';
+import { sampleDelta, scrapeMetrics } from './prometheus.js';
+import type { ServerSession } from './server-session.js';
+import { TrialFailure } from './server-process.js';
+import { constraintReasons, trialMetrics } from './trial-metrics.js';
+import type { TrialSpec } from './trial-plan.js';
+
+export interface MeasureSettings {
+  readonly study: Study;
+  readonly driver: LoadDriver;
+  readonly protocol: Protocol;
+  /** Arrival rate for the trial's load point (stress levels resolved), when open loop. */
+  readonly rateRps?: number;
+  readonly seed: number;
+}
+
+export async function measureTrial(session: ServerSession, trial: TrialSpec, settings: MeasureSettings): Promise<TrialMeasurement> {
+  const { study, driver } = settings;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TrialFailure('timeout', `the trial exceeded its time limit of ${study.trialTimeoutMs} ms`));
+    }, study.trialTimeoutMs);
+  });
+  const serverGone = session.process.exited.then((exit) => {
+    controller.abort();
+    throw session.process.failureFromExit(exit, 'during the trial');
+  });
+  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, limit, serverGone]);
+  limit.catch(() => undefined);
+  serverGone.catch(() => undefined);
+
+  const base = {
+    target: { http: session.ready.http, grpc: session.ready.grpc },
+    protocol: settings.protocol,
+    model: trial.context.model,
+    workload: trial.context.workload,
+    point: trial.point,
+    ...(settings.rateRps === undefined ? {} : { rateRps: settings.rateRps }),
+    seed: settings.seed,
+    signal: controller.signal,
+  };
+  try {
+    if (!session.warmed.has(trial.context.workload) && study.load.warmupMs > 0) {
+      await guard(driver.run({ ...base, durationMs: study.load.warmupMs, warmupMs: 0 }));
+      session.warmed.add(trial.context.workload);
+    }
+    const pid = session.process.pid;
+    const countersBefore = await guard(scrapeMetrics(session.ready.http));
+    const window = await session.meter.start();
+    const cpuBefore = safeCpuSeconds(pid);
+    const startedMs = performance.now();
+    let summary: LoadSummary;
+    let energy: EnergyReading;
+    try {
+      summary = await guard(driver.run({ ...base, durationMs: study.load.durationMs, warmupMs: 0 }));
+    } finally {
+      energy = await window.stop().catch(() => undefined as unknown as EnergyReading);
+    }
+    const windowMs = performance.now() - startedMs;
+    const cpuAfter = safeCpuSeconds(pid);
+    const peakRssMb = readPeakRssMb(pid);
+    const countersAfter = await guard(scrapeMetrics(session.ready.http));
+    if (session.process.exitInfo) throw session.process.failureFromExit(session.process.exitInfo, 'during the trial');
+    if (summary.completed === 0) {
+      const kinds = Object.entries(summary.errors.byKind).map(([kind, count]) => `${count} ${kind}`).join(', ');
+      throw new TrialFailure('load-error', `no request completed (${summary.requests} sent${kinds ? `: ${kinds}` : ''}); the server is hung or rejects every request`);
+    }
+    const usage = cpuBefore !== undefined && cpuAfter !== undefined ? { cpuSeconds: cpuAfter - cpuBefore, windowMs, ...(peakRssMb === undefined ? {} : { peakRssMb }) } : undefined;
+    const metrics = trialMetrics(summary, usage, energy);
+    const constraints = constraintReasons(metrics, study.constraints);
+    return {
+      metrics: metrics as Record<string, number>,
+      valid: summary.valid && constraints.length === 0,
+      verdictReasons: [...summary.reasons, ...constraints],
+      client: summary,
+      ...(countersBefore && countersAfter ? { server: sampleDelta(countersBefore, countersAfter) } : {}),
+      ...(energy ? { energy } : {}),
+      applied: {
+        configuration: trial.configuration,
+        os: session.appliedOsKnobs,
+        server: session.serverConfig,
+        protocol: settings.protocol,
+        rateRps: settings.rateRps,
+        serverStartupMs: session.ready.startupMs,
+      },
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function safeCpuSeconds(pid: number): number | undefined {
+  try {
+    return readProcessCpuSeconds(pid);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * `servelab explore`: the one place that composes a study. The sampler proposes configurations from the
+ * stored history; each configuration's trials are planned in the store, then run server by server (a fresh
+ * server per configuration, model and repetition). Every trial ends completed or failed in the store, each in
+ * its own transaction, so an interrupted study resumes where it stopped: unfinished configurations first,
+ * then whatever the sampler asks next given the same history.
+ */
+import { readFile } from 'node:fs/promises';
+import { ServelabError } from '../core/errors.js';
+import { configurationKey, type Configuration } from '../core/space.js';
+import { DEFAULT_POWER_MODEL, type PowerModel } from '../energy/estimate.js';
+import type { MeterChoice } from '../energy/select.js';
+import { assertOsKnobsApplicable, detectOsCapabilities, type OsCapabilities, type OsEnvironment } from '../knobs/detect.js';
+import { removeStaleGroups } from '../knobs/stale-groups.js';
+import { outcomesFromRows } from '../plan/outcomes.js';
+import { createSampler } from '../plan/samplers/index.js';
+import { loadStudy, type Study } from '../plan/study-schema.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { ResultsStore } from '../store/types.js';
+import { ensureCapacities, rateFor } from './capacity.js';
+import { describeEnvironment } from './environment.js';
+import type { LoadDriver } from './load-driver.js';
+import { measureTrial } from './measure-trial.js';
+import { createProgress, type ProgressReporter } from './progress.js';
+import { TrialFailure } from './server-process.js';
+import { oneLine, startSession, type ServerSession, type SessionSettings } from './server-session.js';
+import { definitionHash, protocolOf, trialsOf, trialsPerConfiguration, type TrialSpec } from './trial-plan.js';
+
+export interface ExploreOptions {
+  readonly studyPath: string;
+  readonly dbPath: string;
+  readonly driver: LoadDriver;
+  readonly quiet?: boolean;
+  readonly progress?: ProgressReporter;
+  /** How long a server may take to print its ready line (embedded target). */
+  readonly readyTimeoutMs?: number;
+  readonly osEnvironment?: OsEnvironment;
+}
+
+export interface ExploreSummary {
+  readonly studyId: string;
+  readonly planned: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly ranNow: number;
+  readonly durationMs: number;
+}
+
+const METER_CHOICE: Record<Study['energy']['meter'], MeterChoice> = { auto: 'auto', rapl: 'rapl', nvidia: 'nvidia-smi', estimate: 'cpu-time-estimate' };
+
+export async function explore(options: ExploreOptions): Promise<ExploreSummary> {
+  const startedMs = performance.now();
+  const study = await loadStudy(options.studyPath);
+  const sourceText = await readFile(options.studyPath, 'utf8');
+  const capabilities = detectOsCapabilities(options.osEnvironment);
+  assertOsKnobsApplicable(Object.keys(study.knobs), capabilities);
+  removeStaleGroups(capabilities);
+  const store = openSqliteStore(options.dbPath);
+  const progress = options.progress ?? createProgress({ quiet: options.quiet ?? false });
+  try {
+    store.openStudy({ studyId: study.name, definitionHash: definitionHash(study), definition: study, sourceText, seed: study.seed });
+    const runner = new StudyRunner(study, store, options, capabilities, progress);
+    return await runner.run(startedMs);
+  } finally {
+    progress.stop();
+    store.close();
+  }
+}
+
+class StudyRunner {
+  readonly #settings: SessionSettings;
+  #done = 0;
+  #ranNow = 0;
+
+  constructor(
+    private readonly study: Study,
+    private readonly store: ResultsStore,
+    private readonly options: ExploreOptions,
+    capabilities: OsCapabilities,
+    private readonly progress: ProgressReporter,
+  ) {
+    const powerModel: PowerModel = study.energy.powerModel ?? DEFAULT_POWER_MODEL;
+    this.#settings = { study, capabilities, meterChoice: METER_CHOICE[study.energy.meter], powerModel, readyTimeoutMs: options.readyTimeoutMs ?? 120_000 };
+  }
+
+  async run(startedMs: number): Promise<ExploreSummary> {
+    const { study, store } = this;
+    const sampler = createSampler(study.sampler, study.space, study.seed, study.objectives);
+    const planned = sampler.plannedCount * trialsPerConfiguration(study);
+    store.setExpectedTrials(study.name, planned);
+    const before = store.progress(study.name);
+    this.#done = before.completed + before.failed;
+    this.progress.start(planned, this.#done);
+    await this.#recordEnvironment();
+    await ensureCapacities(study, store, this.options.driver, this.#settings, this.progress);
+
+    for (;;) {
+      const configuration = this.#nextConfiguration(sampler);
+      if (!configuration) break;
+      const trials = trialsOf(study, configuration);
+      store.planTrials(trials);
+      await this.#runConfiguration(configuration, trials);
+    }
+    const after = store.progress(study.name);
+    return { studyId: study.name, planned: after.planned, completed: after.completed, failed: after.failed, ranNow: this.#ranNow, durationMs: performance.now() - startedMs };
+  }
+
+  /** Unfinished configurations first (resume), then the sampler's next proposal given the stored history. */
+  #nextConfiguration(sampler: ReturnType<typeof createSampler>): Configuration | undefined {
+    const rows = this.store.trialRows(this.study.name);
+    const unfinished = rows.find((row) => row.state === 'planned' || row.state === 'running');
+    if (unfinished) return unfinished.configuration;
+    const [next] = sampler.ask(outcomesFromRows(rows, this.study.objectives), 1);
+    return next;
+  }
+
+  async #recordEnvironment(): Promise<void> {
+    const meterChoice = this.#settings.meterChoice;
+    const { resolveMeterChoice } = await import('../energy/select.js');
+    const name = await resolveMeterChoice(meterChoice);
+    const estimated = name === 'cpu-time-estimate';
+    const scope = estimated ? 'server process CPU time x power model (an estimate, not a measurement)' : name === 'rapl' ? 'CPU packages + DRAM (whole machine)' : 'GPUs';
+    this.store.recordEnvironment(
+      this.study.name,
+      describeEnvironment({
+        meter: { name, source: estimated ? 'estimate' : 'measurement', scope },
+        ...(this.#settings.powerModel ? { powerModel: this.#settings.powerModel } : {}),
+        capabilities: this.#settings.capabilities,
+        knobNames: Object.keys(this.study.knobs),
+      }),
+    );
+  }
+
+  async #runConfiguration(configuration: Configuration, trials: readonly TrialSpec[]): Promise<void> {
+    const pending = trials.filter((trial) => {
+      const state = this.store.trial(trial.trialId)?.state;
+      return state !== 'completed' && state !== 'failed';
+    });
+    // One server per (repetition, model): group the pending trials in their run order.
+    const units = new Map<string, TrialSpec[]>();
+    for (const trial of pending) {
+      const key = `${trial.repetition}\u0000${trial.context.model}`;
+      units.set(key, [...(units.get(key) ?? []), trial]);
+    }
+    for (const unit of units.values()) await this.#runUnit(configuration, unit);
+  }
+
+  async #runUnit(configuration: Configuration, trials: readonly TrialSpec[]): Promise<void> {
+    let session: ServerSession | undefined;
+    let startFailure: TrialFailure | undefined;
+    try {
+      for (const trial of trials) {
+        const label = `${describe(configuration)} | ${trial.context.model} ${trial.context.workload} ${trial.context.load} #${trial.repetition}`;
+        this.progress.trialStarted(this.#done, label);
+        this.store.startTrial(trial.trialId);
+        try {
+          if (startFailure) throw startFailure;
+          if (!session) {
+            try {
+              session = await startSession(this.#settings, configuration, trial.context.model);
+            } catch (error) {
+              // A server that can't start for this configuration won't start for its next load level either.
+              startFailure = asTrialFailure(error);
+              throw startFailure;
+            }
+          }
+          const measurement = await measureTrial(session, trial, {
+            study: this.study,
+            driver: this.options.driver,
+            protocol: protocolOf(configuration, this.study),
+            ...rateFor(this.study, this.store, trial),
+            seed: this.study.seed * 1000 + trial.repetition,
+          });
+          this.store.completeTrial(trial.trialId, measurement);
+          this.#finished(`${measurement.valid ? 'VALID  ' : 'INVALID'} ${label} | ${headline(measurement.metrics)}${measurement.valid ? '' : ` | ${measurement.verdictReasons?.[0] ?? ''}`}`);
+        } catch (error) {
+          const failure = asTrialFailure(error);
+          this.store.failTrial(trial.trialId, { kind: failure.kind, reason: failure.message });
+          this.#finished(`FAILED  ${label} | ${failure.kind}: ${failure.message}`);
+          if (session) {
+            await session.stop();
+            session = undefined; // the next load level gets a fresh server
+          }
+        }
+      }
+    } finally {
+      await session?.stop();
+    }
+  }
+
+  #finished(line: string): void {
+    this.#done++;
+    this.#ranNow++;
+    this.progress.trialEnded(this.#done, line);
+  }
+}
+
+function asTrialFailure(error: unknown): TrialFailure {
+  if (error instanceof TrialFailure) return error;
+  if (error instanceof ServelabError) return new TrialFailure(error.code === 'invalid-input' ? 'invalid-config' : 'load-error', oneLine(error));
+  return new TrialFailure('load-error', oneLine(error));
+}
+
+function describe(configuration: Configuration): string {
+  const key = configurationKey(configuration);
+  return key === '{}' ? 'defaults' : key.slice(1, -1).replace(/"/g, '');
+}
+
+function headline(metrics: Readonly<Record<string, number>>): string {
+  const parts: string[] = [];
+  if (metrics.p99_ms !== undefined) parts.push(`p99 ${metrics.p99_ms.toFixed(2)} ms`);
+  if (metrics.achieved_rps !== undefined) parts.push(`${metrics.achieved_rps.toFixed(1)} req/s`);
+  if (metrics.energy_j_per_inf !== undefined) parts.push(`${(metrics.energy_j_per_inf * 1000).toFixed(2)} mJ/inf`);
+  return parts.join(', ');
+}

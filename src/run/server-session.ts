@@ -1,0 +1,87 @@
+/**
+ * A started server for a run of trials: the process (OS knobs applied), its ready address, and its energy
+ * meter. Start-up problems come back as TrialFailure with the reason.
+ */
+import type { Configuration } from '../core/space.js';
+import { errorMessage, isServelabError } from '../core/errors.js';
+import type { PowerModel } from '../energy/estimate.js';
+import type { EnergyMeter } from '../energy/meter.js';
+import { createMeter, type MeterChoice } from '../energy/select.js';
+import { osKnobValues, prepareOsKnobs, type AppliedOsKnob, type OsKnobLaunch } from '../knobs/apply.js';
+import type { OsCapabilities } from '../knobs/detect.js';
+import type { Study } from '../plan/study-schema.js';
+import { planLaunch, type LaunchPlan } from './launch.js';
+import { ServerProcess, TrialFailure, type ReadyInfo } from './server-process.js';
+
+export interface SessionSettings {
+  readonly study: Study;
+  readonly capabilities: OsCapabilities;
+  readonly meterChoice: MeterChoice;
+  readonly powerModel?: PowerModel;
+  readonly readyTimeoutMs: number;
+}
+
+export interface ServerSession {
+  readonly process: ServerProcess;
+  readonly ready: ReadyInfo;
+  readonly meter: EnergyMeter;
+  readonly appliedOsKnobs: readonly AppliedOsKnob[];
+  readonly serverConfig?: unknown;
+  /** Workloads already warmed up on this server. */
+  readonly warmed: Set<string>;
+  stop(): Promise<void>;
+}
+
+export async function startSession(settings: SessionSettings, configuration: Configuration, model: string): Promise<ServerSession> {
+  let plan: LaunchPlan;
+  let osKnobs: OsKnobLaunch;
+  try {
+    plan = await planLaunch(settings.study, configuration, model, settings.readyTimeoutMs);
+  } catch (error) {
+    throw new TrialFailure('invalid-config', `the configuration can't be applied to the server: ${oneLine(error)}`);
+  }
+  try {
+    osKnobs = prepareOsKnobs(osKnobValues(configuration), plan.argv, settings.capabilities);
+  } catch (error) {
+    plan.cleanup();
+    throw new TrialFailure('invalid-config', `the OS knobs can't be applied: ${oneLine(error)}`);
+  }
+  let launched: { server: ServerProcess; ready: ReadyInfo };
+  try {
+    launched = await ServerProcess.launch({
+      argv: plan.argv,
+      osKnobs,
+      readyTimeoutMs: plan.readyTimeoutMs,
+      ...(plan.readiness.kind === 'url' ? { pollUrl: { url: plan.readiness.url, target: plan.readiness.target } } : {}),
+    });
+  } catch (error) {
+    plan.cleanup();
+    throw error instanceof TrialFailure ? error : new TrialFailure('crash', `the server could not be started: ${oneLine(error)}`);
+  }
+  const { server, ready } = launched;
+  let meter: EnergyMeter;
+  try {
+    meter = await createMeter({ choice: settings.meterChoice, pid: server.pid, ...(settings.powerModel ? { powerModel: settings.powerModel } : {}) });
+  } catch (error) {
+    await server.stop();
+    plan.cleanup();
+    throw new TrialFailure('crash', `the energy meter could not start: ${oneLine(error)}`);
+  }
+  return {
+    process: server,
+    ready,
+    meter,
+    appliedOsKnobs: osKnobs.applied,
+    ...(plan.serverConfig === undefined ? {} : { serverConfig: plan.serverConfig }),
+    warmed: new Set(),
+    stop: async () => {
+      await server.stop();
+      plan.cleanup();
+    },
+  };
+}
+
+export function oneLine(error: unknown): string {
+  const message = isServelabError(error) ? error.message : errorMessage(error);
+  return message.split('\n').map((line) => line.trim()).filter(Boolean).join('; ');
+}

@@ -1,0 +1,68 @@
+/** What `servelab status` shows: progress per study, failures by kind, and the repetition noise. */
+import type { TrialRow } from '../core/trial.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { StudyProgress } from './types.js';
+
+export interface StudyStatus extends StudyProgress {
+  readonly seed: number;
+  readonly createdAt?: string;
+  readonly valid: number;
+  readonly invalid: number;
+  readonly failures: Readonly<Record<string, number>>;
+  /** Median coefficient of variation per metric over configurations measured more than once in a context. */
+  readonly repetitionCv: Readonly<Record<string, number>>;
+  readonly meter?: string;
+}
+
+export function studyStatus(dbPath: string): StudyStatus[] {
+  const store = openSqliteStore(dbPath, { mustExist: true });
+  try {
+    return store.studies().map((study) => {
+      const rows = store.trialRows(study.studyId);
+      const completed = rows.filter((row) => row.state === 'completed');
+      const failures: Record<string, number> = {};
+      for (const row of rows) if (row.failure) failures[row.failure.kind] = (failures[row.failure.kind] ?? 0) + 1;
+      const meter = store.environments(study.studyId).at(-1)?.meter;
+      return {
+        ...store.progress(study.studyId),
+        seed: study.seed,
+        ...(study.createdAt ? { createdAt: study.createdAt } : {}),
+        valid: completed.filter((row) => row.valid).length,
+        invalid: completed.filter((row) => !row.valid).length,
+        failures,
+        repetitionCv: repetitionCv(completed),
+        ...(meter ? { meter } : {}),
+      };
+    });
+  } finally {
+    store.close();
+  }
+}
+
+/** Median over (configuration, context) groups of each metric's coefficient of variation across repetitions. */
+export function repetitionCv(rows: readonly TrialRow[]): Record<string, number> {
+  const groups = new Map<string, TrialRow[]>();
+  for (const row of rows) {
+    const key = `${JSON.stringify(row.configuration)}|${row.context.model}|${row.context.workload}|${row.context.load}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const perMetric = new Map<string, number[]>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    for (const metric of new Set(group.flatMap((row) => Object.keys(row.metrics)))) {
+      const values = group.map((row) => row.metrics[metric]).filter((value): value is number => value !== undefined && Number.isFinite(value));
+      if (values.length < 2) continue;
+      const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+      if (mean === 0) continue;
+      const sd = Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1));
+      perMetric.set(metric, [...(perMetric.get(metric) ?? []), sd / Math.abs(mean)]);
+    }
+  }
+  const out: Record<string, number> = {};
+  for (const [metric, cvs] of perMetric) {
+    const sorted = cvs.sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    out[metric] = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  }
+  return out;
+}
