@@ -15,18 +15,21 @@ export function correlationMatrices(study: PreparedStudy): CorrelationMatrix[] {
   for (const objective of study.objectives) {
     const m = study.metrics.indexOf(objective.metric);
     if (study.environments.length >= 2) {
-      const series = new Map(study.environments.map((env) => [env.key, new Map(study.groupsByEnvironment.get(env.key)!.map((g) => [g.configKey, g.means[m]!]))]));
+      const series = new Map(study.environments.map((env) => [env.key, new Map(study.groupsByEnvironment.get(env.key)!.map((g) => [g.configIndex, g.means[m]!]))]));
       matrices.push(matrix(objective.metric, 'environment', series));
     }
     for (const dimension of DIMENSIONS) {
       const position = DIMENSIONS.indexOf(dimension);
-      const series = new Map<string, Map<string, number>>();
+      const series = new Map<string, Map<number, number>>();
+      const restIndex = new Map<string, number>();
+      const configurations = study.configurationKeys.length;
       for (const group of study.groups) {
         const parts = group.environment.split('|');
         const label = parts[position] ?? '-';
         const rest = parts.filter((_, i) => i !== position).join('|');
-        const entry = series.get(label) ?? new Map<string, number>();
-        entry.set(`${rest}\u0000${group.configKey}`, group.means[m]!);
+        if (!restIndex.has(rest)) restIndex.set(rest, restIndex.size);
+        const entry = series.get(label) ?? new Map<number, number>();
+        entry.set(restIndex.get(rest)! * configurations + group.configIndex, group.means[m]!);
         series.set(label, entry);
       }
       if (series.size >= 2) matrices.push(matrix(objective.metric, dimension, series));
@@ -35,7 +38,7 @@ export function correlationMatrices(study: PreparedStudy): CorrelationMatrix[] {
   return matrices;
 }
 
-function matrix(metric: string, across: CorrelationMatrix['across'], series: ReadonlyMap<string, ReadonlyMap<string, number>>): CorrelationMatrix {
+function matrix(metric: string, across: CorrelationMatrix['across'], series: ReadonlyMap<string, ReadonlyMap<number, number>>): CorrelationMatrix {
   const labels = [...series.keys()].sort();
   const values = labels.map((a) => labels.map((b) => {
     if (a === b) return 1;

@@ -90,7 +90,14 @@ export function halfWidth95(values: readonly number[]): number {
   if (n < 2) return 0;
   const m = values.reduce((s, x) => s + x, 0) / n;
   const sd = Math.sqrt(values.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1));
-  return tQuantileTwoSided(0.95, n - 1) * (sd / Math.sqrt(n));
+  return tQuantile95(n - 1) * (sd / Math.sqrt(n));
+}
+
+const tQuantiles = new Map<number, number>();
+function tQuantile95(df: number): number {
+  const cached = tQuantiles.get(df) ?? tQuantileTwoSided(0.95, df);
+  tQuantiles.set(df, cached);
+  return cached;
 }
 
 /** Which configurations are on the strict front in every environment they were measured in, some, or none. */

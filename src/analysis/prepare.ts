@@ -21,6 +21,8 @@ export interface ConfigGroup {
   readonly environment: string;
   readonly environmentIndex: number;
   readonly configKey: string;
+  /** Index of configKey in PreparedStudy.configurationKeys (cheap identity for joins across environments). */
+  readonly configIndex: number;
   readonly trialId: string;
   readonly configuration: Configuration;
   /** Level index per knob, in PreparedStudy.knobs order. */
@@ -37,6 +39,8 @@ export interface PreparedStudy {
   readonly metrics: readonly string[];
   readonly environments: readonly Environment[];
   readonly groups: readonly ConfigGroup[];
+  /** Every distinct configuration key, sorted; ConfigGroup.configIndex points here. */
+  readonly configurationKeys: readonly string[];
   readonly groupsByEnvironment: ReadonlyMap<string, readonly ConfigGroup[]>;
   readonly excluded: Exclusions;
 }
@@ -80,21 +84,24 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
   const knobs = describeKnobs(complete);
   const levelLookup = knobs.map((knob) => new Map(knob.levels.map((level, index) => [String(level), index])));
 
-  const byKey = new Map<string, { rows: TrialRow[]; environment: string }>();
+  const byKey = new Map<string, { rows: TrialRow[]; environment: string; configKey: string }>();
   for (const row of complete) {
     const environment = environmentKey(row.context);
-    const key = `${environment}\u0000${configurationKey(row.configuration)}`;
-    const entry = byKey.get(key) ?? { rows: [], environment };
+    const configKey = configurationKey(row.configuration);
+    const key = `${environment}\u0000${configKey}`;
+    const entry = byKey.get(key) ?? { rows: [], environment, configKey };
     entry.rows.push(row);
     byKey.set(key, entry);
   }
+  const configurationKeys = [...new Set([...byKey.values()].map((entry) => entry.configKey))].sort();
+  const configIndexOf = new Map(configurationKeys.map((key, index) => [key, index]));
   const environmentOrder = [...new Set([...byKey.values()].map((entry) => entry.environment))].sort();
   const environmentIndex = new Map(environmentOrder.map((key, index) => [key, index]));
   const maxCv = options.maxCv ?? DEFAULT_MAX_CV;
   const objectiveIndexes = objectives.map((o) => metrics.indexOf(o.metric));
   let unstable = 0;
   const groups: ConfigGroup[] = [];
-  for (const { rows: groupRows, environment } of byKey.values()) {
+  for (const { rows: groupRows, environment, configKey } of byKey.values()) {
     const values = metrics.map((metric) => groupRows.map((row) => row.metrics[metric]!));
     const means = Float64Array.from(values, (v) => v.reduce((s, x) => s + x, 0) / v.length);
     if (groupRows.length >= 2 && objectiveIndexes.some((m) => coefficientOfVariation(values[m]!, means[m]!) > maxCv)) {
@@ -105,7 +112,8 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
     groups.push({
       environment,
       environmentIndex: environmentIndex.get(environment)!,
-      configKey: configurationKey(first.configuration),
+      configKey,
+      configIndex: configIndexOf.get(configKey)!,
       trialId: first.trialId,
       configuration: first.configuration,
       levelIndex: knobs.map((knob, k) => levelLookup[k]!.get(String(first.configuration[knob.name])) ?? 0),
@@ -114,7 +122,7 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
     });
   }
   if (groups.length === 0) throw new ServelabError(`every configuration was unstable (repetitions vary by more than ${maxCv * 100}%); nothing to analyze`);
-  groups.sort((a, b) => a.environmentIndex - b.environmentIndex || (a.configKey < b.configKey ? -1 : a.configKey > b.configKey ? 1 : 0));
+  groups.sort((a, b) => a.environmentIndex - b.environmentIndex || a.configIndex - b.configIndex);
   const groupsByEnvironment = new Map<string, ConfigGroup[]>();
   for (const group of groups) {
     const list = groupsByEnvironment.get(group.environment) ?? [];
@@ -131,6 +139,7 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
     metrics,
     environments,
     groups,
+    configurationKeys,
     groupsByEnvironment,
     excluded: { invalid, failed, unstable, incomplete, analyzedRows: complete.length - unstable, totalRows: rows.length, metricsLeftOut: allMetrics.filter((m) => !metrics.includes(m)) },
   };

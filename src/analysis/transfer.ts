@@ -27,9 +27,13 @@ export function transferPairs(
 ): TransferPair[] {
   const rng = analysisRng(options.seed, 'transfer');
   const environments = study.environments.map((e) => e.key);
-  const byConfig = new Map(environments.map((env) => [env, new Map(study.groupsByEnvironment.get(env)!.map((g) => [g.configKey, g]))]));
+  const byConfig = new Map(environments.map((env) => [env, new Map(study.groupsByEnvironment.get(env)!.map((g) => [g.configIndex, g]))]));
+  const keyOf = (index: number): string => study.configurationKeys[index]!;
   const frontKeys = new Map(fronts.map((f) => [f.environment, new Set(f.front.filter((m) => !m.withinNoise).map((m) => m.configKey))]));
   const densityCache = new Map<string, Float64Array>();
+  const extremeCache = new Map<string, Set<number>>();
+  // Pearson, Spearman and Kendall are symmetric: computed once per unordered pair.
+  const symmetric = new Map<string, { pearson: number; spearman: number; kendall: number }>();
   const pairs: TransferPair[] = [];
   for (const objective of study.objectives) {
     const m = study.metrics.indexOf(objective.metric);
@@ -40,7 +44,7 @@ export function transferPairs(
         const target = environments[t]!;
         const sourceGroups = byConfig.get(source)!;
         const targetGroups = byConfig.get(target)!;
-        const common = [...sourceGroups.keys()].filter((key) => targetGroups.has(key)).sort();
+        const common = [...sourceGroups.keys()].filter((key) => targetGroups.has(key)).sort((a, b) => a - b);
         if (common.length < 2) continue;
         const x = Float64Array.from(common, (key) => sourceGroups.get(key)!.means[m]!);
         const y = Float64Array.from(common, (key) => targetGroups.get(key)!.means[m]!);
@@ -51,22 +55,39 @@ export function transferPairs(
           densityCache.set(cacheKey, cached);
           return cached;
         };
+        const count = Math.max(1, Math.round(options.topFraction * common.length));
+        const extremes = (env: string, values: Float64Array, everything: boolean, end: 'top' | 'bottom'): Set<number> => {
+          const sign = (objective.direction === 'max' ? -1 : 1) * (end === 'top' ? 1 : -1);
+          if (!everything) return extremeSet(values, sign, count);
+          const cacheKey = `${env}\u0000${objective.metric}\u0000${end}`;
+          const cached = extremeCache.get(cacheKey) ?? extremeSet(values, sign, count);
+          extremeCache.set(cacheKey, cached);
+          return cached;
+        };
+        const overlap = (end: 'top' | 'bottom'): number => {
+          const a = extremes(source, x, common.length === sourceGroups.size, end);
+          const b = extremes(target, y, common.length === targetGroups.size, end);
+          let shared = 0;
+          for (const i of a) if (b.has(i)) shared++;
+          return shared / count;
+        };
         const sourceEffects = effectsByEnvironment[source]?.[objective.metric];
         const targetEffects = effectsByEnvironment[target]?.[objective.metric];
-        const regret = regretOfTransfer(common, sourceGroups, targetGroups, m, objective, rng, options.resamples);
+        const pairKey = `${Math.min(s, t)}|${Math.max(s, t)}|${objective.metric}`;
+        const correlations = symmetric.get(pairKey) ?? { pearson: pearson(x, y), spearman: spearman(x, y), kendall: kendall(x, y) };
+        symmetric.set(pairKey, correlations);
+        const regret = regretOfTransfer(common, sourceGroups, targetGroups, m, objective, rng, options.resamples, keyOf);
         pairs.push({
           source,
           target,
           metric: objective.metric,
-          pearson: pearson(x, y),
-          spearman: spearman(x, y),
-          kendall: kendall(x, y),
+          ...correlations,
           kl: klDivergence(density(source, x, common.length === sourceGroups.size), density(target, y, common.length === targetGroups.size)),
-          topOverlap: extremeOverlap(x, y, objective, options.topFraction, 'top'),
-          bottomOverlap: extremeOverlap(x, y, objective, options.topFraction, 'bottom'),
+          topOverlap: overlap('top'),
+          bottomOverlap: overlap('bottom'),
           paretoOverlap: jaccard(
-            common.filter((key) => frontKeys.get(source)!.has(key)),
-            common.filter((key) => frontKeys.get(target)!.has(key)),
+            common.filter((key) => frontKeys.get(source)!.has(keyOf(key))).map(keyOf),
+            common.filter((key) => frontKeys.get(target)!.has(keyOf(key))).map(keyOf),
           ),
           influentialKnobsAgree: jaccard(significantKnobs(sourceEffects), significantKnobs(targetEffects)),
           interactionsAgree: jaccard(significantInteractions(sourceEffects), significantInteractions(targetEffects)),
@@ -82,16 +103,17 @@ export function transferPairs(
 }
 
 function regretOfTransfer(
-  common: readonly string[],
-  sourceGroups: ReadonlyMap<string, ConfigGroup>,
-  targetGroups: ReadonlyMap<string, ConfigGroup>,
+  common: readonly number[],
+  sourceGroups: ReadonlyMap<number, ConfigGroup>,
+  targetGroups: ReadonlyMap<number, ConfigGroup>,
   m: number,
   objective: Objective,
   rng: Rng,
   resamples: number,
+  keyOf: (index: number) => string,
 ): Pick<TransferPair, 'regret' | 'regretPercentCi' | 'regretAbsoluteCi' | 'sourceBest' | 'targetBest'> {
   const sign = objective.direction === 'max' ? -1 : 1;
-  const best = (groups: ReadonlyMap<string, ConfigGroup>): string =>
+  const best = (groups: ReadonlyMap<number, ConfigGroup>): number =>
     common.reduce((a, b) => (sign * groups.get(b)!.means[m]! < sign * groups.get(a)!.means[m]! ? b : a));
   const sourceBest = best(sourceGroups);
   const targetBest = best(targetGroups);
@@ -123,20 +145,26 @@ function regretOfTransfer(
     absoluteCi = [at(absolutes, 0.025), at(absolutes, 0.975)];
     percentCi = [at(percents, 0.025), at(percents, 0.975)];
   }
-  return { regret: { absolute, percent }, regretAbsoluteCi: absoluteCi, regretPercentCi: percentCi, sourceBest, targetBest };
+  return { regret: { absolute, percent }, regretAbsoluteCi: absoluteCi, regretPercentCi: percentCi, sourceBest: keyOf(sourceBest), targetBest: keyOf(targetBest) };
 }
 
-/** Share of the source's top (or bottom) configurations that are also top (bottom) in the target. */
-function extremeOverlap(x: Float64Array, y: Float64Array, objective: Objective, fraction: number, end: 'top' | 'bottom'): number {
-  const count = Math.max(1, Math.round(fraction * x.length));
-  const sign = (objective.direction === 'max' ? -1 : 1) * (end === 'top' ? 1 : -1);
-  const pick = (values: Float64Array): Set<number> =>
-    new Set(Array.from(values.keys()).sort((a, b) => sign * (values[a]! - values[b]!) || a - b).slice(0, count));
-  const a = pick(x);
-  const b = pick(y);
-  let shared = 0;
-  for (const i of a) if (b.has(i)) shared++;
-  return shared / count;
+/** Indexes of the `count` smallest values of sign·value (ties broken by index), via a native numeric sort. */
+function extremeSet(values: Float64Array, sign: number, count: number): Set<number> {
+  const sorted = Float64Array.from(values, (v) => sign * v).sort();
+  const threshold = sorted[count - 1]!;
+  let below = 0;
+  for (let i = 0; i < count; i++) if (sorted[i]! < threshold) below++;
+  let equalAllowed = count - below;
+  const out = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = sign * values[i]!;
+    if (v < threshold) out.add(i);
+    else if (v === threshold && equalAllowed > 0) {
+      out.add(i);
+      equalAllowed--;
+    }
+  }
+  return out;
 }
 
 function jaccard(a: readonly string[], b: readonly string[]): number {

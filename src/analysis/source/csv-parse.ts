@@ -2,6 +2,15 @@
 import { ServelabError } from '../../core/errors.js';
 
 export function parseCsv(text: string, sourceName: string): string[][] {
+  // Most study exports quote nothing: split lines and fields directly.
+  if (!text.includes('"')) {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return body.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line)).filter((line) => line !== '').map((line) => line.split(','));
+  }
+  return parseQuotedCsv(text, sourceName);
+}
+
+function parseQuotedCsv(text: string, sourceName: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';

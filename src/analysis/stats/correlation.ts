@@ -118,11 +118,15 @@ function mergeSortCountingSwaps(values: Float64Array): number {
 }
 
 const KDE_GRID_POINTS = 256;
+const GRID_LOW = -0.25;
+const GRID_STEP = 1.5 / (KDE_GRID_POINTS - 1);
 
 /**
  * Gaussian KDE (Silverman's bandwidth) of values min–max scaled to [0, 1], on a fixed grid over [-0.25, 1.25].
  * Scaling each environment on its own compares the shapes of the distributions, not their location: a uniform
  * slowdown does not make two environments dissimilar (a shift is what a linear transfer already handles).
+ * Binned KDE: values are linearly binned onto the grid and the bins convolved with the kernel, so the cost does
+ * not grow with the number of values.
  */
 export function scaledDensity(values: ArrayLike<number>): Float64Array {
   const n = values.length;
@@ -142,20 +146,24 @@ export function scaledDensity(values: ArrayLike<number>): Float64Array {
   const sd = Math.sqrt(ss / Math.max(1, n - 1));
   const iqr = (scaled[Math.floor(0.75 * (n - 1))]! - scaled[Math.floor(0.25 * (n - 1))]!) / 1.34;
   const spread = Math.min(sd, iqr > 0 ? iqr : sd) || 0.05;
-  const bandwidth = Math.max(0.9 * spread * n ** -0.2, 1e-3);
+  const bandwidth = Math.max(0.9 * spread * n ** -0.2, GRID_STEP);
+  const bins = new Float64Array(KDE_GRID_POINTS);
+  for (const v of scaled) {
+    const position = (v - GRID_LOW) / GRID_STEP;
+    const below = Math.floor(position);
+    const weight = position - below;
+    bins[below] = bins[below]! + (1 - weight);
+    if (below + 1 < KDE_GRID_POINTS) bins[below + 1] = bins[below + 1]! + weight;
+  }
+  const reach = Math.ceil((6 * bandwidth) / GRID_STEP);
+  const kernel = Float64Array.from({ length: reach + 1 }, (_, d) => Math.exp(-0.5 * ((d * GRID_STEP) / bandwidth) ** 2));
   const density = new Float64Array(KDE_GRID_POINTS);
-  const step = 1.5 / (KDE_GRID_POINTS - 1);
-  // Values are sorted, so each grid point only visits values within 6 bandwidths.
-  let first = 0;
-  for (let g = 0; g < KDE_GRID_POINTS; g++) {
-    const point = -0.25 + g * step;
-    while (first < n && scaled[first]! < point - 6 * bandwidth) first++;
-    let sum = 0;
-    for (let i = first; i < n && scaled[i]! <= point + 6 * bandwidth; i++) {
-      const z = (point - scaled[i]!) / bandwidth;
-      sum += Math.exp(-0.5 * z * z);
-    }
-    density[g] = sum;
+  for (let b = 0; b < KDE_GRID_POINTS; b++) {
+    const mass = bins[b]!;
+    if (mass === 0) continue;
+    const from = Math.max(0, b - reach);
+    const to = Math.min(KDE_GRID_POINTS - 1, b + reach);
+    for (let g = from; g <= to; g++) density[g] = density[g]! + mass * kernel[Math.abs(g - b)]!;
   }
   return normalizeWithFloor(density);
 }
