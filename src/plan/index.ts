@@ -1,0 +1,24 @@
+/** The plan module's public surface: study files, design spaces, samplers and their helpers. */
+export { loadStudy, parseStudy, validateStudy, studySchema, SAMPLER_KINDS, METER_KINDS } from './study-schema.js';
+export type { Study, StudyTarget, SamplerSpec, SamplerKind, StudyObjective, StudyConstraint } from './study-schema.js';
+export { StudyValidationError } from './schema-issues.js';
+export { LOAD_PATTERNS, STRESS_LEVELS, DEFAULT_STRESS_FRACTIONS } from './load-schema.js';
+export type { LoadPoint, LoadSettings, LoadPatternKind, StressLevel } from './load-schema.js';
+export { KNOB_CATALOG, CUSTOM_KNOB_PREFIX, knobInfo, knownKnobNames, parseIntegerList } from './knob-catalog.js';
+export type { KnobInfo, KnobType, KnownKnobName } from './knob-catalog.js';
+export { discretize, SCALES } from './discretize.js';
+export type { RangeSpec, Scale } from './discretize.js';
+export { buildDesignSpace, configurationAt, enumerateSpace, levelIndices } from './design-space.js';
+export { LAUNCH_BUILTINS, renderTemplate, templatePlaceholders } from './launch-template.js';
+export type { LaunchBuiltin } from './launch-template.js';
+export { SAMPLERS, createSampler } from './samplers/index.js';
+export type { Sampler, TrialOutcome } from './samplers/index.js';
+export { twoLevelFractionalDesign } from './samplers/fractional-factorial.js';
+export type { TwoLevelDesign } from './samplers/fractional-factorial.js';
+export { outcomesFromRows } from './outcomes.js';
+export { dominates, hypervolume, paretoFrontIndices, minimizationVector } from './pareto.js';
+export type { Objective } from './pareto.js';
+export { replaySampler, hypervolumeFraction } from './replay.js';
+export type { Oracle } from './replay.js';
+export { readRecordedStudy, parseRecordedStudy } from './recorded-study.js';
+export type { RecordedStudy, RecordedEnvironment } from './recorded-study.js';
