@@ -13,13 +13,13 @@ export function createHistogram(): Histogram {
   return build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3 });
 }
 
-/** Records a duration in ms at microsecond resolution (sub-microsecond values count as 1 µs). */
+/** Records a duration in ms at microsecond resolution (negative clock noise counts as 0). */
 export function recordMs(histogram: Histogram, durationMs: number): void {
-  histogram.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(durationMs * 1000))));
+  histogram.recordValue(Math.min(HIGHEST_US, Math.max(0, Math.round(durationMs * 1000))));
 }
 
 export function recordUs(histogram: Histogram, durationUs: number): void {
-  histogram.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(durationUs))));
+  histogram.recordValue(Math.min(HIGHEST_US, Math.max(0, Math.round(durationUs))));
 }
 
 export interface PercentilesMs {
