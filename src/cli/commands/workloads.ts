@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ServelabError } from '../../core/errors.js';
-import { zooModelInputs } from '../../zoo/workloads/model-catalogue.js';
+import { getModelCard } from '../../zoo/models/registry.js';
+import { zooModelInputs, type ZooModelInputs } from '../../zoo/workloads/model-catalogue.js';
 import { getWorkload, listWorkloads } from '../../zoo/workloads/registry.js';
 import type { Distribution, WorkloadDescription } from '../../zoo/workloads/types.js';
 import { emitJson, printTable } from '../output.js';
@@ -11,37 +12,46 @@ export function registerWorkloads(program: Command): void {
     .command('workloads')
     .description('list the request workloads (real datasets + preprocessing) with their payload and length distributions')
     .option('--json', 'print one JSON object per workload')
-    .action((options: { json?: boolean }) => {
-      const descriptions = listWorkloads().map((info) => getWorkload(info.name).describe());
+    .action(async (options: { json?: boolean }) => {
+      const models = await zooModelInputs();
+      const descriptions = listWorkloads().map((info) => getWorkload(info.name).describe(undefined, { models }));
       if (options.json) return emitJson(descriptions);
       printWorkloadTable(descriptions);
+      printCardProblems(models);
     });
 
   workloads
     .command('show')
     .description("describe one workload; with --model, for that zoo model's inputs")
     .argument('<name>', 'workload name (see `servelab workloads`)')
-    .option('--model <model>', 'zoo model whose input specs to describe the workload for')
+    .option('--model <model>', 'zoo model name or .onnx path whose input specs to describe the workload for')
     .option('--json', 'print JSON')
-    .action((name: string, _options: unknown, command: Command) => {
+    .action(async (name: string, _options: unknown, command: Command) => {
       // `--json` may land on the parent `workloads` command, which declares it too.
       const options = command.optsWithGlobals<{ model?: string; json?: boolean }>();
       const workload = getWorkload(name);
+      const models = await zooModelInputs();
       const description =
-        options.model === undefined ? workload.describe() : workload.describe(modelInputs(options.model, name), { modelName: options.model });
+        options.model === undefined
+          ? workload.describe(undefined, { models })
+          : workload.describe(await modelInputs(options.model, name), { modelName: options.model, models });
       if (options.json) return emitJson(description);
       printDescription(description);
     });
 }
 
-function modelInputs(modelName: string, workloadName: string) {
-  const model = zooModelInputs().find((entry) => entry.name === modelName);
-  if (!model) {
-    throw new ServelabError(`unknown model '${modelName}': expected one of ${zooModelInputs().map((m) => m.name).join(', ')}`, 'not-found');
+/** Input specs of a zoo model or an .onnx file, checked against the workload. */
+async function modelInputs(model: string, workloadName: string) {
+  const { inputs } = await getModelCard(model);
+  const fit = getWorkload(workloadName).fits(inputs);
+  if (!fit.ok) throw new ServelabError(`workload '${workloadName}' does not fit model '${model}': ${fit.reason}`);
+  return inputs;
+}
+
+function printCardProblems(models: readonly ZooModelInputs[]): void {
+  for (const model of models) {
+    if (model.cardProblem) console.log(`${model.name}: card unreadable (${model.cardProblem}); fit judged on its conventional inputs`);
   }
-  const fit = getWorkload(workloadName).fits(model.inputs);
-  if (!fit.ok) throw new ServelabError(`workload '${workloadName}' does not fit model '${modelName}': ${fit.reason}`);
-  return model.inputs;
 }
 
 function printWorkloadTable(descriptions: readonly WorkloadDescription[]): void {

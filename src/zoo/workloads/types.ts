@@ -76,13 +76,20 @@ export interface WorkloadDescription {
   readonly fitsModels: readonly string[];
 }
 
+export interface DescribeHints {
+  /** The model the given inputs belong to: a preprocessing hint (see SampleStreamOptions). */
+  readonly modelName?: string;
+  /** Models to test for `fitsModels` (from zooModelInputs(), i.e. the model cards); default: the zoo's conventions. */
+  readonly models?: readonly { readonly name: string; readonly inputs: readonly TensorSpec[] }[];
+}
+
 export interface Workload {
   readonly info: WorkloadInfo;
   fits(inputs: readonly TensorSpec[]): FitResult;
   createSampleStream(inputs: readonly TensorSpec[], options: SampleStreamOptions): SampleStream;
   /**
-   * Samples and distributions for the given inputs (default: the default model's). `modelName` names the model
-   * those inputs belong to, as a preprocessing hint (see SampleStreamOptions).
+   * Samples and distributions for the given inputs (default: the default model's conventional inputs), and
+   * the zoo models the workload fits.
    */
-  describe(inputs?: readonly TensorSpec[], hints?: { readonly modelName?: string }): WorkloadDescription;
+  describe(inputs?: readonly TensorSpec[], hints?: DescribeHints): WorkloadDescription;
 }

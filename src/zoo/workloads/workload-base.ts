@@ -2,7 +2,7 @@ import { ServelabError } from '../../core/errors.js';
 import type { TensorSpec } from '../../core/tensor.js';
 import type { DatasetAvailability } from '../datasets/types.js';
 import { distributionOf } from './distribution.js';
-import { zooModelInputs } from './model-catalogue.js';
+import { conventionalModelInputs } from './model-catalogue.js';
 import type { SamplePlan } from './sample-plan.js';
 import { createPlanStream } from './sample-stream.js';
 import type { FitResult, SampleStreamOptions, Workload, WorkloadDescription, WorkloadInfo } from './types.js';
@@ -60,9 +60,9 @@ export function defineWorkload<Prepared>(definition: WorkloadDefinition<Prepared
       return createPlanStream(plan, info.name, options.seed, options.batchSize ?? 1);
     },
     describe(inputs, hints = {}) {
-      const models = zooModelInputs();
+      const models = hints.models ?? conventionalModelInputs();
       const fitsModels = models.filter((model) => definition.fits(model.inputs).ok).map((model) => model.name);
-      const specs = inputs ?? models.find((model) => model.name === info.defaultModel)?.inputs;
+      const specs = inputs ?? conventionalModelInputs().find((model) => model.name === info.defaultModel)?.inputs;
       const { defaultModel, ...described } = info;
       const modelName = inputs ? hints.modelName : defaultModel;
       const base = { ...described, fitsModels, inputsFrom: modelName ?? 'given inputs' };
