@@ -38,6 +38,8 @@ test('servelab analyze reports bad input in one line and exits 1', async (t) => 
     [['analyze', bad], /^servelab: .*bad\.csv row 2, column metric\.p99_ms: expected a number, got 'slow'\n$/],
     [['analyze', fixture, '--objectives', 'throughput:max'], /^servelab: unknown objective 'throughput'; the metrics in this source are: achieved_rps, energy_j_per_inf, p99_ms\n$/],
     [['analyze', join(dir, 'missing.csv')], /^servelab: cannot read analysis source .*missing\.csv/],
+    [['analyze', join(dir, 'missing.db')], /^servelab: no study database at .*missing\.db/],
+    [['analyze', fixture, '--study', 'x'], /^servelab: --study applies to study databases; a CSV holds one study\n$/],
     [['analyze', join(dir, 'study.txt')], /^servelab: cannot tell the format of analysis source .*; expected a study database \(\.db, \.sqlite\) or a CSV \(\.csv\)\n$/],
   ];
   for (const [args, pattern] of cases) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { extname } from 'node:path';
 import { ServelabError } from '../../core/errors.js';
 import type { TrialRow } from '../../core/trial.js';
+import { readTrialRows } from '../../store/export.js';
 import { analyzeTrials, parseObjectives, readCsvTrialRows, summaryText } from '../../analysis/index.js';
 import { emitJson } from '../output.js';
 
@@ -14,6 +15,7 @@ interface AnalyzeCliOptions {
   alpha: string;
   maxCv: string;
   prediction: boolean;
+  study?: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -26,9 +28,10 @@ export function registerAnalyze(program: Command): void {
     .option('--seed <n>', 'seed for bootstrap resampling and model sampling', '1')
     .option('--alpha <p>', 'significance level of every test', '0.05')
     .option('--max-cv <fraction>', 'configurations whose repetitions vary more than this (coefficient of variation) are excluded as unstable', '0.5')
+    .option('--study <name>', 'the study to analyze when the database holds several')
     .option('--no-prediction', 'skip the prediction models')
-    .action(async (source: string, options: AnalyzeCliOptions) => {
-      const rows = await loadTrialRows(source);
+    .action((source: string, options: AnalyzeCliOptions) => {
+      const rows = loadTrialRows(source, options.study);
       const result = analyzeTrials(rows, {
         ...(options.objectives !== undefined ? { objectives: parseObjectives(options.objectives) } : {}),
         seed: parseNumberOption('--seed', options.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
@@ -44,15 +47,14 @@ export function registerAnalyze(program: Command): void {
     });
 }
 
-async function loadTrialRows(source: string): Promise<TrialRow[]> {
+function loadTrialRows(source: string, study: string | undefined): TrialRow[] {
   const extension = extname(source).toLowerCase();
-  if (extension === '.csv') return readCsvTrialRows(source);
-  if (DATABASE_EXTENSIONS.has(extension)) return readDatabaseRows(source);
+  if (extension === '.csv') {
+    if (study !== undefined) throw new ServelabError('--study applies to study databases; a CSV holds one study');
+    return readCsvTrialRows(source);
+  }
+  if (DATABASE_EXTENSIONS.has(extension)) return readTrialRows(source, study);
   throw new ServelabError(`cannot tell the format of analysis source '${source}'; expected a study database (.db, .sqlite) or a CSV (.csv)`);
-}
-
-async function readDatabaseRows(path: string): Promise<TrialRow[]> {
-  throw new ServelabError(`reading study databases ('${path}') is not available in this build; export the study to CSV and analyze that`, 'unsupported');
 }
 
 function parseNumberOption(flag: string, raw: string, valid: (n: number) => boolean, expected: string): number {
