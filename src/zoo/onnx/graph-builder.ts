@@ -61,6 +61,16 @@ export class GraphBuilder {
     return { name, shape };
   }
 
+  /** A float initializer holding given (e.g. trained) values. */
+  weightData(name: string, shape: readonly number[], data: Float32Array): Value {
+    const expected = shape.reduce((n, d) => n * d, 1);
+    if (data.length !== expected) throw new Error(`graph builder: weight ${name} has ${data.length} values, shape [${shape.join(', ')}] needs ${expected}`);
+    const copy = Float32Array.from(data);
+    this.initializers.push({ name, dims: [...shape], dataType: OnnxDataType.FLOAT, rawData: new Uint8Array(copy.buffer) });
+    this.known.set(name, { shape });
+    return { name, shape };
+  }
+
   /** A small int64 initializer (shapes, axes, indices); `shape` [] makes a scalar. */
   int64s(values: readonly number[], shape: readonly number[] = [values.length]): Value {
     const name = this.unique('const_i64');
