@@ -85,9 +85,12 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
   const levelLookup = knobs.map((knob) => new Map(knob.levels.map((level, index) => [String(level), index])));
 
   const byKey = new Map<string, { rows: TrialRow[]; environment: string; configKey: string }>();
+  // Rows often share configuration objects (the CSV reader interns them): compute each key once.
+  const keys = new WeakMap<Configuration, string>();
   for (const row of complete) {
     const environment = environmentKey(row.context);
-    const configKey = configurationKey(row.configuration);
+    const configKey = keys.get(row.configuration) ?? configurationKey(row.configuration);
+    keys.set(row.configuration, configKey);
     const key = `${environment}\u0000${configKey}`;
     const entry = byKey.get(key) ?? { rows: [], environment, configKey };
     entry.rows.push(row);

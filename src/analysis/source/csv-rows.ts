@@ -53,6 +53,8 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
   const failureAt = at('failure');
 
   const repetitionsSeen = new Map<string, number>();
+  // Rows with the same knob cells share one configuration object (less memory, and keys are computed once).
+  const configurations = new Map<string, { configuration: Configuration; key: string }>();
   const rows: TrialRow[] = [];
   for (let r = 1; r < records.length; r++) {
     const record = records[r]!;
@@ -61,7 +63,14 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
       throw new ServelabError(`${where}: has ${record.length} fields; expected ${columns.length} like the header`);
     }
     const cell = (index: number): string => (index < 0 ? '' : record[index]!.trim());
-    const configuration: Configuration = Object.fromEntries(knobColumns.map(({ name, index }) => [name, parseKnobValue(cell(index))]));
+    const knobCells = knobColumns.map(({ index }) => cell(index)).join('\u0001');
+    let interned = configurations.get(knobCells);
+    if (!interned) {
+      const built: Configuration = Object.fromEntries(knobColumns.map(({ name, index }) => [name, parseKnobValue(cell(index))]));
+      interned = { configuration: built, key: configurationKey(built) };
+      configurations.set(knobCells, interned);
+    }
+    const configuration = interned.configuration;
     const context = { model: cell(modelAt) || '-', workload: cell(workloadAt) || '-', load: cell(loadAt) || '-' };
     const metrics: Record<string, number> = {};
     for (const { name, index } of metricColumns) {
@@ -72,7 +81,7 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
       metrics[name] = value;
     }
     const state = parseState(cell(stateAt), where);
-    const groupKey = trialAt >= 0 && cell(trialAt) ? `id:${cell(trialAt)}` : `${context.model}|${context.workload}|${context.load}|${configurationKey(configuration)}`;
+    const groupKey = trialAt >= 0 && cell(trialAt) ? `id:${cell(trialAt)}` : `${context.model}|${context.workload}|${context.load}|${interned.key}`;
     const repetition = repetitionAt >= 0 && cell(repetitionAt) !== '' ? parseRepetition(cell(repetitionAt), where) : (repetitionsSeen.get(groupKey) ?? 0);
     repetitionsSeen.set(groupKey, (repetitionsSeen.get(groupKey) ?? 0) + 1);
     const failureReason = cell(failureAt);
