@@ -18,7 +18,9 @@ export function outcomesFromRows(rows: readonly TrialRow[], objectives: readonly
   }
   return [...byConfiguration.values()].map(({ configuration, rows: group }) => {
     if (group.some((row) => row.state === 'planned' || row.state === 'running')) return { configuration, state: 'pending' };
-    const completed = group.filter((row) => row.state === 'completed' && row.valid);
+    // INVALID completed trials (too few requests behind a percentile, unstable windows) still carry the
+    // configuration's measured behaviour, which is what a sampler learns from.
+    const completed = group.filter((row) => row.state === 'completed');
     if (completed.length === 0) return { configuration, state: 'failed' };
     const metrics: Record<string, number> = {};
     for (const { metric } of objectives) {

@@ -1,6 +1,6 @@
 /**
  * Reads a recorded study in the analysis CSV format (columns `knob.<name>`, `ctx.model`, `ctx.workload`,
- * `ctx.load`, `metric.<name>`, optionally `state` and `valid`) into one table per environment (model, workload,
+ * `ctx.load`, `metric.<name>`, optionally `state`) into one table per environment (model, workload,
  * load): configuration -> metrics averaged over repetitions, and the design space the knob columns span.
  */
 import { readFile } from 'node:fs/promises';
@@ -39,7 +39,6 @@ export function parseRecordedStudy(text: string, source = 'csv'): RecordedStudy 
     throw new ServelabError(`${source}: expected knob.<name> and metric.<name> columns, got ${header.join(', ')}`);
   }
   const stateColumn = header.indexOf('state');
-  const validColumn = header.indexOf('valid');
   const levels = knobColumns.map(() => new Set<KnobValue>());
   const sums = new Map<string, Map<string, { configuration: Configuration; sums: Record<string, number[]> } | undefined>>();
   for (const row of rows) {
@@ -53,7 +52,9 @@ export function parseRecordedStudy(text: string, source = 'csv'): RecordedStudy 
     const key = configurationKey(configuration);
     const table = sums.get(environment) ?? new Map();
     sums.set(environment, table);
-    const failed = (stateColumn >= 0 && row[stateColumn] !== 'completed') || (validColumn >= 0 && ['false', '0'].includes(row[validColumn] ?? ''));
+    // A completed trial flagged INVALID (e.g. too few requests behind a percentile) still measured something;
+    // only trials that did not complete count as failures here.
+    const failed = stateColumn >= 0 && row[stateColumn] !== 'completed';
     const entry = table.get(key) ?? { configuration, sums: {} };
     if (!failed) {
       for (const { name, index } of metricColumns) {

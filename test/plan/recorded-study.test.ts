@@ -18,6 +18,7 @@ const CSV = [
   't3,completed,true,2,true,"kserve-grpc",mnist-cnn,mnist,poisson@light,8,0.9',
   't4,failed,false,4,true,kserve-grpc,mnist-cnn,mnist,poisson@light,,',
   't5,completed,true,1,false,kserve-http,mnist-cnn,mnist,poisson@high,30,0.3',
+  't6,completed,false,2,false,kserve-http,mnist-cnn,mnist,poisson@light,20,1.5',
   '',
 ].join('\n');
 
@@ -45,6 +46,7 @@ test('a recorded study groups rows by environment, averages repetitions and keep
     configurationKey({ instances, 'batching.enabled': enabled, protocol });
   assert.deepEqual(light.get(key(1, false, 'kserve-http')), { p99_ms: 12, energy_j_per_inf: 0.6 });
   assert.deepEqual(light.get(key(2, true, 'kserve-grpc')), { p99_ms: 8, energy_j_per_inf: 0.9 });
+  assert.deepEqual(light.get(key(2, false, 'kserve-http')), { p99_ms: 20, energy_j_per_inf: 1.5 }, 'completed but INVALID still counts');
   assert.ok(light.has(key(4, true, 'kserve-grpc')));
   assert.equal(light.get(key(4, true, 'kserve-grpc')), undefined, 'a failed configuration has no metrics');
   assert.throws(() => parseRecordedStudy('a,b\n1,2\n', 'x.csv'), (error: unknown) => error instanceof ServelabError && /x\.csv: expected knob/.test(error.message));
@@ -62,7 +64,7 @@ test('trial rows become one outcome per configuration: repetitions averaged, con
     context: { model: 'm', workload: 'w', load },
     repetition: 0,
     state,
-    valid: state === 'completed',
+    valid: state === 'completed' && id !== 'c', // c: completed but INVALID (still measured)
     metrics: p99 === undefined ? {} : { p99_ms: p99 },
   });
   const outcomes = outcomesFromRows(
