@@ -8,7 +8,7 @@ import { ServelabError } from '../core/errors.js';
 import { percentilesMs } from './histogram.js';
 import { executeLocal, type ResolvedPlan } from './execute.js';
 import type { LoadPlan } from './load-options.js';
-import { generatorWarnings } from './self-check.js';
+import { generatorSaturated } from './self-check.js';
 import type { TargetSession } from './target-session.js';
 
 export interface CapacityStep {
@@ -54,8 +54,6 @@ export async function searchCapacity(plan: LoadPlan, session: TargetSession, clo
     const errorRate = recorder.sent > 0 ? recorder.errors / recorder.sent : 1;
     // Without an explicit bound, latency may grow to 10x what the first (lightest) step saw.
     maxP99Ms ??= Math.max(20, 10 * (p99Ms ?? 2));
-    const lag = percentilesMs(recorder.lag);
-    const generatorBound = generatorWarnings([usage], lag && { p50Ms: lag.p50, p99Ms: lag.p99, maxMs: lag.max }, rateRps);
     const failure =
       errorRate > search.maxErrorRate
         ? `error rate ${(errorRate * 100).toFixed(1)}% > ${(search.maxErrorRate * 100).toFixed(1)}%`
@@ -70,8 +68,11 @@ export async function searchCapacity(plan: LoadPlan, session: TargetSession, clo
     steps.push(step);
     if (step.passed) best = step;
     else failedAt = Math.min(failedAt ?? Infinity, rateRps);
-    if (step.passed && generatorBound.length > 0) {
-      warnings.push(`search stopped at ${rateRps.toFixed(1)} req/s because the generator is the bottleneck: ${generatorBound[0]}`);
+    // Raising the rate further would measure the generator, not the target.
+    if (step.passed && generatorSaturated(usage)) {
+      warnings.push(
+        `search stopped at ${rateRps.toFixed(1)} req/s: the generator used ${(usage.cpuFraction * 100).toFixed(0)}% of a core (event loop ${(usage.eventLoopUtilization * 100).toFixed(0)}% busy); capacity is a lower bound`,
+      );
       steps[steps.length - 1] = { ...step, note: 'generator-bound: stopped raising the rate' };
       break;
     }

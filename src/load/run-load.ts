@@ -10,12 +10,14 @@ import { executeLocal, type ResolvedPlan } from './execute.js';
 import { fanOut } from './fan-out.js';
 import { DEFAULT_LEVEL_FRACTIONS, levelRate } from './levels.js';
 import { resolveLoadPlan, type LoadOptionsInput, type LoadPlan } from './load-options.js';
-import { patternProblems, resolvePatternRates, usesStressLevels } from './pattern.js';
+import { patternProblems, resolvePatternRates, usesStressLevels, type PatternSpec, type PatternType } from './pattern.js';
 import type { SampleSource } from './run-context.js';
 import { summarize, type LoadSummary } from './summary.js';
 import { openTargetSession, type TargetSession } from './target-session.js';
 
-export interface RunLoadOptions extends LoadOptionsInput {
+export interface RunLoadOptions extends Omit<LoadOptionsInput, 'pattern'> {
+  /** A pattern type with the shorthand fields (rateRps, level, concurrency, levels + stepDurationMs), or a pattern object. */
+  readonly pattern: PatternType | PatternSpec;
   /** A ready client instead of target + protocol (left open). */
   readonly client?: InferenceClient;
   /** Request tensors instead of a workload name. */

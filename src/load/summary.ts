@@ -126,7 +126,7 @@ export function summarize(recorder: LoadRecorder, context: SummaryContext): Load
   const offeredRps = open ? (recorder.sent + recorder.dropped) / durationS : null;
   const lag = open ? percentilesMs(recorder.lag) : null;
   const scheduleLagMs = lag ? { p50: lag.p50, p99: lag.p99, max: lag.max } : null;
-  const warnings = generatorWarnings(context.usage, scheduleLagMs && { p50Ms: scheduleLagMs.p50, p99Ms: scheduleLagMs.p99, maxMs: scheduleLagMs.max }, offeredRps);
+  const warnings = generatorWarnings(context.usage, scheduleLagMs && { p50Ms: scheduleLagMs.p50, p99Ms: scheduleLagMs.p99, maxMs: scheduleLagMs.max });
   const latencyMs = withoutCount(percentilesMs(recorder.latency));
   const errors = { total: recorder.errors, byKind: { ...recorder.errorsByKind } };
   const support = percentileSupport(recorder.ok);

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Tensor } from '../../../src/core/tensor.js';
+import type { Tensor, TensorSpec } from '../../../src/core/tensor.js';
 
 export interface StubOptions {
   readonly mode?: 'serial' | 'delayed';
@@ -15,6 +15,10 @@ export interface StubOptions {
   stall?: { startMs: number; endMs: number };
   /** Answer this status to every infer request. */
   failWithStatus?: number;
+  /** Answer 503 to every n-th infer request. */
+  failEvery?: number;
+  /** Declared inputs (default x FP32 [-1,4]). */
+  readonly inputs?: readonly TensorSpec[];
 }
 
 export interface StubTarget {
@@ -58,12 +62,13 @@ export async function startStubTarget(options: StubOptions = {}): Promise<StubTa
         response.end(text);
       };
       if (request.method === 'GET' && path === '/v2') return json(200, { name: 'stub', version: '1', extensions: [] });
-      if (request.method === 'GET' && path === `/v2/models/${STUB_MODEL}`) return json(200, METADATA);
+      if (request.method === 'GET' && path === `/v2/models/${STUB_MODEL}`) return json(200, { ...METADATA, inputs: options.inputs ?? METADATA.inputs });
       if (request.method === 'GET' && path.startsWith('/v2/models/')) return json(404, { error: `model '${path.split('/')[3]}' not found` });
       const infer = path === `/v2/models/${STUB_MODEL}/infer` || path === `/v1/models/${STUB_MODEL}:predict`;
       if (!infer) return json(404, { error: `no route for ${path}` });
       requests++;
       if (options.failWithStatus) return json(options.failWithStatus, { error: 'configured failure' });
+      if (options.failEvery && requests % options.failEvery === 0) return json(503, { error: 'configured overload' });
       const arrivalMs = performance.now();
       const serviceMs = options.serviceMs ?? 0;
       let doneMs = options.mode === 'serial' ? Math.max(arrivalMs, busyUntilMs) + serviceMs : arrivalMs + serviceMs;
