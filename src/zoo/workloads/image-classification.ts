@@ -15,6 +15,7 @@ export interface ImageClassificationSource {
   readonly description: string;
   readonly defaultModel: string;
   readonly availability: () => DatasetAvailability;
+  readonly datasetLocation?: () => string;
   readonly load: () => ImageDataset;
 }
 
@@ -26,6 +27,7 @@ export function imageClassificationWorkload(source: ImageClassificationSource) {
   return defineWorkload({
     info: staticInfo(source, 'image'),
     availability: source.availability,
+    ...(source.datasetLocation && { datasetLocation: source.datasetLocation }),
     fits: fitsSquareImage,
     plan: (inputs, options) => imagePlan(source, inputs, options),
   });

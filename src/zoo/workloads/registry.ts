@@ -1,5 +1,5 @@
 import { ServelabError } from '../../core/errors.js';
-import { fashionMnistAvailability, loadFashionMnist } from '../datasets/fashion-mnist.js';
+import { fashionMnistAvailability, fashionMnistDir, loadFashionMnist } from '../datasets/fashion-mnist.js';
 import { loadMnist } from '../datasets/mnist.js';
 import { loadSentiment } from '../datasets/sentiment.js';
 import { loadSpamAssassin } from '../datasets/spam-assassin.js';
@@ -30,6 +30,7 @@ export const WORKLOADS = {
     description: 'Fashion-MNIST test images for image classifiers (Debian dataset-fashion-mnist)',
     defaultModel: 'mnist-cnn',
     availability: () => fashionMnistAvailability(),
+    datasetLocation: fashionMnistDir,
     load: () => loadFashionMnist(),
   }),
   'sentiment-sentences': textWorkload({

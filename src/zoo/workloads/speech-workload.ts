@@ -1,6 +1,6 @@
 import { ServelabError } from '../../core/errors.js';
 import type { Tensor, TensorSpec } from '../../core/tensor.js';
-import { asteriskSpeechAvailability, loadAsteriskSpeech } from '../datasets/asterisk-speech.js';
+import { asteriskSoundsDir, asteriskSpeechAvailability, loadAsteriskSpeech } from '../datasets/asterisk-speech.js';
 import type { SamplePlan } from './sample-plan.js';
 import { checkBatchAxis, fixedAxis } from './spec-format.js';
 import { findSpeechInputs, type SpeechInputs } from './speech-input.js';
@@ -30,6 +30,7 @@ export const speechCommandsWorkload = defineWorkload<Float32Array>({
     defaultModel: 'silero-vad',
   },
   availability: () => asteriskSpeechAvailability(),
+  datasetLocation: asteriskSoundsDir,
   fits: (inputs): FitResult => {
     const found = findSpeechInputs(inputs);
     if (!found.ok) return found;

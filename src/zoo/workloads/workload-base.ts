@@ -17,6 +17,8 @@ export function staticInfo(source: Omit<StaticWorkloadInfo, 'modality'>, modalit
 export interface WorkloadDefinition<Prepared> {
   readonly info: StaticWorkloadInfo;
   readonly availability: () => DatasetAvailability;
+  /** Where the dataset is read from, when that can change at run time (optional Debian datasets). */
+  readonly datasetLocation?: () => string;
   readonly fits: (inputs: readonly TensorSpec[]) => FitResult;
   /** Called only for inputs that fit and an available dataset. */
   readonly plan: (inputs: readonly TensorSpec[], options: Partial<SampleStreamOptions>) => SamplePlan<Prepared>;
@@ -41,10 +43,13 @@ export function defineWorkload<Prepared>(definition: WorkloadDefinition<Prepared
     requireAvailable();
     requireFit(inputs);
     const { seed: _seed, ...planOptions } = options;
-    const key = JSON.stringify([inputs, planOptions]);
+    const location = definition.datasetLocation?.() ?? '';
+    const key = JSON.stringify([location, inputs, planOptions]);
     let plan = plans.get(key);
     if (!plan) {
-      plan = definition.plan(inputs, planOptions);
+      const built = definition.plan(inputs, planOptions);
+      // The sample cache is keyed by the plan key: keep samples of different dataset folders apart.
+      plan = location ? { ...built, key: `${location}|${built.key}` } : built;
       plans.set(key, plan);
     }
     return plan;
