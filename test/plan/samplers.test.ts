@@ -197,3 +197,25 @@ test('samplers use their seed: a random plan differs between seeds 1 to 9', () =
   assert.equal(firsts.size, 9);
   assert.ok(createRng(1, 'x')); // the core generator is still the source of every stream
 });
+
+test('adaptive: large spaces (scored on a random + neighbourhood subset), a maximized objective, batch asks', () => {
+  const knobs = Array.from({ length: 8 }, (_, k) => ({ name: `k${k}`, kind: 'numeric' as const, levels: [0, 1, 2, 3, 4] }));
+  const space: DesignSpace = { knobs }; // 5^8 = 390625 configurations
+  const objectives = [
+    { metric: 'p99_ms', direction: 'min' as const },
+    { metric: 'achieved_rps', direction: 'max' as const },
+  ];
+  const evaluate = (c: Configuration) => ({
+    p99_ms: 1 + (c.k0 as number) + ((c.k1 as number) - 2) ** 2,
+    achieved_rps: 10 * (c.k0 as number) + (c.k2 as number),
+  });
+  const sampler = createSampler({ kind: 'adaptive', budget: 24, initial: 12 }, space, 1, objectives);
+  const history: TrialOutcome[] = [];
+  while (history.length < 24) {
+    for (const configuration of sampler.ask(history, 3)) history.push({ configuration, state: 'completed', metrics: evaluate(configuration) });
+  }
+  assert.equal(new Set(keys(history)).size, 24);
+  for (const outcome of history) assert.ok(levelIndices(space, outcome.configuration).every((index) => index >= 0));
+  const again = createSampler({ kind: 'adaptive', budget: 24, initial: 12 }, space, 1, objectives).ask(history.slice(0, 15), 3);
+  assert.deepEqual(keys(again), keys(history.slice(15, 18)), 'resume gives the same batch');
+});
