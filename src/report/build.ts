@@ -64,8 +64,8 @@ export async function buildReport(input: ReportInput, options: BuildOptions): Pr
   return {
     title: `servelab study report: ${input.study.name}`,
     subtitle:
-      `${input.models.length} models × ${input.workloads.length} workloads × ${context.loadOrder.length} load levels on ${input.machine.cpuModel} ` +
-      `(${input.machine.cores} cores); energy ${meter.estimated ? 'estimated' : 'measured'} by ${meter.name}.`,
+      `${input.models.length} models × ${input.workloads.length} workloads × ${context.loadOrder.length} load levels on ${input.machine.cpuModel}` +
+      `${input.machine.cores > 0 ? ` (${input.machine.cores} cores)` : ''}; energy ${meter.estimated ? 'estimated' : 'measured'} by ${meter.name}.`,
     generatedAt: options.generatedAt ?? new Date().toISOString(),
     sections,
     exports: options.exports,

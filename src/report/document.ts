@@ -47,6 +47,8 @@ export interface RenderedFigure {
   readonly vegaLiteSpec: Readonly<Record<string, unknown>>;
   readonly vegaSpec: Readonly<Record<string, unknown>>;
   readonly svg: string;
+  /** The SVG rasterized (base64 PNG), when the machine has fonts to draw its text with. */
+  readonly pngBase64?: string;
 }
 
 /** Files written next to the report, named relative to it, that the code cells reload. */
@@ -54,6 +56,8 @@ export interface ReportExports {
   readonly trialsCsv: string;
   readonly analysisJson: string;
   readonly figuresJson: string;
+  /** Folder of the figures as SVG files. */
+  readonly figuresDirectory: string;
 }
 
 export interface ReportDocument {

@@ -90,17 +90,23 @@ function figureLoaderSource(figuresJson: string): string {
   ].join('\n');
 }
 
+/**
+ * JupyterLab renders the Vega-Lite JSON; other viewers fall back to the picture. A PNG when one could be drawn:
+ * SVG in a notebook output shows as a blank box in nbconvert 6.5 (its HTML cleaner strips SVG elements), while
+ * a PNG shows everywhere. The SVG files are written beside the notebook either way.
+ */
 function figureCell(id: string, figure: RenderedFigure): NotebookCell {
+  const picture = figure.pngBase64 ? { 'image/png': figure.pngBase64 } : { 'image/svg+xml': lines(figure.svg) };
   const output = {
     output_type: 'display_data',
     data: {
       [VEGA_LITE_MIME]: figure.vegaLiteSpec,
-      'image/svg+xml': lines(figure.svg),
+      ...picture,
       'text/plain': [`<Figure: ${figure.title}>`],
     },
-    metadata: {},
+    metadata: figure.pngBase64 ? { 'image/png': { width: pngWidth(figure.svg) } } : {},
   };
-  return codeCell(id, `show_figure(${JSON.stringify(figure.id)})`, [output], { tags: ['servelab-figure'] });
+  return codeCell(id, `show_figure(${JSON.stringify(figure.id)})`, [output], { tags: ['servelab-figure'], servelab: { figure: figure.id } });
 }
 
 function markdownCell(id: string, text: string): NotebookCell {
@@ -109,6 +115,11 @@ function markdownCell(id: string, text: string): NotebookCell {
 
 function codeCell(id: string, source: string, outputs: readonly Record<string, unknown>[], metadata: Record<string, unknown>): NotebookCell {
   return { id, cell_type: 'code', metadata, source: lines(source), execution_count: null, outputs };
+}
+
+/** The figure's width in CSS pixels (the PNG is drawn at twice that, for high-density screens). */
+function pngWidth(svg: string): number {
+  return Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1] ?? 800);
 }
 
 /** Notebook text as a list of lines, each keeping its newline (the form Jupyter itself writes). */

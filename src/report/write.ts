@@ -21,6 +21,8 @@ export interface WrittenReport {
   readonly trialsCsvPath: string;
   readonly analysisJsonPath: string;
   readonly figuresJsonPath: string;
+  /** Every figure as SVG (and PNG, where drawn). */
+  readonly figuresDirectoryPath: string;
   readonly figures: number;
   readonly sections: number;
 }
@@ -28,7 +30,7 @@ export interface WrittenReport {
 /** The export file names for a notebook path: report.ipynb → report.trials.csv, report.analysis.json, report.figures.json. */
 export function exportNames(notebookPath: string): ReportExports {
   const stem = basename(notebookPath).replace(/\.ipynb$/i, '');
-  return { trialsCsv: `${stem}.trials.csv`, analysisJson: `${stem}.analysis.json`, figuresJson: `${stem}.figures.json` };
+  return { trialsCsv: `${stem}.trials.csv`, analysisJson: `${stem}.analysis.json`, figuresJson: `${stem}.figures.json`, figuresDirectory: `${stem}.figures` };
 }
 
 export async function writeReport(input: ReportInput, options: WriteReportOptions): Promise<WrittenReport> {
@@ -46,11 +48,17 @@ export async function writeReport(input: ReportInput, options: WriteReportOption
     trialsCsvPath: join(directory, exports.trialsCsv),
     analysisJsonPath: join(directory, exports.analysisJson),
     figuresJsonPath: join(directory, exports.figuresJson),
+    figuresDirectoryPath: join(directory, exports.figuresDirectory),
   };
   const figures = documentFigures(document);
   writeFileSync(paths.trialsCsvPath, trialsToCsv(input.rows, input.study.space.knobs.map((knob) => knob.name)));
   writeFileSync(paths.analysisJsonPath, `${JSON.stringify(input.analysis, null, 2)}\n`);
   writeFileSync(paths.figuresJsonPath, `${JSON.stringify(Object.fromEntries(figures.map((figure) => [figure.id, figure.vegaLiteSpec])))}\n`);
+  mkdirSync(paths.figuresDirectoryPath, { recursive: true });
+  for (const figure of figures) {
+    writeFileSync(join(paths.figuresDirectoryPath, `${figure.id}.svg`), figure.svg);
+    if (figure.pngBase64) writeFileSync(join(paths.figuresDirectoryPath, `${figure.id}.png`), Buffer.from(figure.pngBase64, 'base64'));
+  }
   writeFileSync(options.notebookPath, `${JSON.stringify(renderNotebook(document), null, 1)}\n`);
   if (options.htmlPath) {
     mkdirSync(dirname(options.htmlPath), { recursive: true });

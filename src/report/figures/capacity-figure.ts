@@ -11,7 +11,7 @@ export function capacityFigure(capacities: readonly CapacityMeasurement[], loadO
   if (measured.length === 0) return undefined;
   const scale = scaleFor([...offered, ...measured].map((record) => record.rps));
   const x = { field: 'rps', type: 'quantitative', title: withScaleNote('request rate (req/s)', scale), scale };
-  const y = { field: 'series', type: 'nominal', title: 'model · workload' };
+  const y = { field: 'series', type: 'nominal', title: 'model · workload', axis: { labelLimit: 0 } };
   return {
     id: 'capacity',
     title: 'Measured capacity and offered load',

@@ -51,7 +51,8 @@ export function paretoFigure(
       'front line; the red diamond is the knee; purple triangles are within measurement noise of the front. Hover for the configuration.',
     spec: {
       data: { values: records },
-      facet: { field: 'environment', type: 'nominal', title: null, sort: environments },
+      // One line each for model, workload and load: static renderings estimate text widths and would cut one long line.
+      facet: { field: 'environment', type: 'nominal', title: null, sort: environments, header: { labelExpr: "split(datum.label, ' · ')", labelLimit: 0 } },
       columns: 3,
       spec: {
         width: 210,

@@ -6,6 +6,7 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { ServelabError } from '../../core/errors.js';
 import type { RenderedFigure } from '../document.js';
+import { svgToPng } from './raster.js';
 
 /** Jupyter renders this MIME type with Vega-Lite 5; the specs keep to features Vega-Lite 5 has. */
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -22,8 +23,8 @@ const FIGURE_CONFIG = {
   font: 'Helvetica, Arial, sans-serif',
   view: { stroke: '#ddd' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' },
-  header: { labelFontSize: 12, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 260 },
+  header: { labelFontSize: 12, titleFontSize: 12, labelLimit: 230 },
   title: { fontSize: 14, anchor: 'start', offset: 12 },
 } as const;
 
@@ -43,22 +44,31 @@ export async function renderFigure(definition: FigureDefinition): Promise<Render
   const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    return { id: definition.id, title: definition.title, caption: definition.caption, vegaLiteSpec, vegaSpec: vegaSpec as Record<string, unknown>, svg };
+    const png = svgToPng(svg);
+    return {
+      id: definition.id,
+      title: definition.title,
+      caption: definition.caption,
+      vegaLiteSpec,
+      vegaSpec: vegaSpec as Record<string, unknown>,
+      svg,
+      ...(png ? { pngBase64: png.toString('base64') } : {}),
+    };
   } finally {
     view.finalize();
   }
 }
 
-export type AxisScale = { type: 'log'; nice: false } | { type: 'linear'; zero: boolean };
+export type AxisScale = { type: 'log' } | { type: 'linear'; zero: boolean };
 
 /** Log scale when the positive values span more than about a decade and a half; linear otherwise. */
 export function scaleFor(values: readonly number[]): AxisScale {
-  return spansDecades(values) ? { type: 'log', nice: false } : { type: 'linear', zero: false };
+  return spansDecades(values) ? { type: 'log' } : { type: 'linear', zero: false };
 }
 
 /** For panels with independent axes: log only when some panel's own values span decades. */
 export function scaleForGroups(groups: Iterable<readonly number[]>): AxisScale {
-  for (const values of groups) if (spansDecades(values)) return { type: 'log', nice: false };
+  for (const values of groups) if (spansDecades(values)) return { type: 'log' };
   return { type: 'linear', zero: false };
 }
 

@@ -23,7 +23,7 @@ export function metricSpreadFigure(points: readonly TrialPoint[], metric: string
       mark: { type: 'point', filled: true, opacity: 0.7, size: 40 },
       encoding: {
         x: { field: metric, type: 'quantitative', title: withScaleNote(metricTitle(metric), scale), scale },
-        y: { field: 'series', type: 'nominal', title: 'model · workload' },
+        y: { field: 'series', type: 'nominal', title: 'model · workload', axis: { labelLimit: 0, labelExpr: "split(datum.label, ' · ')" } },
         yOffset: { field: 'load', type: 'nominal', sort: loadOrder },
         color: { field: 'load', type: 'nominal', title: 'load level', sort: loadOrder, scale: { scheme: 'tableau10' } },
         tooltip: tooltipFields([metric], available),

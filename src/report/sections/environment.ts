@@ -9,8 +9,8 @@ export function environmentSection(context: SectionContext): Section {
   const meter = machine.energyMeter;
   const rows: string[][] = [
     ['CPU', escapeInline(machine.cpuModel)],
-    ['cores (logical)', String(machine.cores)],
-    ['memory', formatBytesMb(machine.memoryMb)],
+    ['cores (logical)', machine.cores > 0 ? String(machine.cores) : 'unknown'],
+    ['memory', machine.memoryMb > 0 ? formatBytesMb(machine.memoryMb) : 'unknown'],
     ['operating system', escapeInline(machine.os)],
     ['virtual machine', machine.virtualized === undefined ? 'unknown' : machine.virtualized ? 'yes' : 'no'],
     ['Node.js', escapeInline(machine.nodeVersion)],

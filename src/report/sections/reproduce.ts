@@ -26,8 +26,9 @@ export function reproduceSection(context: SectionContext): Section {
       text:
         `The report was written with its data beside it: ${codeSpan(trialsCsv)} (one row per trial and repetition: ${codeSpan('trial')}, ` +
         `${codeSpan('repetition')}, ${codeSpan('state')}, ${codeSpan('valid')}, ${codeSpan('knob.*')}, ${codeSpan('ctx.*')} and ${codeSpan('metric.*')} columns, ` +
-        `the format ${codeSpan('servelab analyze')} reads), ${codeSpan(analysisJson)} (the full analysis) and ${codeSpan(figuresJson)} (every figure's ` +
-        'Vega-Lite spec). The cells below load them; the Python cell uses pandas when it is installed and the standard library otherwise.',
+        `the format ${codeSpan('servelab analyze')} reads), ${codeSpan(analysisJson)} (the full analysis), ${codeSpan(figuresJson)} (every figure's ` +
+        `Vega-Lite spec) and ${codeSpan(`${context.exports.figuresDirectory}/`)} (every figure as SVG and PNG, for papers and slides). ` +
+        'The cells below load them; the Python cell uses pandas when it is installed and the standard library otherwise.',
     },
     { kind: 'code', language: 'python', runnable: true, source: pythonReload(trialsCsv, analysisJson) },
     {
