@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServelabError } from '../../src/core/errors.js';
+import { MODEL_NAMES, resolveModel } from '../../src/zoo/models/registry.js';
+import { readTrainedMetadata } from '../../src/zoo/models/trained-metadata.js';
+import { encodeModel } from '../../src/zoo/onnx/onnx-schema.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'servelab-zoo-errors-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+function expectError(code: string, pattern: RegExp) {
+  return (error: unknown) => {
+    assert.ok(error instanceof ServelabError, `a ServelabError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.match(error.message, pattern);
+    assert.ok(!error.message.includes('\n'), 'one line');
+    return true;
+  };
+}
+
+test('an unknown model name is not-found and lists the known names', async () => {
+  await assert.rejects(resolveModel('resnet-9000'), expectError('not-found', /unknown model 'resnet-9000'.*resnet18.*silero-vad.*sentiment-cls/));
+  assert.equal(MODEL_NAMES.length, 13);
+});
+
+test('a missing .onnx file is not-found, naming the path', async () => {
+  const path = join(dir, 'absent.onnx');
+  await assert.rejects(resolveModel(path), expectError('not-found', new RegExp(`'${path}' does not exist`)));
+  await assert.rejects(resolveModel(dir), expectError('not-found', /is not readable/));
+});
+
+test('corrupt, empty and non-model files are invalid-input with the reason', async () => {
+  const garbage = join(dir, 'garbage.onnx');
+  writeFileSync(garbage, Buffer.from('this is not a protobuf message at all \xff\xff\xff'));
+  await assert.rejects(resolveModel(garbage), expectError('invalid-input', /garbage\.onnx' is not a valid ONNX model \(.+\): expected a serialized onnx\.ModelProto/));
+  const empty = join(dir, 'empty.onnx');
+  writeFileSync(empty, '');
+  await assert.rejects(resolveModel(empty), expectError('invalid-input', /empty file/));
+  const noGraph = join(dir, 'no-graph.onnx');
+  writeFileSync(noGraph, encodeModel({ irVersion: 8, producerName: 'x' }));
+  await assert.rejects(resolveModel(noGraph), expectError('invalid-input', /no graph with nodes and outputs/));
+  const truncated = join(dir, 'truncated.onnx');
+  const { path } = await resolveModel('mnist-cnn');
+  const bytes = (await import('node:fs')).readFileSync(path);
+  writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
+  await assert.rejects(resolveModel(truncated), expectError('invalid-input', /truncated\.onnx' is not a valid ONNX model/));
+});
+
+test('trained-model metadata is validated field by field', () => {
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ name: 'x', accuracy: { value: 2 } }));
+  assert.throws(() => readTrainedMetadata(bad), expectError('invalid-input', /script: .*accuracy\.value: Too big/));
+  assert.throws(() => readTrainedMetadata(join(dir, 'none.json')), expectError('unavailable', /missing or not JSON/));
+});
