@@ -10,7 +10,11 @@ import type { ReportProblem } from './knob-levels.js';
 interface StudyShape {
   readonly target:
     | { readonly kind: 'embedded' }
-    | { readonly kind: 'external'; readonly url: string; readonly launch?: { readonly command: string } | undefined };
+    | {
+        readonly kind: 'external';
+        readonly url: string;
+        readonly launch?: { readonly command: string; readonly readyUrl?: string | undefined } | undefined;
+      };
   readonly knobs: Readonly<Record<string, unknown>>;
   readonly protocol?: string | undefined;
   readonly objectives: readonly { readonly metric: string }[];
@@ -53,6 +57,11 @@ function checkKnobsAgainstTarget(study: StudyShape, report: ReportProblem): void
   for (const placeholder of placeholders) {
     if (!known.has(placeholder)) {
       report(['target', 'launch', 'command'], `placeholder {${placeholder}} is neither a knob of this study nor one of ${LAUNCH_BUILTINS.join(', ')}`);
+    }
+  }
+  for (const placeholder of templatePlaceholders(target.launch.readyUrl ?? '')) {
+    if (!known.has(placeholder)) {
+      report(['target', 'launch', 'readyUrl'], `placeholder {${placeholder}} is neither a knob of this study nor one of ${LAUNCH_BUILTINS.join(', ')}`);
     }
   }
   for (const name of names) {

@@ -195,6 +195,7 @@ test('knobs are checked against what the target can apply', () => {
   launch:
     command: tensorflow_model_server --rest_api_port={port} --enable_batching={batching.enabled} --x={custom.flag} --y={nope}
     startupTimeout: 90s
+    readyUrl: http://127.0.0.1:{port}/v1/models/{model}
 `;
   const study = parseStudy(`${external.replace(' --y={nope}', '')}knobs: { batching.enabled: [false, true], custom.flag: [a, b], os.cpuCores: [1, 2] }\n`);
   assert.equal(study.target.kind, 'external');
@@ -203,6 +204,9 @@ test('knobs are checked against what the target can apply', () => {
   assert.deepEqual(problemsOf(`${external}knobs: { batching.enabled: [false, true], custom.flag: [1], instances: [1, 2] }\n`), [
     'target.launch.command: placeholder {nope} is neither a knob of this study nor one of port, grpcPort, host, model, models, modelPath',
     "knobs.instances: not used by target.launch.command: an external server receives 'instances' only through a {instances} placeholder",
+  ]);
+  assert.deepEqual(problemsOf(`${external.replace(' --y={nope}', '').replace('{model}', '{modle}')}knobs: { batching.enabled: [true], custom.flag: [1] }\n`), [
+    'target.launch.readyUrl: placeholder {modle} is neither a knob of this study nor one of port, grpcPort, host, model, models, modelPath',
   ]);
   assert.deepEqual(
     problemsOf(`${MINIMAL}target: { kind: external, url: "http://127.0.0.1:8501", protocol: kserve-http }\nknobs: { protocol: [kserve-http, kserve-grpc], instances: [1, 2] }\n`),

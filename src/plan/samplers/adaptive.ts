@@ -16,7 +16,6 @@ import { latinHypercubePlan } from './lhs.js';
 import { randomConfigurations } from './random.js';
 import { historyKeys, type Sampler, type TrialOutcome, samplerRng } from './sampler.js';
 import { fitForest } from './surrogate.js';
-import { paregoPicks } from './parego.js';
 
 export interface AdaptiveOptions {
   readonly budget: number;
@@ -27,8 +26,6 @@ export interface AdaptiveOptions {
   readonly kappa?: number;
   /** Spaces up to this size are scored exhaustively; larger ones on a random + neighbourhood subset. */
   readonly maxCandidates?: number;
-  /** 'hypervolume': SMS-EGO-style hypervolume gain; 'parego': random Chebyshev scalarizations with expected improvement. */
-  readonly acquisition?: 'hypervolume' | 'parego';
 }
 
 const MIN_COMPLETED_FOR_MODEL = 3;
@@ -42,7 +39,7 @@ export function createAdaptiveSampler(space: DesignSpace, seed: number, objectiv
   const budget = Math.min(options.budget, spaceSize(space));
   const initialPlan = latinHypercubePlan(space, options.initial ?? defaultInitialSize(space, budget), seed, 'adaptive:initial');
   const encode = createEncoder(space);
-  const settings = { trees: options.trees ?? 40, kappa: options.kappa ?? 1, maxCandidates: options.maxCandidates ?? 5000, acquisition: options.acquisition ?? 'hypervolume' };
+  const settings = { trees: options.trees ?? 40, kappa: options.kappa ?? 1, maxCandidates: options.maxCandidates ?? 5000 };
   return {
     kind: 'adaptive',
     plannedCount: budget,
@@ -76,7 +73,7 @@ function modelPicks(
   count: number,
   encode: ConfigurationEncoder,
   rng: Rng,
-  settings: { trees: number; kappa: number; maxCandidates: number; acquisition: 'hypervolume' | 'parego' },
+  settings: { trees: number; kappa: number; maxCandidates: number },
 ): Configuration[] {
   const observed: Observed[] = history
     .flatMap((outcome) => {
@@ -93,9 +90,6 @@ function modelPicks(
   const range = bounds(scaled);
   const targets = scaled.map((point) => normalize(point, range));
   const features = observed.map((item) => encode(item.configuration));
-  if (settings.acquisition === 'parego') {
-    return paregoPicks(features, targets, candidates.map(encode), count, rng, settings.trees).map((index) => candidates[index]!);
-  }
   const forests = objectives.map((_, j) =>
     fitForest(features, targets.map((point) => point[j]!), { trees: settings.trees, seed: rng.int(2 ** 31) }),
   );
