@@ -8,6 +8,7 @@ import { levelRate } from '../load/levels.js';
 import type { Study } from '../plan/study-schema.js';
 import type { ResultsStore } from '../store/types.js';
 import type { LoadDriver } from './load-driver.js';
+import { servedModelName } from './measure-trial.js';
 import type { ProgressReporter } from './progress.js';
 import { oneLine, startSession, type SessionSettings } from './server-session.js';
 import { protocolOf, type TrialSpec } from './trial-plan.js';
@@ -29,7 +30,7 @@ export async function ensureCapacities(study: Study, store: ResultsStore, driver
         const result = await driver.capacity({
           target: { http: session.ready.http, grpc: session.ready.grpc },
           protocol: protocolOf({}, study),
-          model,
+          model: servedModelName(session, model),
           workload,
           seed: study.seed,
           stepDurationMs: capacity.stepDurationMs,

@@ -27,6 +27,8 @@ export interface LoadRunRequest {
   readonly seed: number;
   /** Aborts the run (trial time limit, server gone). */
   readonly signal?: AbortSignal;
+  /** The server process, when servelab started it (for drivers that watch it). */
+  readonly serverPid?: number;
 }
 
 export interface CapacityRequest {

@@ -46,12 +46,13 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
   const base = {
     target: { http: session.ready.http, grpc: session.ready.grpc },
     protocol: settings.protocol,
-    model: trial.context.model,
+    model: servedModelName(session, trial.context.model),
     workload: trial.context.workload,
     point: trial.point,
     ...(settings.rateRps === undefined ? {} : { rateRps: settings.rateRps }),
     seed: settings.seed,
     signal: controller.signal,
+    serverPid: session.process.pid,
   };
   try {
     if (!session.warmed.has(trial.context.workload) && study.load.warmupMs > 0) {
@@ -109,4 +110,11 @@ function safeCpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The name the server serves a model under (a study may name a model by its .onnx path). */
+export function servedModelName(session: Pick<ServerSession, 'ready'>, studyModel: string): string {
+  const served = session.ready.models;
+  if (served.includes(studyModel)) return studyModel;
+  return served.length === 1 ? served[0]! : studyModel;
 }

@@ -21,6 +21,7 @@ import { ensureCapacities, rateFor } from './capacity.js';
 import { describeEnvironment } from './environment.js';
 import type { LoadDriver } from './load-driver.js';
 import { measureTrial } from './measure-trial.js';
+import { checkModelWorkloadPairs } from './preflight.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { TrialFailure } from './server-process.js';
 import { oneLine, startSession, type ServerSession, type SessionSettings } from './server-session.js';
@@ -55,6 +56,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreSummary> 
   const capabilities = detectOsCapabilities(options.osEnvironment);
   assertOsKnobsApplicable(Object.keys(study.knobs), capabilities);
   removeStaleGroups(capabilities);
+  await checkModelWorkloadPairs(study);
   const store = openSqliteStore(options.dbPath);
   const progress = options.progress ?? createProgress({ quiet: options.quiet ?? false });
   try {
@@ -172,7 +174,7 @@ class StudyRunner {
             seed: this.study.seed * 1000 + trial.repetition,
           });
           this.store.completeTrial(trial.trialId, measurement);
-          this.#finished(`${measurement.valid ? 'VALID  ' : 'INVALID'} ${label} | ${headline(measurement.metrics)}${measurement.valid ? '' : ` | ${measurement.verdictReasons?.[0] ?? ''}`}`);
+          this.#finished(`${measurement.valid ? 'VALID  ' : 'INVALID'} ${label} | ${headline(measurement.metrics, measurement.energy)}${measurement.valid ? '' : ` | ${measurement.verdictReasons?.[0] ?? ''}`}`);
         } catch (error) {
           const failure = asTrialFailure(error);
           this.store.failTrial(trial.trialId, { kind: failure.kind, reason: failure.message });
@@ -206,10 +208,11 @@ function describe(configuration: Configuration): string {
   return key === '{}' ? 'defaults' : key.slice(1, -1).replace(/"/g, '');
 }
 
-function headline(metrics: Readonly<Record<string, number>>): string {
+function headline(metrics: Readonly<Record<string, number>>, energy: unknown): string {
+  const estimated = (energy as { source?: string } | undefined)?.source === 'estimate';
   const parts: string[] = [];
   if (metrics.p99_ms !== undefined) parts.push(`p99 ${metrics.p99_ms.toFixed(2)} ms`);
   if (metrics.achieved_rps !== undefined) parts.push(`${metrics.achieved_rps.toFixed(1)} req/s`);
-  if (metrics.energy_j_per_inf !== undefined) parts.push(`${(metrics.energy_j_per_inf * 1000).toFixed(2)} mJ/inf`);
+  if (metrics.energy_j_per_inf !== undefined) parts.push(`${(metrics.energy_j_per_inf * 1000).toFixed(2)} mJ/inf${estimated ? ' (estimate)' : ''}`);
   return parts.join(', ');
 }

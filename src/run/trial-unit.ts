@@ -1,0 +1,136 @@
+/**
+ * A unit of work on one machine: the pending trials of one configuration, model and repetition on one fresh
+ * server (load levels in order), or the capacity search of one (model, workload). Written against the
+ * promise-based store so the same code runs in the single-machine runner and in a distributed worker.
+ */
+import { ServelabError } from '../core/errors.js';
+import type { Configuration } from '../core/space.js';
+import { levelRate } from '../load/levels.js';
+import type { Study } from '../plan/study-schema.js';
+import type { AsyncResultsStore } from '../store/async-store.js';
+import type { CapacityRecord, TrialMeasurement } from '../store/types.js';
+import type { LoadDriver } from './load-driver.js';
+import { measureTrial, servedModelName } from './measure-trial.js';
+import { TrialFailure } from './server-process.js';
+import { oneLine, startSession, type ServerSession, type SessionSettings } from './server-session.js';
+import { protocolOf, type TrialSpec } from './trial-plan.js';
+
+export type UnitStore = Pick<AsyncResultsStore, 'trial' | 'startTrial' | 'completeTrial' | 'failTrial' | 'capacity' | 'saveCapacity'>;
+
+export interface UnitContext {
+  readonly study: Study;
+  readonly store: UnitStore;
+  readonly driver: LoadDriver;
+  readonly settings: SessionSettings;
+  /** Extra facts stored with every measurement's applied knobs, e.g. which worker machine ran it. */
+  readonly appliedExtras?: Readonly<Record<string, unknown>>;
+  readonly onTrialStarted?: (trial: TrialSpec) => void;
+  readonly onTrialEnded?: (trial: TrialSpec, outcome: UnitTrialOutcome) => void;
+}
+
+export type UnitTrialOutcome =
+  | { readonly state: 'completed'; readonly measurement: TrialMeasurement; readonly recorded: boolean }
+  | { readonly state: 'failed'; readonly failure: TrialFailure; readonly recorded: boolean };
+
+/** Trials of a unit that still need measuring: neither completed nor failed in the store. */
+export async function pendingTrials(store: Pick<AsyncResultsStore, 'trial'>, trials: readonly TrialSpec[]): Promise<TrialSpec[]> {
+  const pending: TrialSpec[] = [];
+  for (const trial of trials) {
+    const state = (await store.trial(trial.trialId))?.state;
+    if (state !== 'completed' && state !== 'failed') pending.push(trial);
+  }
+  return pending;
+}
+
+/** Runs the trials (one configuration, model and repetition) on one server; every trial ends recorded. */
+export async function runTrialUnit(context: UnitContext, configuration: Configuration, trials: readonly TrialSpec[]): Promise<UnitTrialOutcome[]> {
+  const { study, store } = context;
+  const outcomes: UnitTrialOutcome[] = [];
+  let session: ServerSession | undefined;
+  let startFailure: TrialFailure | undefined;
+  try {
+    for (const trial of trials) {
+      context.onTrialStarted?.(trial);
+      await store.startTrial(trial.trialId);
+      let outcome: UnitTrialOutcome;
+      try {
+        if (startFailure) throw startFailure;
+        if (!session) {
+          try {
+            session = await startSession(context.settings, configuration, trial.context.model);
+          } catch (error) {
+            // A server that can't start for this configuration won't start for its next load level either.
+            startFailure = asTrialFailure(error);
+            throw startFailure;
+          }
+        }
+        const measured = await measureTrial(session, trial, {
+          study,
+          driver: context.driver,
+          protocol: protocolOf(configuration, study),
+          ...(await rateOf(study, store, trial)),
+          seed: study.seed * 1000 + trial.repetition,
+        });
+        const measurement = context.appliedExtras ? { ...measured, applied: { ...(measured.applied as object | undefined), ...context.appliedExtras } } : measured;
+        outcome = { state: 'completed', measurement, recorded: await store.completeTrial(trial.trialId, measurement) };
+      } catch (error) {
+        const failure = asTrialFailure(error);
+        const extras = context.appliedExtras ? { metrics: {}, valid: false, applied: context.appliedExtras } : undefined;
+        outcome = { state: 'failed', failure, recorded: await store.failTrial(trial.trialId, { kind: failure.kind, reason: failure.message }, extras) };
+        if (session) {
+          await session.stop();
+          session = undefined; // the next load level gets a fresh server
+        }
+      }
+      outcomes.push(outcome);
+      context.onTrialEnded?.(trial, outcome);
+    }
+  } finally {
+    await session?.stop();
+  }
+  return outcomes;
+}
+
+/** Measures and stores the saturation throughput of a model with a workload on a default-settings server. */
+export async function measureCapacity(context: Omit<UnitContext, 'onTrialStarted' | 'onTrialEnded'>, model: string, workload: string): Promise<CapacityRecord> {
+  const { study } = context;
+  let session: ServerSession | undefined;
+  try {
+    session = await startSession(context.settings, {}, model);
+    const capacity = study.load.capacity;
+    const result = await context.driver.capacity({
+      target: { http: session.ready.http, grpc: session.ready.grpc },
+      protocol: protocolOf({}, study),
+      model: servedModelName(session, model),
+      workload,
+      seed: study.seed,
+      stepDurationMs: capacity.stepDurationMs,
+      ...(capacity.maxP99Ms === undefined ? {} : { maxP99Ms: capacity.maxP99Ms }),
+      ...(capacity.maxErrorRate === undefined ? {} : { maxErrorRate: capacity.maxErrorRate }),
+      ...(capacity.startRps === undefined ? {} : { startRps: capacity.startRps }),
+    });
+    const record: CapacityRecord = { model, workload, capacityRps: result.capacityRps, method: result.method, details: result.details };
+    await context.store.saveCapacity(study.name, record);
+    return record;
+  } catch (error) {
+    throw new ServelabError(`cannot measure the capacity of ${model} with ${workload} for the stress levels: ${oneLine(error)}`, 'unavailable');
+  } finally {
+    await session?.stop();
+  }
+}
+
+/** The offered rate of a trial's load point: explicit, or its stress level's fraction of the stored capacity. */
+async function rateOf(study: Study, store: UnitStore, trial: TrialSpec): Promise<{ rateRps?: number }> {
+  const point = trial.point;
+  if (point.rateRps !== undefined) return { rateRps: point.rateRps };
+  if (point.level === undefined) return {};
+  const capacity = await store.capacity(study.name, trial.context.model, trial.context.workload);
+  if (!capacity) throw new ServelabError(`no measured capacity for ${trial.context.model} with ${trial.context.workload}`, 'internal');
+  return { rateRps: levelRate(point.level, capacity.capacityRps, study.load.capacity.fractions) };
+}
+
+export function asTrialFailure(error: unknown): TrialFailure {
+  if (error instanceof TrialFailure) return error;
+  if (error instanceof ServelabError) return new TrialFailure(error.code === 'invalid-input' ? 'invalid-config' : 'load-error', oneLine(error));
+  return new TrialFailure('load-error', oneLine(error));
+}
