@@ -14,7 +14,7 @@ const FIRST_WORD_ID = 4;
 const WORD_PATTERN = /[\p{L}\p{N}]+(?:'[\p{L}]+)?|[^\s\p{L}\p{N}]/gu;
 
 export function pretokenize(text: string): string[] {
-  return text.toLowerCase().normalize('NFKC').match(WORD_PATTERN) ?? [];
+  return normalise(text).match(WORD_PATTERN) ?? [];
 }
 
 export function wordId(word: string, vocabSize = TEXT_VOCAB_SIZE): number {
@@ -37,7 +37,34 @@ export interface TokenizeOptions {
 /** Token ids of a text, truncated but not padded (padding is the batcher's or the workload's job). */
 export function tokenize(text: string, options: TokenizeOptions = {}): number[] {
   const { maxLength = 512, specialTokens = true, vocabSize = TEXT_VOCAB_SIZE } = options;
-  const words = pretokenize(text).map((word) => wordId(word, vocabSize));
+  const wordLimit = specialTokens ? Math.max(0, maxLength - 2) : maxLength;
+  const words = firstWords(text, wordLimit).map((word) => wordId(word, vocabSize));
   if (!specialTokens) return words.slice(0, maxLength);
   return [CLS_ID, ...words.slice(0, Math.max(0, maxLength - 2)), SEP_ID];
+}
+
+/** Length of tokenize(text) without truncation, counted without hashing (long texts: whole emails). */
+export function countTokens(text: string, options: Pick<TokenizeOptions, 'specialTokens'> = {}): number {
+  let words = 0;
+  for (const _ of normalise(text).matchAll(WORD_PATTERN)) words++;
+  return words + (options.specialTokens ?? true ? 2 : 0);
+}
+
+/**
+ * The words tokenize keeps: the first `limit` words of pretokenize(text), found without splitting the rest of a
+ * long text. Odd limits (negative, fractional) take every word and leave truncation to the caller's slice.
+ */
+function firstWords(text: string, limit: number): string[] {
+  if (!Number.isInteger(limit) || limit < 0) return pretokenize(text);
+  const words: string[] = [];
+  if (limit === 0) return words;
+  for (const match of normalise(text).matchAll(WORD_PATTERN)) {
+    words.push(match[0]);
+    if (words.length === limit) break;
+  }
+  return words;
+}
+
+function normalise(text: string): string {
+  return text.toLowerCase().normalize('NFKC');
 }

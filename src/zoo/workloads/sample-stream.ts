@@ -3,15 +3,11 @@ import { ServelabError } from '../../core/errors.js';
 import type { SamplePlan } from './sample-plan.js';
 import type { SampleStream } from './types.js';
 
-/** Prepared samples kept per plan, shared by all streams of the process; bounded so big images cannot exhaust memory. */
+/** Prepared samples kept per plan and shared by all streams of the process, within one budget for all plans. */
 const CACHE_BUDGET_BYTES = 256 * 1024 * 1024;
+let cachedBytes = 0;
 
-interface PlanCache {
-  readonly entries: Map<number, unknown>;
-  bytes: number;
-}
-
-const caches = new Map<string, PlanCache>();
+const caches = new Map<string, Map<number, unknown>>();
 
 /**
  * The endless request stream over a plan: each epoch visits every sample once in an order drawn from the
@@ -35,13 +31,13 @@ export function createPlanStream<Prepared>(
   const cache = cacheFor(plan.key);
 
   const prepared = (index: number): Prepared => {
-    const hit = cache.entries.get(index);
+    const hit = cache.get(index);
     if (hit !== undefined) return hit as Prepared;
     const sample = plan.prepare(index);
     const bytes = plan.preparedBytes(sample);
-    if (cache.bytes + bytes <= CACHE_BUDGET_BYTES) {
-      cache.entries.set(index, sample);
-      cache.bytes += bytes;
+    if (cachedBytes + bytes <= CACHE_BUDGET_BYTES) {
+      cache.set(index, sample);
+      cachedBytes += bytes;
     }
     return sample;
   };
@@ -62,10 +58,10 @@ export function createPlanStream<Prepared>(
   };
 }
 
-function cacheFor(key: string): PlanCache {
+function cacheFor(key: string): Map<number, unknown> {
   let cache = caches.get(key);
   if (!cache) {
-    cache = { entries: new Map(), bytes: 0 };
+    cache = new Map();
     caches.set(key, cache);
   }
   return cache;
@@ -74,4 +70,5 @@ function cacheFor(key: string): PlanCache {
 /** Drops every cached prepared sample (benchmarks measure cold streams with it; it also frees the memory). */
 export function clearSampleCaches(): void {
   caches.clear();
+  cachedBytes = 0;
 }

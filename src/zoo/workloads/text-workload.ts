@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { ServelabError } from '../../core/errors.js';
 import type { Tensor, TensorSpec } from '../../core/tensor.js';
-import { PAD_ID, SEP_ID, tokenize } from '../text/tokenizer.js';
+import { countTokens, PAD_ID, tokenize } from '../text/tokenizer.js';
 import type { DatasetAvailability, TextDataset } from '../datasets/types.js';
 import type { SamplePlan } from './sample-plan.js';
 import { checkBatchAxis } from './spec-format.js';
@@ -56,14 +56,13 @@ function textPlan(source: TextSource, inputs: readonly TensorSpec[], options: Pa
   if (!Number.isInteger(maxTokens) || maxTokens < 2) throw new ServelabError(`maxTokens must be an integer >= 2, but got ${maxTokens}`);
   const specialTokens = specialTokensFor(options);
   const dataset = source.load();
+  // Ids are kept here for every sample (a few MB even for the emails), outside the stream's cache budget.
   const tokenIds: (Int32Array | undefined)[] = new Array(dataset.samples.length);
   const fullLengths: (number | undefined)[] = new Array(dataset.samples.length);
   const idsOf = (index: number): Int32Array => {
     let ids = tokenIds[index];
     if (!ids) {
-      const all = tokenize(dataset.samples[index]!.text, { specialTokens, maxLength: Number.MAX_SAFE_INTEGER });
-      fullLengths[index] = all.length;
-      ids = Int32Array.from(truncateTokens(all, maxTokens, specialTokens));
+      ids = Int32Array.from(tokenize(dataset.samples[index]!.text, { specialTokens, maxLength: maxTokens }));
       tokenIds[index] = ids;
     }
     return ids;
@@ -74,22 +73,13 @@ function textPlan(source: TextSource, inputs: readonly TensorSpec[], options: Pa
     key: `${source.name}|${JSON.stringify(text.specs)}|${maxTokens}|${specialTokens}`,
     sampleCount: dataset.samples.length,
     prepare: idsOf,
-    preparedBytes: (ids) => ids.byteLength,
+    preparedBytes: () => 0,
     batch: (samples) => textBatch(samples, text),
     payloadBytes: (index) => sentLength(index) * bytesPerToken,
     sequenceLength: sentLength,
     sequenceUnit: 'tokens',
-    untruncatedLength: (index) => {
-      idsOf(index);
-      return fullLengths[index]!;
-    },
+    untruncatedLength: (index) => (fullLengths[index] ??= countTokens(dataset.samples[index]!.text, { specialTokens })),
   };
-}
-
-/** The same ids as tokenize(text, { maxLength }) would give: [SEP] stays last when special tokens are on. */
-export function truncateTokens(ids: readonly number[], maxTokens: number, specialTokens: boolean): readonly number[] {
-  if (ids.length <= maxTokens) return ids;
-  return specialTokens ? [...ids.slice(0, maxTokens - 1), SEP_ID] : ids.slice(0, maxTokens);
 }
 
 function textBatch(samples: readonly Int32Array[], text: TextInputs): Tensor[] {
