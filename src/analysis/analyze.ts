@@ -38,7 +38,7 @@ export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions
       ? computeEffects(study, study.groupsByEnvironment.get(environment.key)!, { alpha: settings.alpha, pooled: false, seed: settings.seed, importanceMetrics: study.objectives.map((o) => o.metric) })
       : effects;
   }
-  const pareto = paretoFronts(study);
+  const pareto = paretoFronts(study, settings.seed);
   const membership = paretoMembership(study, pareto);
   const transfer = transferPairs(study, pareto, effectsByEnvironment, { topFraction: settings.topFraction, seed: settings.seed, resamples: settings.bootstrapResamples });
   const prediction = options.skipPrediction

@@ -1,6 +1,6 @@
 /**
  * The ANOVA design over configuration groups: an intercept, environment blocks, treatment-coded main effects
- * per knob and interaction columns per knob pair. Interactions of two knobs with many levels would need
+ * per knob, interaction columns per knob pair, and environment × knob columns when environments are pooled. Interactions of two knobs with many levels would need
  * (La−1)(Lb−1) columns; above MAX_INTERACTION_COLUMNS the pair is tested on the product of the knobs'
  * centred rank contrasts (one column, the linear×linear interaction) instead.
  */
@@ -17,6 +17,11 @@ export interface DesignLayout {
   readonly mainColumns: readonly (readonly number[])[];
   /** Per pair [a, b] (a < b): its interaction columns. */
   readonly pairs: readonly { readonly a: number; readonly b: number; readonly columns: readonly number[]; readonly linear: boolean }[];
+  /**
+   * Environment × knob columns: [knob][environment slot − 1][level − 1]. Only the error model uses them, so that
+   * a knob whose effect differs between environments does not inflate the noise the average effect is judged by.
+   */
+  readonly environmentKnobColumns: readonly (readonly (readonly number[])[])[];
 }
 
 export function designLayout(knobs: readonly KnobInfo[], environments: number): DesignLayout {
@@ -33,7 +38,8 @@ export function designLayout(knobs: readonly KnobInfo[], environments: number): 
       pairs.push({ a, b, columns: take(linear ? 1 : full), linear });
     }
   }
-  return { columns: next, intercept: 0, environmentColumns, mainColumns, pairs };
+  const environmentKnobColumns = knobs.map((knob) => environmentColumns.map(() => take(knob.levels.length - 1)));
+  return { columns: next, intercept: 0, environmentColumns, mainColumns, pairs, environmentKnobColumns };
 }
 
 /**
@@ -69,6 +75,10 @@ export function accumulateDesign(
       if (level > 0) {
         indices.push(layout.mainColumns[k]![level - 1]!);
         values.push(1);
+        if (slot > 0) {
+          indices.push(layout.environmentKnobColumns[k]![slot - 1]![level - 1]!);
+          values.push(1);
+        }
       }
     }
     for (const pair of layout.pairs) {

@@ -2,8 +2,10 @@
  * What drives each metric: an ANOVA over the knobs' main effects and pairwise interactions, fitted on every
  * valid row (repetitions give the pure error), with environments as blocks when several are pooled.
  * Main effects are tested by dropping the knob from the all-main-effects model; each interaction by adding
- * it to that model; both against the residual of the model with all main effects and interactions when it
- * has residual degrees of freedom (else against the tested model's own residual). An effect is significant
+ * it to that model; both against the residual of the model with all main effects, interactions and (pooled)
+ * environment × knob interactions when it has residual degrees of freedom (else against the tested model's own
+ * residual). Pooled main effects are thus average effects over the environments, judged against the noise
+ * within them. An effect is significant
  * only if p < alpha and its 95% interval excludes zero: a difference within the noise is never an effect.
  */
 import { fSurvival, tQuantileTwoSided } from './stats/distributions.js';
@@ -40,7 +42,7 @@ export function computeEffects(study: PreparedStudy, groups: readonly ConfigGrou
   const mainAll = [...base, ...layout.mainColumns.flat()];
   const fitBase = fitSubset(gram, base);
   const fitMain = fitSubset(gram, mainAll);
-  const fitFull = fitSubset(gram, [...mainAll, ...layout.pairs.flatMap((p) => p.columns)]);
+  const fitFull = fitSubset(gram, [...mainAll, ...layout.pairs.flatMap((p) => p.columns), ...layout.environmentKnobColumns.flat(2)]);
   const fullHasError = n - fitFull.rank >= 2;
   const errorRss = fullHasError ? fitFull.rss : fitMain.rss;
   const errorDf = fullHasError ? n - fitFull.rank : n - fitMain.rank;

@@ -8,18 +8,21 @@
  * Knee: the strict front member with the smallest sum of objectives normalized to [0, 1] over the front, i.e.
  * the member farthest below the hyperplane through the front's extremes.
  */
+import { bootstrapInterval, mean } from './stats/bootstrap.js';
 import { tQuantileTwoSided } from './stats/distributions.js';
+import { analysisRng } from './stats/seeded.js';
 import { dominates, hypervolume, nonDominated } from './hypervolume.js';
 import type { ConfigGroup, PreparedStudy } from './prepare.js';
 import type { FrontMember, ParetoMembership, ParetoResult } from './types.js';
 
 export const REFERENCE_MARGIN = 0.1;
 
-export function paretoFronts(study: PreparedStudy): ParetoResult[] {
-  return study.environments.map((environment) => paretoFront(study, study.groupsByEnvironment.get(environment.key)!, environment.key));
+export function paretoFronts(study: PreparedStudy, seed = 1): ParetoResult[] {
+  return study.environments.map((environment) => paretoFront(study, study.groupsByEnvironment.get(environment.key)!, environment.key, seed));
 }
 
-function paretoFront(study: PreparedStudy, groups: readonly ConfigGroup[], environment: string): ParetoResult {
+function paretoFront(study: PreparedStudy, groups: readonly ConfigGroup[], environment: string, seed: number): ParetoResult {
+  const rng = analysisRng(seed, `pareto:${environment}`);
   const metricIndexes = study.objectives.map((o) => study.metrics.indexOf(o.metric));
   const signs = study.objectives.map((o) => (o.direction === 'max' ? -1 : 1));
   // Everything below is minimization: maximized objectives are negated.
@@ -43,7 +46,15 @@ function paretoFront(study: PreparedStudy, groups: readonly ConfigGroup[], envir
     );
     if (!significantlyDominated) withinNoise.push(i);
   }
+  const intervals = (group: ConfigGroup): FrontMember['intervals'] =>
+    group.values[0]!.length < 2
+      ? undefined
+      : Object.fromEntries(study.objectives.map((o, j) => {
+          const interval = bootstrapInterval(group.values[metricIndexes[j]!]!, mean, rng);
+          return [o.metric, [interval.low, interval.high] as const];
+        }));
   const member = (i: number, near: boolean): FrontMember => ({
+    ...(groups[i]!.values[0]!.length >= 2 ? { intervals: intervals(groups[i]!) } : {}),
     trialId: groups[i]!.trialId,
     configKey: groups[i]!.configKey,
     configuration: groups[i]!.configuration,

@@ -36,14 +36,25 @@ export function summaryText(result: AnalysisResult): string {
     const effects = result.effects[objective.metric];
     if (!effects) continue;
     const importance = new Map(effects.importance.map((i) => [i.knob, i.importance]));
-    out.push('', `What drives ${objective.metric} (R² ${formatNumber(effects.rSquared)}; effect = mean at high level − mean at low level)`);
+    // Per environment: in how many the knob's effect is significantly up (↑) or down (↓).
+    const perEnvironment = new Map<string, string>();
+    const environments = Object.values(result.effectsByEnvironment);
+    if (environments.length > 1) {
+      for (const e of effects.main) {
+        const inEach = environments.map((byMetric) => byMetric[objective.metric]?.main.find((m) => m.knob === e.knob)).filter((m) => m?.significant);
+        const up = inEach.filter((m) => m!.effectSize > 0).length;
+        const down = inEach.filter((m) => m!.effectSize < 0).length;
+        perEnvironment.set(e.knob, `${up}↑ ${down}↓ of ${environments.length}`);
+      }
+    }
+    out.push('', `What drives ${objective.metric}${environmentsNote(result)} (R² ${formatNumber(effects.rSquared)}; effect = mean at high level − mean at low level)`);
     const rows = [
-      ...effects.main.map((e) => ({ name: e.knob, effect: e.effectSize, ci: e.ci, p: e.pValue, eta: e.partialEtaSquared, significant: e.significant, note: (e.nonMonotonic ? `turns at ${e.turningLevel}` : ''), importance: importance.get(e.knob) })),
-      ...effects.interactions.map((e) => ({ name: e.knobs.join(' × '), effect: e.effectSize, ci: e.ci, p: e.pValue, eta: e.partialEtaSquared, significant: e.significant, note: '', importance: undefined })),
+      ...effects.main.map((e) => ({ name: e.knob, effect: e.effectSize, ci: e.ci, p: e.pValue, eta: e.partialEtaSquared, significant: e.significant, note: (e.nonMonotonic ? `turns at ${e.turningLevel}` : ''), importance: importance.get(e.knob), environments: perEnvironment.get(e.knob) ?? '' })),
+      ...effects.interactions.map((e) => ({ name: e.knobs.join(' × '), effect: e.effectSize, ci: e.ci, p: e.pValue, eta: e.partialEtaSquared, significant: e.significant, note: '', importance: undefined, environments: '' })),
     ].sort((a, b) => b.eta - a.eta).slice(0, MAX_TABLE_ROWS);
     out.push(...table(
-      ['knob(s)', 'effect', '95% CI', 'p', 'partial η²', 'importance', ''],
-      rows.map((r) => [r.name, formatNumber(r.effect), `${formatNumber(r.ci[0])} … ${formatNumber(r.ci[1])}`, formatPValue(r.p), formatNumber(r.eta), r.importance === undefined ? '' : formatNumber(r.importance), [r.significant ? 'significant' : 'within noise', r.note].filter(Boolean).join(', ')]),
+      ['knob(s)', 'effect', '95% CI', 'p', 'partial η²', 'importance', 'per environment', ''],
+      rows.map((r) => [r.name, formatNumber(r.effect), `${formatNumber(r.ci[0])} … ${formatNumber(r.ci[1])}`, formatPValue(r.p), formatNumber(r.eta), r.importance === undefined ? '' : formatNumber(r.importance), r.environments, [r.significant ? 'significant' : 'within noise', r.note].filter(Boolean).join(', ')]),
     ));
   }
   for (const objective of result.objectives) {
@@ -76,6 +87,10 @@ export function summaryText(result: AnalysisResult): string {
   }
   for (const note of result.prediction.notes) out.push(`  note: ${note}`);
   return `${out.join('\n')}\n`;
+}
+
+function environmentsNote(result: AnalysisResult): string {
+  return result.environments.length > 1 ? `, pooled over ${result.environments.length} environments as blocks` : '';
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {

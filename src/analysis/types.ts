@@ -51,6 +51,11 @@ export interface FrontMember {
   readonly metrics: Readonly<Record<string, number>>;
   /** Within measurement noise of the front rather than strictly on it (needs repetitions). */
   readonly withinNoise: boolean;
+  /**
+   * Seeded percentile-bootstrap 95% interval of each objective's mean over the repetitions (objective metric →
+   * [low, high]); absent without repetitions. With 2–3 repetitions it is narrow: withinNoise uses the t interval.
+   */
+  readonly intervals?: Readonly<Record<string, ConfidenceInterval>>;
 }
 
 export interface ParetoResult {
@@ -142,7 +147,7 @@ export interface MetricEffects {
   /** Residual mean square and its degrees of freedom (the noise every effect is judged against). */
   readonly residualMeanSquare: number;
   readonly residualDf: number;
-  /** Share of variance explained by the model with all main effects and pairwise interactions. */
+  /** Share of the variance within environments explained by all main effects, pairwise interactions and (pooled) environment × knob interactions. */
   readonly rSquared: number;
 }
 

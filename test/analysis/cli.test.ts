@@ -40,7 +40,7 @@ test('servelab analyze reports bad input in one line and exits 1', async (t) => 
     [['analyze', join(dir, 'missing.csv')], /^servelab: cannot read analysis source .*missing\.csv/],
     [['analyze', join(dir, 'missing.db')], /^servelab: no study database at .*missing\.db/],
     [['analyze', fixture, '--study', 'x'], /^servelab: --study applies to study databases; a CSV holds one study\n$/],
-    [['analyze', join(dir, 'study.txt')], /^servelab: cannot tell the format of analysis source .*; expected a study database \(\.db, \.sqlite\) or a CSV \(\.csv\)\n$/],
+    [['analyze', join(dir, 'study.txt')], /^servelab: cannot tell the format of analysis source .*study\.txt'; expected a study database \(\.db, \.sqlite\).* or a CSV \(\.csv\)\n$/],
   ];
   for (const [args, pattern] of cases) {
     const run = await servelab(args);
