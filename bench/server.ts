@@ -76,7 +76,10 @@ async function rowsPerSecond(windowMs: number, work: () => Promise<number>, work
   const deadlineMs = startedMs + windowMs;
   await Promise.all(
     Array.from({ length: workers }, async () => {
-      while (performance.now() < deadlineMs) rows += await work();
+      while (performance.now() < deadlineMs) {
+        const done = await work();
+        rows += done;
+      }
     }),
   );
   return rows / ((performance.now() - startedMs) / 1000);
