@@ -55,3 +55,21 @@ test('trained-model metadata is validated field by field', () => {
   assert.throws(() => readTrainedMetadata(bad), expectError('invalid-input', /script: .*accuracy\.value: Too big/));
   assert.throws(() => readTrainedMetadata(join(dir, 'none.json')), expectError('unavailable', /missing or not JSON/));
 });
+
+test('an unwritable cache folder is a one-line error naming SERVELAB_CACHE_DIR', async () => {
+  const previous = process.env.SERVELAB_CACHE_DIR;
+  const blocker = join(dir, 'a-file');
+  writeFileSync(blocker, 'x');
+  process.env.SERVELAB_CACHE_DIR = join(blocker, 'cache');
+  try {
+    await assert.rejects(resolveModel('lstm-forecaster'), expectError('unavailable', /cannot write generated model .*lstm-forecaster.*set SERVELAB_CACHE_DIR/));
+  } finally {
+    if (previous === undefined) delete process.env.SERVELAB_CACHE_DIR;
+    else process.env.SERVELAB_CACHE_DIR = previous;
+  }
+});
+
+test('configurable encoder names are validated', async () => {
+  await assert.rejects(resolveModel('bert-L2-H100-A3'), expectError('invalid-input', /hidden 100 \(expected 8\.\.2048, divisible by the 3 heads\)/));
+  await assert.rejects(resolveModel('bert-L0-H128-A2-S1024'), expectError('invalid-input', /layers 0 .*sequence 1024/));
+});

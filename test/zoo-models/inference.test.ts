@@ -93,3 +93,16 @@ test('the BERT attention mask is honoured: padding tokens do not change the [CLS
   a.forEach((value, i) => assert.ok(Math.abs(value - b[i]!) < 1e-4, `logit ${i}: ${value} vs ${b[i]}`));
   await session.release();
 });
+
+test('a configurable encoder (bert-L<layers>-H<hidden>-A<heads>-S<sequence>) is generated, counted and runs', async () => {
+  const { card, path } = await resolveModel('bert-L1-H64-A4-S32');
+  assert.equal(card.name, 'bert-L1-H64-A4-S32');
+  assert.deepEqual(card.defaultInputShapes, { input_ids: [32], attention_mask: [32] });
+  // Embeddings (30522 + 512 + 2) x 64 + LN 128; one layer 4(64*64+64) + 2*128 (LN) + 64*256+256 + 256*64+64; pooler 64*64+64; classifier 64*2+2.
+  const layer = 4 * (64 * 64 + 64) + 2 * 128 + (64 * 256 + 256) + (256 * 64 + 64);
+  assert.equal(card.params, (30522 + 512 + 2) * 64 + 128 + layer + 64 * 64 + 64 + 130);
+  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1 });
+  const out = await session.run(smallFeeds({ ...card, name: 'bert-tiny' }));
+  assert.deepEqual(out.logits!.dims, [2, 2]);
+  await session.release();
+});

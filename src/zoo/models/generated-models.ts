@@ -1,3 +1,4 @@
+import { ServelabError } from '../../core/errors.js';
 import type { CatalogueEntry } from './catalogue.js';
 import { BERT_MINI, BERT_TINY, buildBertClassifier, type BertConfig } from './architectures/bert-encoder.js';
 import { buildMobileNetV2, buildResNet, buildSqueezeNet11 } from './architectures/image-classifiers.js';
@@ -64,3 +65,25 @@ export const GENERATED_MODELS: readonly CatalogueEntry[] = [
     origin: { kind: 'generated', build: (withWeights) => buildLstmForecaster(LSTM_FORECASTER, WEIGHT_SEED, withWeights), version: `${GENERATOR_VERSION}-s${WEIGHT_SEED}` },
   },
 ];
+
+/** Pattern of configurable BERT-style encoders: layers, hidden size, attention heads and (optionally) the sequence length FLOPs are counted at. */
+export const CUSTOM_BERT_PATTERN = 'bert-L<layers>-H<hidden>-A<heads>[-S<sequence>]';
+const CUSTOM_BERT = /^bert-L(\d+)-H(\d+)-A(\d+)(?:-S(\d+))?$/;
+
+/**
+ * A generated entry for a configurable encoder name such as `bert-L6-H512-A8-S256` (Turc et al.'s naming), or
+ * undefined when the name does not follow the pattern. Out-of-range sizes are a one-line ServelabError.
+ */
+export function customBertEntry(name: string): CatalogueEntry | undefined {
+  const match = CUSTOM_BERT.exec(name);
+  if (!match) return undefined;
+  const [layers, hidden, heads, sequence] = [match[1], match[2], match[3], match[4] ?? '128'].map(Number) as [number, number, number, number];
+  const problems = [
+    layers < 1 || layers > 24 ? `layers ${layers} (expected 1..24)` : '',
+    heads < 1 || heads > 32 ? `heads ${heads} (expected 1..32)` : '',
+    hidden < 8 || hidden > 2048 || hidden % heads !== 0 ? `hidden ${hidden} (expected 8..2048, divisible by the ${heads} heads)` : '',
+    sequence < 1 || sequence > 512 ? `sequence ${sequence} (expected 1..512 positions)` : '',
+  ].filter(Boolean);
+  if (problems.length > 0) throw new ServelabError(`model '${name}': invalid ${problems.join(', ')}; pattern ${CUSTOM_BERT_PATTERN}`, 'invalid-input');
+  return bertEntry({ name, layers, hidden, heads, referenceSequenceLength: sequence, classes: 2 });
+}

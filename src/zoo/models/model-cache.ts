@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ServelabError } from '../../core/errors.js';
 
 /** servelab's checkout (or installed package) root: committed models live under <root>/models. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -18,9 +19,19 @@ export function modelCacheDir(): string {
 export function cachedFile(fileName: string, produce: () => Uint8Array): string {
   const path = join(modelCacheDir(), fileName);
   if (existsSync(path)) return path;
-  mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temporary, produce());
-  renameSync(temporary, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temporary, produce());
+    renameSync(temporary, path);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // nothing was written
+    }
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new ServelabError(`cannot write generated model ${path} (${reason}): set SERVELAB_CACHE_DIR to a writable folder`, 'unavailable');
+  }
   return path;
 }

@@ -7,7 +7,7 @@ import { graphInputs, graphOutputs } from '../onnx/model-io.js';
 import { encodeModel } from '../onnx/onnx-schema.js';
 import { packageDir } from '../datasets/package-files.js';
 import { PACKAGED_MODELS, TRAINED_MODELS, type CatalogueEntry } from './catalogue.js';
-import { GENERATED_MODELS } from './generated-models.js';
+import { CUSTOM_BERT_PATTERN, customBertEntry, GENERATED_MODELS } from './generated-models.js';
 import { batchOneShapes, cardFromFile, costAt, readOnnxFile } from './introspect.js';
 import { cachedFile, PACKAGE_ROOT } from './model-cache.js';
 import { readTrainedMetadata } from './trained-metadata.js';
@@ -32,19 +32,26 @@ export async function listModelCards(): Promise<ModelCard[]> {
 
 /** A zoo name or an .onnx path → its card and absolute file path (generated models are built into the cache on first use). */
 export async function resolveModel(nameOrPath: string): Promise<ResolvedModel> {
-  const entry = CATALOGUE.find((e) => e.name === nameOrPath);
+  const entry = findEntry(nameOrPath);
   if (entry) return { card: cardOf(entry), path: fileOf(entry) };
   if (looksLikePath(nameOrPath)) {
     const path = resolve(nameOrPath);
     return { card: cardFromFile(path), path };
   }
-  throw new ServelabError(`unknown model '${nameOrPath}': expected a zoo model (${MODEL_NAMES.join(', ')}) or a path to an .onnx file`, 'not-found');
+  throw new ServelabError(
+    `unknown model '${nameOrPath}': expected a zoo model (${MODEL_NAMES.join(', ')}), an encoder named ${CUSTOM_BERT_PATTERN}, or a path to an .onnx file`,
+    'not-found',
+  );
 }
 
 /** The card of a zoo name or an .onnx path. */
 export async function getModelCard(nameOrPath: string): Promise<ModelCard> {
-  const entry = CATALOGUE.find((e) => e.name === nameOrPath);
+  const entry = findEntry(nameOrPath);
   return entry ? cardOf(entry) : (await resolveModel(nameOrPath)).card;
+}
+
+function findEntry(name: string): CatalogueEntry | undefined {
+  return CATALOGUE.find((e) => e.name === name) ?? customBertEntry(name);
 }
 
 function looksLikePath(text: string): boolean {
