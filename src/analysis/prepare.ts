@@ -53,6 +53,9 @@ export interface PrepareOptions {
 
 export const DEFAULT_MAX_CV = 0.5;
 
+/** The level of a knob in trials that do not set it (conditional knobs); such a knob is analysed as categorical. */
+export const UNSET_LEVEL = 'unset';
+
 export function environmentKey(context: TrialRow['context']): string {
   return `${context.model}|${context.workload}|${context.load}`;
 }
@@ -119,7 +122,7 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
       configIndex: configIndexOf.get(configKey)!,
       trialId: first.trialId,
       configuration: first.configuration,
-      levelIndex: knobs.map((knob, k) => levelLookup[k]!.get(String(first.configuration[knob.name])) ?? 0),
+      levelIndex: knobs.map((knob, k) => levelLookup[k]!.get(String(first.configuration[knob.name] ?? UNSET_LEVEL)) ?? 0),
       values,
       means,
     });
@@ -159,10 +162,7 @@ function describeKnobs(rows: readonly TrialRow[]): KnobInfo[] {
   return names.map((name) => {
     const distinct = new Map<string, KnobValue>();
     for (const row of rows) {
-      const value = row.configuration[name];
-      if (value === undefined) {
-        throw new ServelabError(`trial '${row.trialId}' has no value for knob '${name}'; every trial must set every knob`);
-      }
+      const value = row.configuration[name] ?? UNSET_LEVEL;
       distinct.set(String(value), value);
     }
     const levels = [...distinct.values()];

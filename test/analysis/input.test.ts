@@ -71,3 +71,15 @@ test('objectives default to p99 latency and energy per inference, with direction
   const rows = parseTrialCsv(`${header}\nt1,1,false,m,w,l,1,2\nt2,2,true,m,w,l,2,1`);
   assert.deepEqual(analyzeTrials(rows, { skipPrediction: true }).objectives, [{ metric: 'p99_ms', direction: 'min' }, { metric: 'energy_j_per_inf', direction: 'min' }]);
 });
+
+test('a knob some trials do not set (a conditional knob) becomes a categorical knob with an unset level', () => {
+  const row = (trialId: string, configuration: Record<string, number | boolean>, p99: number) => ({
+    trialId, configuration, context: { model: 'm', workload: 'w', load: 'l' }, repetition: 0, state: 'completed' as const, valid: true, metrics: { p99_ms: p99, energy_j_per_inf: 1 },
+  });
+  const result = analyzeTrials([
+    row('a', { 'batching.enabled': false }, 10),
+    row('b', { 'batching.enabled': true, 'batching.maxBatchSize': 8 }, 6),
+    row('c', { 'batching.enabled': true, 'batching.maxBatchSize': 32 }, 7),
+  ], { skipPrediction: true });
+  assert.deepEqual(result.knobs.find((k) => k.name === 'batching.maxBatchSize'), { name: 'batching.maxBatchSize', kind: 'categorical', levels: ['32', '8', 'unset'] });
+});

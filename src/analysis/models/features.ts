@@ -4,7 +4,7 @@
  * 0/1, categorical knobs one-hot.
  */
 import type { Configuration } from '../../core/space.js';
-import type { KnobInfo } from '../prepare.js';
+import { UNSET_LEVEL, type KnobInfo } from '../prepare.js';
 
 export interface FeatureEncoder {
   readonly names: readonly string[];
@@ -34,7 +34,7 @@ export function featureEncoder(knobs: readonly KnobInfo[]): FeatureEncoder {
       const out = new Float64Array(names.length);
       let f = 0;
       for (const knob of knobs) {
-        const value = configuration[knob.name];
+        const value = configuration[knob.name] ?? UNSET_LEVEL;
         if (knob.kind === 'categorical') {
           for (const level of knob.levels) out[f++] = String(level) === String(value) ? 1 : 0;
         } else if (knob.kind === 'boolean') out[f++] = value === true ? 1 : 0;
