@@ -5,14 +5,10 @@ import { WORKLOADS } from '../zoo/workloads/registry.js';
 import type { Workload } from '../zoo/workloads/types.js';
 import type { WorkloadSummary } from './input.js';
 
-/**
- * A card for each model name. Names the zoo does not know (e.g. a path to an .onnx file) get a card that says
- * only what is known.
- */
-export function modelCards(names: readonly string[], lookup: (name: string) => ModelCard | undefined = () => undefined): ModelCard[] {
+/** A placeholder card per model name, saying only what is known; source.ts replaces it with the zoo's card. */
+export function modelCards(names: readonly string[]): ModelCard[] {
   return names.map(
-    (name) =>
-      lookup(name) ?? {
+    (name): ModelCard => ({
         name,
         task: 'unknown',
         modality: 'image',
@@ -25,7 +21,7 @@ export function modelCards(names: readonly string[], lookup: (name: string) => M
         params: 0,
         flops: 0,
         defaultInputShapes: {},
-      },
+      }),
   );
 }
 

@@ -13,6 +13,7 @@ import type { TrialRow } from '../core/trial.js';
 import { parseStudy, type Study } from '../plan/study-schema.js';
 import { requireStudy } from '../store/export.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { getModelCard } from '../zoo/models/registry.js';
 import { modelCards, workloadSummaries } from './cards.js';
 import type { ReportInput, StudySummary } from './input.js';
 import { machineSummary, unknownMachine } from './machine-summary.js';
@@ -21,6 +22,14 @@ import { loadSummaries, studySummary, withOfferedRates } from './study-summary.j
 export interface ReportSourceOptions {
   /** Which study of a database holding several. */
   readonly studyId?: string;
+  /**
+   * Several studies of one database reported as one (e.g. one study per model and workload, because a study
+   * pairs every model with every workload); they should share knobs, loads and sampler.
+   */
+  readonly studyIds?: readonly string[];
+  /** Name and description of the combined report, with studyIds. */
+  readonly title?: string;
+  readonly description?: string;
   /** A saved `servelab analyze --json` result to use instead of analysing again. */
   readonly analysisPath?: string;
   /** Commands printed in "How to reproduce"; defaults to explore + report on the same database. */
@@ -28,7 +37,22 @@ export interface ReportSourceOptions {
   readonly modelCard?: (name: string) => ModelCard | undefined;
 }
 
-export function loadReportInput(path: string, options: ReportSourceOptions = {}): ReportInput {
+export async function loadReportInput(path: string, options: ReportSourceOptions = {}): Promise<ReportInput> {
+  const input = readSource(path, options);
+  const cards = await Promise.all(input.models.map((model) => (options.modelCard ? Promise.resolve(options.modelCard(model.name)) : zooModelCard(model.name))));
+  return { ...input, models: input.models.map((model, index) => cards[index] ?? model) };
+}
+
+/** The zoo's card for a model name, or undefined when the zoo cannot describe it (the report then says so). */
+async function zooModelCard(name: string): Promise<ModelCard | undefined> {
+  try {
+    return await getModelCard(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function readSource(path: string, options: ReportSourceOptions): ReportInput {
   if (!existsSync(path)) throw new ServelabError(`no such file: ${path} (expected a study database or an analysis-format CSV)`, 'not-found');
   if (/\.csv$/i.test(path)) return fromCsv(path, options);
   if (/\.json$/i.test(path)) {
@@ -47,32 +71,45 @@ function fromDatabase(path: string, options: ReportSourceOptions): ReportInput {
     throw new ServelabError(`${path} is not a servelab study database: ${errorMessage(error)}`, 'invalid-input', { cause: error });
   }
   try {
-    const record = requireStudy(store, options.studyId);
-    const rows = store.trialRows(record.studyId);
+    // Without a study named, a database of several studies (e.g. the demo's, one per model) is reported as one.
+    const all = store.studies();
+    const records = options.studyIds
+      ? options.studyIds.map((id) => requireStudy(store, id))
+      : options.studyId === undefined && all.length > 1
+        ? all
+        : [requireStudy(store, options.studyId)];
+    const rows = records.flatMap((record) => store.trialRows(record.studyId));
     requireRows(rows, path);
-    const study = record.sourceText ? parseStudy(record.sourceText, `${path} (stored study)`) : undefined;
-    const environments = store.environments(record.studyId);
+    const studies = records.map((record) => (record.sourceText ? parseStudy(record.sourceText, `${path} (stored study ${record.studyId})`) : undefined));
+    const study = studies[0];
+    const first = records[0]!;
+    const environments = store.environments(first.studyId);
     const loads = study ? loadSummaries(study) : loadsFromRows(rows);
-    const analysis = options.analysisPath ? readAnalysis(options.analysisPath) : analyzeTrials(rows, analysisOptions(study, record.seed));
-    const models = study?.models ?? unique(rows.map((row) => row.context.model));
-    const workloads = study?.workloads ?? unique(rows.map((row) => row.context.workload));
+    const analysis = options.analysisPath ? readAnalysis(options.analysisPath) : analyzeTrials(rows, analysisOptions(study, first.seed));
+    const models = unique(studies.every(Boolean) ? studies.flatMap((s) => s!.models) : rows.map((row) => row.context.model));
+    const workloads = unique(studies.every(Boolean) ? studies.flatMap((s) => s!.workloads) : rows.map((row) => row.context.workload));
+    const summary = study ? studySummary(study, first.createdAt ? { startedAt: first.createdAt } : {}) : summaryFromRows(first.studyId, rows, analysis, first.seed);
+    const sources = records.filter((record) => record.sourceText);
     return {
-      study: study ? studySummary(study, record.createdAt ? { startedAt: record.createdAt } : {}) : summaryFromRows(record.studyId, rows, analysis, record.seed),
+      study: records.length === 1 ? summary : { ...summary, name: options.title ?? records.map((record) => record.studyId).join(' + '), ...(options.description ? { description: options.description } : {}) },
       machine: machineSummary(environments[environments.length - 1], study?.energy.powerModel),
-      models: modelCards(models, options.modelCard),
+      models: modelCards(models),
       workloads: workloadSummaries(workloads, modelsByWorkload(rows)),
       loads,
-      capacities: withOfferedRates(store.capacities(record.studyId), loads),
+      capacities: withOfferedRates(records.flatMap((record) => store.capacities(record.studyId)), loads),
       rows,
       analysis,
       reproduce: {
-        ...(record.sourceText ? { studyFile: 'study.yaml', studyYaml: record.sourceText } : {}),
+        ...(sources.length === 1 ? { studyFile: 'study.yaml', studyYaml: sources[0]!.sourceText! } : {}),
+        ...(sources.length > 1
+          ? { studyFile: `${sources.length} study files`, studyYaml: sources.map((record) => `# ---- study-${record.studyId}.yaml ----\n${record.sourceText!.trimEnd()}`).join('\n\n') }
+          : {}),
         commands: options.reproduceCommands ?? [
           '# save the study file below as study.yaml, then:',
           'npx servelab explore study.yaml --db study.db',
           'npx servelab report study.db -o report.ipynb --html report.html',
         ],
-        seed: record.seed,
+        seed: first.seed,
       },
     };
   } finally {
@@ -88,7 +125,7 @@ function fromCsv(path: string, options: ReportSourceOptions): ReportInput {
   return {
     study: summaryFromRows(path.replace(/^.*\//, '').replace(/\.csv$/i, ''), rows, analysis, analysis.settings.seed),
     machine: unknownMachine('a CSV of trial rows does not record the machine'),
-    models: modelCards(unique(rows.map((row) => row.context.model)), options.modelCard),
+    models: modelCards(unique(rows.map((row) => row.context.model))),
     workloads: workloadSummaries(unique(rows.map((row) => row.context.workload)), modelsByWorkload(rows)),
     loads,
     capacities: [],

@@ -23,8 +23,8 @@ function servelab(...args: string[]): { status: number | null; stdout: string; s
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-test('a study database becomes a report input: study file, machine, meter, capacities, cards', () => {
-  const input = loadReportInput(dbPath);
+test('a study database becomes a report input: study file, machine, meter, capacities, cards', async () => {
+  const input = await loadReportInput(dbPath);
   assert.equal(input.study.name, 'synthetic-three-models');
   assert.equal(input.study.sampler.name, 'random');
   assert.equal(input.study.repetitions, 2);
@@ -40,6 +40,9 @@ test('a study database becomes a report input: study file, machine, meter, capac
   assert.deepEqual(sentiment.models, ['sentiment-cls']);
   assert.ok(input.analysis.pareto.length === 9);
   assert.match(input.reproduce.studyYaml!, /sampler: \{ kind: random, budget: 32 \}/);
+  const card = input.models.find((model) => model.name === 'mnist-cnn')!;
+  assert.equal(card.modality, 'image');
+  assert.ok(card.params > 100_000, 'the zoo card, with its parameter count');
 });
 
 test('servelab report writes the notebook, the HTML page and the data, and prints where they are', () => {
@@ -57,14 +60,14 @@ test('servelab report writes the notebook, the HTML page and the data, and print
   assert.match(text, /step search on offered Poisson rate/);
 });
 
-test('the exported CSV reads back as a report source, with the machine marked unknown', () => {
-  const input = loadReportInput(join(directory, 'out', 'report.trials.csv'));
-  assert.equal(input.rows.length, loadReportInput(dbPath).rows.length);
+test('the exported CSV reads back as a report source, with the machine marked unknown', async () => {
+  const input = await loadReportInput(join(directory, 'out', 'report.trials.csv'));
+  assert.equal(input.rows.length, (await loadReportInput(dbPath)).rows.length);
   assert.match(input.machine.cpuModel, /unknown/);
   assert.equal(input.study.repetitions, 2);
 });
 
-test('bad sources get one clear line', () => {
+test('bad sources get one clear line', async () => {
   const missing = servelab('report', join(directory, 'nope.db'), '-o', join(directory, 'x.ipynb'));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /^servelab: no such file: .*nope\.db \(expected a study database or an analysis-format CSV\)\n$/);
@@ -78,10 +81,10 @@ test('bad sources get one clear line', () => {
   assert.equal(corrupt.stderr.trim().split('\n').length, 1);
   const json = join(directory, 'analysis.json');
   writeFileSync(json, '{}');
-  assert.throws(() => loadReportInput(json), (error) => isServelabError(error) && /holds no trial rows/.test(error.message));
-  assert.throws(() => loadReportInput(dbPath, { analysisPath: json }), (error) => isServelabError(error) && /is not a servelab analysis/.test(error.message));
+  await assert.rejects(loadReportInput(json), (error) => isServelabError(error) && /holds no trial rows/.test(error.message));
+  await assert.rejects(loadReportInput(dbPath, { analysisPath: json }), (error) => isServelabError(error) && /is not a servelab analysis/.test(error.message));
   const empty = join(directory, 'empty.db');
   const emptyStore = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('./src/store/sqlite-store.ts').then(({ openSqliteStore }) => { const s = openSqliteStore(${JSON.stringify(empty)}); s.openStudy({ studyId: 'e', definitionHash: 'h', definition: {}, seed: 1 }); s.close(); })`], { encoding: 'utf8' });
   assert.equal(emptyStore.status, 0, emptyStore.stderr);
-  assert.throws(() => loadReportInput(empty), (error) => isServelabError(error) && /holds no trial rows yet: run `servelab explore` first/.test(error.message));
+  await assert.rejects(loadReportInput(empty), (error) => isServelabError(error) && /holds no trial rows yet: run `servelab explore` first/.test(error.message));
 });

@@ -18,12 +18,12 @@ export function registerReport(program: Command): void {
     .argument('<source>', 'study database (.db), or a CSV of trial rows in the analysis format')
     .requiredOption('-o, --output <report.ipynb>', 'the notebook to write; the exported CSV/JSON are written beside it')
     .option('--html <report.html>', 'also write the report as one self-contained HTML page with interactive figures')
-    .option('--study <name>', 'which study, when the database holds several')
+    .option('--study <names>', 'which study (or comma-separated studies) of a database holding several; default: all of them, as one report')
     .option('--analysis <analysis.json>', 'use a saved `servelab analyze --json` result instead of analysing again')
     .action(async (source: string, options: ReportCliOptions) => {
       if (!options.output.endsWith('.ipynb')) throw new ServelabError(`--output must name a .ipynb file, got ${options.output}`);
-      const input = loadReportInput(source, {
-        ...(options.study ? { studyId: options.study } : {}),
+      const input = await loadReportInput(source, {
+        ...(options.study ? { studyIds: options.study.split(',').map((name) => name.trim()).filter(Boolean) } : {}),
         ...(options.analysis ? { analysisPath: options.analysis } : {}),
       });
       const written = await writeReport(input, { notebookPath: options.output, ...(options.html ? { htmlPath: options.html } : {}) });

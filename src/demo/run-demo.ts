@@ -1,0 +1,77 @@
+/**
+ * `servelab demo`: explore the demo studies on the embedded server (one per model and its workload), analyse
+ * them together and write the report, all into one output folder: study-*.yaml, study.db, analysis.json,
+ * report.ipynb (with its data files) and report.html.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeTrials } from '../analysis/analyze.js';
+import type { AnalysisResult } from '../analysis/types.js';
+import { loadReportInput } from '../report/source.js';
+import { writeReport, type WrittenReport } from '../report/write.js';
+import { readTrialRows } from '../store/export.js';
+import { demoStudies, type DemoStudy } from './demo-study.js';
+
+export interface DemoOptions {
+  readonly quick: boolean;
+  readonly outDir: string;
+  /** Runs one study file into the database (`servelab explore`). */
+  readonly explore: (studyPath: string, dbPath: string) => Promise<void>;
+  readonly log?: (line: string) => void;
+}
+
+export interface DemoResult {
+  readonly studyFiles: readonly string[];
+  readonly dbPath: string;
+  readonly analysisPath: string;
+  readonly report: WrittenReport;
+  readonly analysis: AnalysisResult;
+  readonly durationMs: number;
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = Date.now();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const studies = demoStudies(options.quick);
+  const dbPath = join(outDir, 'study.db');
+  const first = studies[0]!.study;
+  log(
+    `servelab demo${options.quick ? ' --quick' : ''}: ${studies.length} models (${studies.map((s) => `${s.part.model} on ${s.part.workload}`).join(', ')}), ` +
+      `${first.space.knobs.length} knobs, ${first.load.points.length} load levels → ${outDir}`,
+  );
+  const studyFiles: string[] = [];
+  for (const [index, demo] of studies.entries()) {
+    const studyPath = join(outDir, demo.fileName);
+    writeFileSync(studyPath, demo.yaml);
+    studyFiles.push(studyPath);
+    log(`[${index + 1}/${studies.length}] exploring ${demo.part.model} on ${demo.part.workload}`);
+    await options.explore(studyPath, dbPath);
+  }
+
+  const rows = studies.flatMap((demo) => readTrialRows(dbPath, demo.study.name));
+  log(`analysing ${rows.length} trial rows`);
+  const analysis = analyzeTrials(rows, { objectives: first.objectives, seed: first.seed });
+  const analysisPath = join(outDir, 'analysis.json');
+  writeFileSync(analysisPath, `${JSON.stringify(analysis, null, 2)}\n`);
+
+  const input = await loadReportInput(dbPath, {
+    studyIds: studies.map((demo) => demo.study.name),
+    title: options.quick ? 'servelab-demo-quick' : 'servelab-demo',
+    analysisPath,
+    reproduceCommands: reproduceCommands(options, studies),
+  });
+  const report = await writeReport(input, { notebookPath: join(outDir, 'report.ipynb'), htmlPath: join(outDir, 'report.html') });
+  return { studyFiles, dbPath, analysisPath, report, analysis, durationMs: Date.now() - started };
+}
+
+function reproduceCommands(options: DemoOptions, studies: readonly DemoStudy[]): string[] {
+  return [
+    `npx servelab demo${options.quick ? ' --quick' : ''} --out ${options.outDir}`,
+    '# or step by step, with the study files below saved beside the database:',
+    ...studies.map((demo) => `npx servelab explore ${demo.fileName} --db study.db`),
+    `npx servelab analyze study.db --json analysis.json`,
+    'npx servelab report study.db --analysis analysis.json -o report.ipynb --html report.html',
+  ];
+}
