@@ -14,6 +14,8 @@ const ortShape = {
   graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']),
   enableCpuMemArena: z.boolean(),
   enableMemPattern: z.boolean(),
+  /** Idle intra/inter-op pool threads spin before sleeping (ORT default): lower latency, CPU burnt while idle. */
+  allowSpinning: z.boolean(),
 };
 export const OrtOptionsSchema = z.strictObject(ortShape);
 export type OrtOptions = z.infer<typeof OrtOptionsSchema>;
@@ -106,6 +108,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
     graphOptimizationLevel: 'all',
     enableCpuMemArena: true,
     enableMemPattern: true,
+    allowSpinning: true,
   },
   batching: {
     enabled: false,

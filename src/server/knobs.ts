@@ -11,6 +11,7 @@ export const SERVER_KNOBS = [
   'ort.graphOptimizationLevel',
   'ort.enableCpuMemArena',
   'ort.enableMemPattern',
+  'ort.allowSpinning',
   'batching.enabled',
   'batching.maxBatchSize',
   'batching.maxQueueDelayUs',

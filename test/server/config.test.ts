@@ -47,6 +47,7 @@ test('applyServerKnobs sets every dotted knob onto defaults and onto models that
     'ort.graphOptimizationLevel': 'basic',
     'ort.enableCpuMemArena': false,
     'ort.enableMemPattern': false,
+    'ort.allowSpinning': false,
     'batching.enabled': true,
     'batching.maxBatchSize': 16,
     'batching.maxQueueDelayUs': 500,
@@ -60,7 +61,7 @@ test('applyServerKnobs sets every dotted knob onto defaults and onto models that
   const applied = applyServerKnobs(base, knobs);
   const resolved = resolveModelConfig(applied.defaults, applied.models[0]!.config);
   assert.equal(resolved.instances, 3);
-  assert.deepEqual(resolved.ort, { intraOpThreads: 2, interOpThreads: 1, executionMode: 'parallel', graphOptimizationLevel: 'basic', enableCpuMemArena: false, enableMemPattern: false });
+  assert.deepEqual(resolved.ort, { intraOpThreads: 2, interOpThreads: 1, executionMode: 'parallel', graphOptimizationLevel: 'basic', enableCpuMemArena: false, enableMemPattern: false, allowSpinning: false });
   assert.deepEqual(resolved.batching, { enabled: true, maxBatchSize: 16, maxQueueDelayUs: 500, preferredBatchSizes: [4, 8], maxQueueSize: 10, variableLength: 'pad' });
   assert.deepEqual(resolved.cache, { enabled: true, capacityMb: 8 });
   assert.equal(applied.models[0]!.config?.batching?.maxBatchSize, 16, 'the model override follows the knob');

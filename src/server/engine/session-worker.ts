@@ -32,6 +32,8 @@ try {
     graphOptimizationLevel: options.graphOptimizationLevel,
     enableCpuMemArena: options.enableCpuMemArena,
     enableMemPattern: options.enableMemPattern,
+    // Session config entries (onnxruntime_session_options_config_keys.h), flattened by the binding.
+    extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' }, inter_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
   });
   post({
     type: 'ready',
