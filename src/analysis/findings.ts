@@ -57,18 +57,30 @@ export function rankFindings(inputs: Inputs): Finding[] {
     .map((c, index) => ({ rank: index + 1, ...c }));
 }
 
+/** Mean of the metric at the effect's from- and to-level, and the change relative to the from-level. */
+function levelChange(effect: KnobEffect): { from: number; to: number; percent: number } {
+  const from = effect.levels.find((l) => l.level === effect.fromLevel)?.mean ?? Number.NaN;
+  const to = effect.levels.find((l) => l.level === effect.toLevel)?.mean ?? Number.NaN;
+  return { from, to, percent: from !== 0 ? (100 * (to - from)) / Math.abs(from) : Number.NaN };
+}
+
 function mainEffectFinding(metric: string, effect: KnobEffect): Candidate {
   const ordered = effect.kind !== 'categorical';
   const verb = effect.effectSize < 0 ? 'lowers' : 'raises';
+  const change = levelChange(effect);
   const text = ordered
-    ? `Raising ${effect.knob} from ${effect.fromLevel} to ${effect.toLevel} ${verb} ${metric} by ${formatPercent(Math.abs(effect.relativeEffect))} of its mean (${formatWithUnit(effect.effectSize, metric)}; ${formatInterval(effect.ci)}; ${formatPValue(effect.pValue)})`
-    : `${metric} is ${formatWithUnit(effect.effectSize, metric)} (${formatPercent(Math.abs(effect.relativeEffect))} of its mean; ${formatInterval(effect.ci)}; ${formatPValue(effect.pValue)}) higher with ${effect.knob}=${effect.toLevel} than with ${effect.knob}=${effect.fromLevel}`;
+    ? `Raising ${effect.knob} from ${effect.fromLevel} to ${effect.toLevel} ${verb} ${metric} from ${formatWithUnit(change.from, metric)} to ${formatWithUnit(change.to, metric)} on average (${formatSigned(change.percent)}%; difference ${formatInterval(effect.ci)}; ${formatPValue(effect.pValue)})`
+    : `${metric} is ${formatWithUnit(effect.effectSize, metric)} higher with ${effect.knob}=${effect.toLevel} (${formatWithUnit(change.to, metric)}) than with ${effect.knob}=${effect.fromLevel} (${formatWithUnit(change.from, metric)}) on average (${formatSigned(change.percent)}%; difference ${formatInterval(effect.ci)}; ${formatPValue(effect.pValue)})`;
   return {
     kind: 'main-effect',
     score: Math.abs(effect.relativeEffect),
     text,
-    numbers: { effect: effect.effectSize, relative: effect.relativeEffect, ciLow: effect.ci[0], ciHigh: effect.ci[1], pValue: effect.pValue, partialEtaSquared: effect.partialEtaSquared },
+    numbers: { effect: effect.effectSize, relative: effect.relativeEffect, changePercent: change.percent, fromMean: change.from, toMean: change.to, ciLow: effect.ci[0], ciHigh: effect.ci[1], pValue: effect.pValue, partialEtaSquared: effect.partialEtaSquared },
   };
+}
+
+function formatSigned(value: number): string {
+  return `${value > 0 ? '+' : ''}${formatNumber(value)}`;
 }
 
 function nonMonotonicFinding(metric: string, effect: KnobEffect): Candidate {
@@ -102,18 +114,16 @@ function signFlipFindings(metric: string, inputs: Inputs): Candidate[] {
     out.push({
       kind: 'sign-flip',
       score: 2 * (Math.abs(up.effect.relativeEffect) + Math.abs(down.effect.relativeEffect)) / 2,
-      text: `Raising ${knob} from ${down.effect.fromLevel} to ${down.effect.toLevel} lowers ${metric} in ${down.env} by ${formatPercent(-down.effect.relativeEffect)} (${formatRelativeInterval(down.effect, -1)}) but raises it in ${up.env} by ${formatPercent(up.effect.relativeEffect)} (${formatRelativeInterval(up.effect, 1)}): the best setting does not carry over`,
+      text: `Raising ${knob} from ${down.effect.fromLevel} to ${down.effect.toLevel} lowers ${metric} in ${down.env} (${describeChange(down.effect, metric)}) but raises it in ${up.env} (${describeChange(up.effect, metric)}): the best setting does not carry over`,
       numbers: { lowers: down.effect.relativeEffect, raises: up.effect.relativeEffect, environmentsLowering: list.filter((e) => e.effect.effectSize < 0).length, environmentsRaising: list.filter((e) => e.effect.effectSize > 0).length },
     });
   }
   return out;
 }
 
-/** The effect's interval as a percentage of the metric's mean (sign flipped with sign = -1). */
-function formatRelativeInterval(effect: KnobEffect, sign: 1 | -1): string {
-  const scale = effect.effectSize !== 0 ? effect.relativeEffect / effect.effectSize : 0;
-  const bounds = [sign * effect.ci[0] * scale, sign * effect.ci[1] * scale].sort((a, b) => a - b) as [number, number];
-  return formatInterval(bounds, 100, '%');
+function describeChange(effect: KnobEffect, metric: string): string {
+  const change = levelChange(effect);
+  return `${formatWithUnit(change.from, metric)} → ${formatWithUnit(change.to, metric)}, ${formatSigned(change.percent)}%; difference ${formatInterval(effect.ci)}`;
 }
 
 export const MAX_REGRET_FINDINGS = 10;
@@ -134,9 +144,9 @@ function regretFindings(pairs: readonly TransferPair[]): Candidate[] {
       return {
         kind: 'optimum-does-not-transfer',
         score: (p.regret.percent / 100) * (noiseKnown ? 1.5 : 0.75),
-        text: `The best configuration for ${sources.join(', ')} (${describeConfigKey(p.sourceBest)}) is ${formatNumber(p.regret.percent)}% ` +
+        text: `The optimum of ${sources.join(', ')} (${describeConfigKey(p.sourceBest)}) does not transfer to ${p.target}: there its ${p.metric} is ${formatNumber(p.regret.percent)}% ` +
           (noiseKnown ? `(${formatInterval(p.regretPercentCi, 1, '%')}) ` : '(no repetitions: noise unknown) ') +
-          `worse in ${p.metric} than the best one when run on ${p.target} (${formatWithUnit(p.regret.absolute, p.metric)} more; Pearson r=${formatNumber(p.pearson)} across ${p.commonConfigurations} common configurations)`,
+          `worse than that of ${p.target}'s own optimum (${describeConfigKey(p.targetBest)}), ${formatWithUnit(p.regret.absolute, p.metric)}; Pearson r=${formatNumber(p.pearson)} over ${p.commonConfigurations} common configurations`,
         numbers: { regretPercent: p.regret.percent, regretAbsolute: p.regret.absolute, ciLow: p.regretPercentCi[0], ciHigh: p.regretPercentCi[1], pearson: p.pearson, spearman: p.spearman, sources: sources.length },
       };
     })
