@@ -82,6 +82,7 @@ function printDescription(d: WorkloadDescription): void {
     ['fits models', d.fitsModels.join(', ')],
     ['inputs from', d.inputsFrom],
   ];
+  for (const [key, value] of Object.entries(d.preprocessing ?? {})) rows.push([`preprocessing: ${key}`, String(value)]);
   if (d.payloadBytes) rows.push(['payload bytes (batch 1)', distribution(d.payloadBytes)]);
   if (d.sequenceLength) rows.push([`length (${d.sequenceLength.unit}, as sent)`, distribution(d.sequenceLength)]);
   if (d.untruncatedLength) rows.push([`length (${d.untruncatedLength.unit}, untruncated)`, distribution(d.untruncatedLength)]);

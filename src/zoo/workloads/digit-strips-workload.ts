@@ -61,6 +61,11 @@ function stripPlan(inputs: readonly TensorSpec[], options: Partial<SampleStreamO
   return {
     key: `mnist-strips|${input.height ?? 'H'}x${input.width ?? 'W'}`,
     sampleCount: strips.length,
+    preprocessing: {
+      canvas: input.height === undefined ? `strip on a page padded to multiples of ${DETECTOR_STRIDE_PX}` : input.width === undefined ? `height ${input.height}, width rounded up to a multiple of ${RECOGNISER_STRIDE_PX}` : `${input.height}x${input.width}, aspect kept, padded right`,
+      channels: input.channels,
+      normalisation,
+    },
     prepare(index) {
       const strip = strips[index]!;
       return placeOnCanvas(renderStrip(strip, dataset), sizeOf(strip));

@@ -58,6 +58,7 @@ function imagePlan(source: ImageClassificationSource, inputs: readonly TensorSpe
   return {
     key: `${source.name}|${side}x${side}`,
     sampleCount: dataset.samples.length,
+    preprocessing: { resize: `bilinear ${dataset.width}x${dataset.height} -> ${side}x${side}`, channels, normalisation },
     prepare(index) {
       const sample = dataset.samples[index]!;
       const grey = { width: dataset.width, height: dataset.height, pixels: sample.pixels };

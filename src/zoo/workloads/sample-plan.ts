@@ -8,6 +8,8 @@ export interface SamplePlan<Prepared> {
   /** Identifies the preprocessing, so equal plans share one cache. */
   readonly key: string;
   readonly sampleCount: number;
+  /** The preprocessing choices this plan made, for descriptions and reports. */
+  readonly preprocessing: Readonly<Record<string, string | number | boolean>>;
   prepare(index: number): Prepared;
   /** Bytes a prepared sample holds, for the cache budget. */
   preparedBytes(prepared: Prepared): number;

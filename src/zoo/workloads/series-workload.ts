@@ -56,6 +56,7 @@ function seriesPlan(source: SeriesSource, inputs: readonly TensorSpec[], options
   return {
     key: `${source.name}|${spec.name}|${windowLength}`,
     sampleCount: series.rows - windowLength + 1,
+    preprocessing: { features: series.features.join(','), windowLength, stride: 1, scaling: 'standardised per feature' },
     // A copy, not a view: request encoders may send a typed array's whole underlying buffer.
     prepare: (index) => standardised.slice(index * features, (index + windowLength) * features),
     preparedBytes: (window) => window.byteLength,

@@ -72,6 +72,7 @@ function speechPlan(inputs: readonly TensorSpec[], options: Partial<SampleStream
   return {
     key: `speech-commands|${JSON.stringify(inputs)}`,
     sampleCount: windows.length,
+    preprocessing: { sampleRateHz, contextSamples: context, newSamples, state: 'zeros' },
     prepare(index) {
       const { clip, start } = windows[index]!;
       const samples = clips[clip]!;

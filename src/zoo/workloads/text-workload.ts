@@ -72,6 +72,7 @@ function textPlan(source: TextSource, inputs: readonly TensorSpec[], options: Pa
   return {
     key: `${source.name}|${JSON.stringify(text.specs)}|${maxTokens}|${specialTokens}`,
     sampleCount: dataset.samples.length,
+    preprocessing: { tokenizer: 'servelab hashing tokenizer', specialTokens, maxTokens, padding: text.sequenceLength ? `fixed ${text.sequenceLength}` : 'longest in batch' },
     prepare: idsOf,
     preparedBytes: () => 0,
     batch: (samples) => textBatch(samples, text),

@@ -67,6 +67,8 @@ export interface WorkloadDescription {
   readonly samples: number;
   /** Whose input specs the distributions were computed for: a zoo model name or 'given inputs'. */
   readonly inputsFrom: string;
+  /** The preprocessing chosen for those inputs (sizes, normalisation, special tokens, window, sample rate). */
+  readonly preprocessing?: Readonly<Record<string, string | number | boolean>>;
   /** Bytes of tensor data in one batch-1 request. */
   readonly payloadBytes?: Distribution;
   /** Tokens (text) or timesteps (time series) per sample, as sent. */

@@ -79,11 +79,14 @@ export function defineWorkload<Prepared>(definition: WorkloadDefinition<Prepared
   };
 }
 
-function describePlan(plan: SamplePlan<unknown>): Pick<WorkloadDescription, 'samples' | 'payloadBytes' | 'sequenceLength' | 'untruncatedLength'> {
+function describePlan(
+  plan: SamplePlan<unknown>,
+): Pick<WorkloadDescription, 'samples' | 'preprocessing' | 'payloadBytes' | 'sequenceLength' | 'untruncatedLength'> {
   const indices = Array.from({ length: plan.sampleCount }, (_, i) => i);
   const unit = plan.sequenceUnit ?? 'elements';
   return {
     samples: plan.sampleCount,
+    preprocessing: plan.preprocessing,
     payloadBytes: distributionOf(indices.map((i) => plan.payloadBytes(i))),
     ...(plan.sequenceLength && { sequenceLength: { ...distributionOf(indices.map((i) => plan.sequenceLength!(i))), unit } }),
     ...(plan.untruncatedLength && { untruncatedLength: { ...distributionOf(indices.map((i) => plan.untruncatedLength!(i))), unit } }),
