@@ -120,3 +120,16 @@ test('unstable configurations, failed and invalid rows are excluded and counted'
   );
   assert.ok(!result.knobs.find((k) => k.name === 'threads')!.levels.includes('16') || result.effects.p99_ms!.main.find((e) => e.knob === 'threads')!.levels.every((l) => l.level !== '16'));
 });
+
+test('an unbalanced design (a random half of the configurations, 1–3 repetitions) still recovers the planted effects', () => {
+  const rng = createRng(8, 'subset#8');
+  const all = plantedRows(5);
+  const keep = new Set([...new Set(all.map((r) => r.trialId))].filter(() => rng.next() < 0.5));
+  const rows = all.filter((r) => keep.has(r.trialId) && (r.repetition === 0 || rng.next() < 0.6));
+  const result = analyzeTrials(rows, { skipPrediction: true });
+  const main = new Map(result.effects.p99_ms!.main.map((e) => [e.knob, e]));
+  assert.ok(main.get('batch')!.significant && main.get('batch')!.effectSize > 0);
+  assert.ok(main.get('cache')!.significant && main.get('cache')!.effectSize < 0);
+  const batchCache = result.effects.p99_ms!.interactions.find((e) => e.knobs.join('×') === 'batch×cache')!;
+  assert.ok(batchCache.significant && batchCache.effectSize > 20, `batch×cache ${batchCache.effectSize}`);
+});
