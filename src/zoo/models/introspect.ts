@@ -61,7 +61,11 @@ export function batchOneShapes(inputs: readonly TensorSpec[], perSample: Readonl
   return shapes;
 }
 
-export function costAt(inspected: InspectedModel, perSample: Readonly<Record<string, readonly number[]>>, inputValues?: Record<string, number[]>): ModelCost {
+export function costAt(
+  inspected: InspectedModel,
+  perSample: Readonly<Record<string, readonly number[]>>,
+  inputValues?: Readonly<Record<string, readonly number[]>>,
+): ModelCost {
   return countModelCost(inspected.proto, batchOneShapes(inspected.inputs, perSample), inputValues);
 }
 

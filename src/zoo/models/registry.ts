@@ -4,7 +4,7 @@ import { ServelabError } from '../../core/errors.js';
 import type { ModelCard } from '../../core/model-card.js';
 import { countModelCost } from '../onnx/cost-counter.js';
 import { graphInputs, graphOutputs } from '../onnx/model-io.js';
-import { encodeModel } from '../onnx/onnx-schema.js';
+import { encodeModel, type ModelProto } from '../onnx/onnx-schema.js';
 import { packageDir } from '../datasets/package-files.js';
 import { PACKAGED_MODELS, TRAINED_MODELS, type CatalogueEntry } from './catalogue.js';
 import { CUSTOM_BERT_PATTERN, customBertEntry, GENERATED_MODELS } from './generated-models.js';
@@ -96,7 +96,7 @@ function baseCard(entry: CatalogueEntry): Omit<ModelCard, 'inputs' | 'outputs' |
   };
 }
 
-function generatedCard(entry: CatalogueEntry, proto: ReturnType<Extract<CatalogueEntry['origin'], { kind: 'generated' }>['build']>): ModelCard {
+function generatedCard(entry: CatalogueEntry, proto: ModelProto): ModelCard {
   const graph = proto.graph ?? {};
   const inputs = graphInputs(graph);
   const cost = countModelCost(proto, batchOneShapes(inputs, entry.defaultInputShapes), entry.inputValues);
@@ -105,7 +105,7 @@ function generatedCard(entry: CatalogueEntry, proto: ReturnType<Extract<Catalogu
 
 function fileCard(entry: CatalogueEntry): ModelCard {
   const inspected = readOnnxFile(fileOf(entry));
-  const cost = costAt(inspected, entry.defaultInputShapes, entry.inputValues as Record<string, number[]> | undefined);
+  const cost = costAt(inspected, entry.defaultInputShapes, entry.inputValues);
   const card: ModelCard = { ...baseCard(entry), inputs: inspected.inputs, outputs: inspected.outputs, params: cost.params, flops: cost.flops };
   if (entry.origin.kind !== 'committed') return card;
   const metadata = readTrainedMetadata(join(PACKAGE_ROOT, entry.origin.metadataFile));
