@@ -39,7 +39,7 @@ function input(rows: number, sampleShape: readonly number[]): { shape: number[];
 type Variant = { readonly name: string; readonly once: () => Promise<{ latencyMs: number; computeUs?: number }> };
 
 /** Rounds of one run per variant (after 2 warm-up rounds) until the budget; per variant median latency and compute. */
-async function interleavedLatency(variants: readonly Variant[]): Promise<Map<string, { latencyMs: number; computeMs: number; runs: number }>> {
+async function interleavedLatency(variants: readonly Variant[]): Promise<Map<string, { latencyMs: number; minMs: number; computeMs: number; runs: number }>> {
   const samples = new Map(variants.map((variant) => [variant.name, { latency: [] as number[], compute: [] as number[] }]));
   for (let round = 0; round < 2; round++) for (const variant of variants) await variant.once();
   const startedMs = performance.now();
@@ -53,7 +53,10 @@ async function interleavedLatency(variants: readonly Variant[]): Promise<Map<str
     rounds++;
   }
   return new Map(
-    [...samples].map(([name, { latency, compute }]) => [name, { latencyMs: median(latency), computeMs: compute.length ? median(compute) : Number.NaN, runs: latency.length }]),
+    [...samples].map(([name, { latency, compute }]) => [
+      name,
+      { latencyMs: median(latency), minMs: Math.min(...latency), computeMs: compute.length ? median(compute) : Number.NaN, runs: latency.length },
+    ]),
   );
 }
 
@@ -109,7 +112,7 @@ for (const model of MODELS) {
     defaults: { batching: { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0 } },
   });
   try {
-    console.log('batch  in-process ms  protocol     server ms  overhead ms  overhead/in-process  server compute ms  e2e - server compute ms');
+    console.log('batch  in-process ms  protocol     server ms  overhead ms  overhead/in-process  server compute ms  e2e - server compute ms  min: in-process / server / overhead ms');
     for (const rows of [1, 8]) {
       const { shape, data } = input(rows, model.sampleShape);
       const grpc = kserveGrpcClient(server.grpc, 'm', shape, data);
@@ -126,7 +129,8 @@ for (const model of MODELS) {
         const overheadMs = result.latencyMs - local.latencyMs;
         console.log(
           `${String(rows).padEnd(5)}  ${fmt(local.latencyMs).padStart(13)}  ${protocol.padEnd(11)}  ${fmt(result.latencyMs).padStart(9)}  ${fmt(overheadMs).padStart(11)}  ` +
-            `${pct(overheadMs / local.latencyMs).padStart(19)}  ${fmt(result.computeMs).padStart(17)}  ${fmt(result.latencyMs - result.computeMs).padStart(23)}`,
+            `${pct(overheadMs / local.latencyMs).padStart(19)}  ${fmt(result.computeMs).padStart(17)}  ${fmt(result.latencyMs - result.computeMs).padStart(23)}  ` +
+            `${fmt(local.minMs)} / ${fmt(result.minMs)} / ${fmt(result.minMs - local.minMs)}`,
         );
       }
       console.log(`       (${local.runs} runs per variant)`);
@@ -166,10 +170,13 @@ for (const model of MODELS) {
     }
     const local = median(localRates);
     const served = median(serverRates);
+    const metrics = await (await fetch(`${saturated.http}/metrics`)).text();
+    const series = (name: string) => Number(/\s(\S+)$/.exec(metrics.split('\n').find((line) => line.startsWith(`${name}{model="m"}`)) ?? ' 0')![1]);
+    const meanBatch = series('servelab_batch_size_sum') / series('servelab_batch_size_count');
     console.log(
       `saturation: server ${fmt(served, 1)} inf/s (dynamic batching, maxBatchSize ${best.batch}, ${concurrency} closed-loop clients, binary HTTP, batch-1 requests) ` +
         `vs in-process ${fmt(local, 1)} inf/s at its best batch ${best.batch} (of ${model.batchSizes.join('/')}): ratio ${fmt(served / local, 3)} ` +
-        `(median of ${SATURATION_ROUNDS} alternating ${WINDOW_MS} ms windows)\n`,
+        `(median of ${SATURATION_ROUNDS} alternating ${WINDOW_MS} ms windows; mean server batch ${fmt(meanBatch)})\n`,
     );
   } finally {
     await saturated.stop();
