@@ -6,7 +6,7 @@
 import { errorKindOf } from '../targets/request-error.js';
 import type { PreparedRequest } from '../targets/load-client.js';
 import { InFlightTracker } from './in-flight.js';
-import type { RunContext } from './run-context.js';
+import { nextRequest, type RunContext } from './run-context.js';
 import type { Schedule } from './schedule.js';
 
 /** After this many sends without a pause (the generator is behind), let I/O callbacks run. */
@@ -17,16 +17,17 @@ export interface OpenLoopOptions {
 }
 
 export async function runOpenLoop(schedule: Schedule, context: RunContext, options: OpenLoopOptions): Promise<void> {
-  const { client, model, samples, clock, recorder, startMs } = context;
+  const { client, clock, recorder, startMs } = context;
   const tracker = new InFlightTracker(clock, context.timeoutMs);
   tracker.startSweeper();
   const { offsetsMs, warmupCount } = schedule;
+  const encoded = new WeakMap();
   let next: PreparedRequest | undefined;
   let burst = 0;
   try {
     for (let index = 0; index < offsetsMs.length; index++) {
       const scheduledMs = startMs + offsetsMs[index]!;
-      next ??= client.prepare(model, samples.next());
+      next ??= nextRequest(context, encoded);
       let nowMs = clock.nowMs();
       if (nowMs < scheduledMs) {
         burst = 0;

@@ -8,7 +8,7 @@ import { createClient } from '../targets/index.js';
 import { asLoadClient, tokenFromSignal, type LoadClient } from '../targets/load-client.js';
 import { getWorkload } from '../zoo/workloads/registry.js';
 import type { LoadPlan } from './load-options.js';
-import type { SampleSource } from './run-context.js';
+import { limitSamples, type SampleSource } from './run-context.js';
 
 export interface TargetSession {
   readonly client: LoadClient;
@@ -43,7 +43,7 @@ export async function openTargetSession(plan: LoadPlan, overrides: SessionOverri
       if (!fit.ok) throw new ServelabError(`workload '${plan.workload}' does not fit model '${plan.model}' on ${client.target}: ${fit.reason}`);
       samples = workload.createSampleStream(metadata.inputs, { seed: overrides.sampleSeed ?? plan.seed, batchSize: plan.batchSize, modelName: plan.model });
     }
-    const source = samples!;
+    const source = plan.sampleCount === undefined ? samples! : limitSamples(samples!, plan.sampleCount);
     try {
       await client.send(client.prepare(plan.model, source.next()), tokenFromSignal(AbortSignal.timeout(plan.timeoutMs)));
     } catch (error) {
