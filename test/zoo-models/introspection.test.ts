@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
+import { cardFromFile } from '../../src/zoo/models/introspect.js';
 import { getModelCard, resolveModel } from '../../src/zoo/models/registry.js';
 import { GraphBuilder } from '../../src/zoo/onnx/graph-builder.js';
 import { encodeModel, OnnxDataType } from '../../src/zoo/onnx/onnx-schema.js';
@@ -48,12 +49,22 @@ test('a user .onnx path resolves like a zoo name, with a card derived by introsp
 });
 
 test('introspecting a zoo model file gives the card the zoo holds for it (inputs, outputs, params)', async () => {
-  for (const name of ['ocr-cls', 'silero-vad', 'mnist-cnn']) {
+  for (const name of ['ocr-cls', 'silero-vad', 'mnist-cnn', 'bert-tiny']) {
     const { card, path } = await resolveModel(name);
-    const introspected = await getModelCard(path);
+    const introspected = cardFromFile(path);
     assert.deepEqual(introspected.inputs, card.inputs, name);
     assert.deepEqual(introspected.outputs, card.outputs, name);
     assert.equal(introspected.params, card.params, name);
+    assert.equal(introspected.weights, 'pretrained', `${name}: introspection alone cannot know the weights kind`);
+  }
+});
+
+test('a path to a zoo model file resolves to that model\'s card (weights kind, accuracy and licence kept)', async () => {
+  for (const name of ['mnist-cnn', 'silero-vad', 'squeezenet1_1']) {
+    const { card, path } = await resolveModel(name);
+    const byPath = await resolveModel(path);
+    assert.equal(byPath.path, path);
+    assert.deepEqual(byPath.card, card);
   }
 });
 

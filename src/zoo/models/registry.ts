@@ -9,7 +9,7 @@ import { packageDir } from '../datasets/package-files.js';
 import { PACKAGED_MODELS, TRAINED_MODELS, type CatalogueEntry } from './catalogue.js';
 import { CUSTOM_BERT_PATTERN, customBertEntry, GENERATED_MODELS } from './generated-models.js';
 import { batchOneShapes, cardFromFile, costAt, readOnnxFile } from './introspect.js';
-import { cachedFile, PACKAGE_ROOT } from './model-cache.js';
+import { cachedFile, modelCacheDir, PACKAGE_ROOT } from './model-cache.js';
 import { readTrainedMetadata } from './trained-metadata.js';
 
 const CATALOGUE: readonly CatalogueEntry[] = [...GENERATED_MODELS, ...PACKAGED_MODELS, ...TRAINED_MODELS];
@@ -36,7 +36,8 @@ export async function resolveModel(nameOrPath: string): Promise<ResolvedModel> {
   if (entry) return { card: cardOf(entry), path: fileOf(entry) };
   if (looksLikePath(nameOrPath)) {
     const path = resolve(nameOrPath);
-    return { card: cardFromFile(path), path };
+    const known = entryForFile(path);
+    return { card: known ? cardOf(known) : cardFromFile(path), path };
   }
   throw new ServelabError(
     `unknown model '${nameOrPath}': expected a zoo model (${MODEL_NAMES.join(', ')}), an encoder named ${CUSTOM_BERT_PATTERN}, or a path to an .onnx file`,
@@ -54,6 +55,23 @@ function findEntry(name: string): CatalogueEntry | undefined {
   return CATALOGUE.find((e) => e.name === name) ?? customBertEntry(name);
 }
 
+/** The zoo entry whose file this is (packaged, committed or cached generated file), so its card keeps what introspection cannot know. */
+function entryForFile(path: string): CatalogueEntry | undefined {
+  return CATALOGUE.find((entry) => {
+    const origin = entry.origin;
+    if (origin.kind === 'generated') return path === join(modelCacheDir(), generatedFileName(entry.name, origin.version));
+    try {
+      return fileOf(entry) === path;
+    } catch {
+      return false; // its file is missing, so it cannot be this one
+    }
+  });
+}
+
+function generatedFileName(name: string, version: string): string {
+  return `${name}-${version}.onnx`;
+}
+
 function looksLikePath(text: string): boolean {
   return text.endsWith('.onnx') || isAbsolute(text) || text.startsWith('.') || text.includes('/');
 }
@@ -66,7 +84,7 @@ function fileOf(entry: CatalogueEntry): string {
     case 'committed':
       return requireFile(join(PACKAGE_ROOT, origin.file), entry, `committed; regenerate it with \`npx tsx ${origin.script}\``);
     case 'generated':
-      return cachedFile(`${entry.name}-${origin.version}.onnx`, () => encodeModel(origin.build(true)));
+      return cachedFile(generatedFileName(entry.name, origin.version), () => encodeModel(origin.build(true)));
   }
 }
 
