@@ -31,12 +31,14 @@ export function registerWorkloads(program: Command): void {
       const options = command.optsWithGlobals<{ model?: string; json?: boolean }>();
       const workload = getWorkload(name);
       const models = await zooModelInputs();
-      const description =
-        options.model === undefined
-          ? workload.describe(undefined, { models })
-          : workload.describe(await modelInputs(options.model, name), { modelName: options.model, models });
+      const inputs = options.model === undefined ? undefined : await modelInputs(options.model, name);
+      const description = workload.describe(inputs, { models, ...(options.model !== undefined && { modelName: options.model }) });
       if (options.json) return emitJson(description);
       printDescription(description);
+      if (inputs && description.available) {
+        const request = workload.createSampleStream(inputs, { seed: 0, modelName: options.model }).next();
+        console.log(`\nOne request (batch 1): ${request.map((t) => `${t.name} ${t.datatype} [${t.shape.join(',')}]`).join(', ')}`);
+      }
     });
 }
 
