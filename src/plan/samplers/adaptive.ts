@@ -19,7 +19,7 @@ import { fitForest } from './surrogate.js';
 
 export interface AdaptiveOptions {
   readonly budget: number;
-  /** Size of the initial Latin hypercube design (default: a quarter of the budget, at least knobs + 2). */
+  /** Size of the initial Latin hypercube design (default: a quarter of the budget, at least 4). */
   readonly initial?: number;
   readonly trees?: number;
   /** Optimism: how many tree-spreads below the mean a candidate is credited with. */
@@ -30,14 +30,14 @@ export interface AdaptiveOptions {
 
 const MIN_COMPLETED_FOR_MODEL = 3;
 
-export function defaultInitialSize(space: DesignSpace, budget: number): number {
-  const varied = space.knobs.filter((knob) => knob.levels.length >= 2).length;
-  return Math.min(budget, Math.max(varied + 2, Math.round(budget / 4)));
+/** A quarter of the budget, at least 4: small budgets gain more from model-guided picks than from a wider start. */
+export function defaultInitialSize(budget: number): number {
+  return Math.min(budget, Math.max(4, Math.round(budget / 4)));
 }
 
 export function createAdaptiveSampler(space: DesignSpace, seed: number, objectives: readonly Objective[], options: AdaptiveOptions): Sampler {
   const budget = Math.min(options.budget, spaceSize(space));
-  const initialPlan = latinHypercubePlan(space, options.initial ?? defaultInitialSize(space, budget), seed, 'adaptive:initial');
+  const initialPlan = latinHypercubePlan(space, options.initial ?? defaultInitialSize(budget), seed, 'adaptive:initial');
   const encode = createEncoder(space);
   const settings = { trees: options.trees ?? 40, kappa: options.kappa ?? 1, maxCandidates: options.maxCandidates ?? 5000 };
   return {
