@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { ServelabError } from '../../src/core/errors.js';
 import { MODEL_NAMES, resolveModel } from '../../src/zoo/models/registry.js';
 import { readTrainedMetadata } from '../../src/zoo/models/trained-metadata.js';
-import { encodeModel } from '../../src/zoo/onnx/onnx-schema.js';
+import { GraphBuilder } from '../../src/zoo/onnx/graph-builder.js';
+import { encodeModel, OnnxDataType } from '../../src/zoo/onnx/onnx-schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'servelab-zoo-errors-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +48,15 @@ test('corrupt, empty and non-model files are invalid-input with the reason', asy
   const bytes = (await import('node:fs')).readFileSync(path);
   writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
   await assert.rejects(resolveModel(truncated), expectError('invalid-input', /truncated\.onnx' is not a valid ONNX model/));
+});
+
+test('a model whose input type servelab cannot carry (float16) is unsupported, naming the type', async () => {
+  const path = join(dir, 'half.onnx');
+  const b = new GraphBuilder({ graphName: 'half', seed: 1, withWeights: true });
+  const x = b.input('x', OnnxDataType.FLOAT16, ['n', 4], [1, 4]);
+  b.output(b.op('Relu', [x]), 'y', OnnxDataType.FLOAT16, ['n', 4]);
+  writeFileSync(path, encodeModel(b.finish('half precision')));
+  await assert.rejects(resolveModel(path), expectError('unsupported', /half\.onnx' has an input or output servelab cannot serve \(unsupported ONNX element type 10\)/));
 });
 
 test('trained-model metadata is validated field by field', () => {

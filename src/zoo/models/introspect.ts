@@ -36,7 +36,9 @@ export function readOnnxFile(path: string): InspectedModel {
   try {
     return { inputs: graphInputs(graph), outputs: graphOutputs(graph), proto };
   } catch (error) {
-    throw corrupt(error instanceof Error ? error.message : String(error));
+    // The file is a model, but an input or output has a type servelab's tensors cannot carry (e.g. float16).
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ServelabError(`model file '${path}' has an input or output servelab cannot serve (${why}): expected BOOL, (U)INT8, INT16/32/64, FP32 or FP64`, 'unsupported');
   }
 }
 
