@@ -4,7 +4,7 @@
  * the host side of test-host veth links), and always removed on stop.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, chownSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,8 @@ export async function startPostgres(extraListenAddresses: readonly string[] = []
   const dataDir = join(dir, 'data');
   const init = spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'initdb'), '-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync'], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  // A throwaway test instance: trust the test hosts' links as well as loopback.
+  for (const address of extraListenAddresses) appendFileSync(join(dataDir, 'pg_hba.conf'), `host all all ${address.replace(/\.\d+$/, '.0')}/24 trust\n`);
   const listen = ['127.0.0.1', ...extraListenAddresses].join(',');
   const child = spawn(
     'runuser',

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { extname } from 'node:path';
 import { ServelabError } from '../../core/errors.js';
 import type { TrialRow } from '../../core/trial.js';
-import { readTrialRows } from '../../store/export.js';
+import { isPostgresLocation, readStudyRows } from '../../store/async-store.js';
 import { analyzeTrials, parseObjectives, readCsvTrialRows, summaryText } from '../../analysis/index.js';
 import { emitJson } from '../output.js';
 
@@ -22,7 +22,7 @@ export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('Pareto fronts, what drives each metric, transfer across environments, prediction models and ranked findings for a study (a study database or a CSV of trial rows)')
-    .argument('<source>', 'study database (.db) or CSV with columns trial, knob.<name>, ctx.model, ctx.workload, ctx.load, metric.<name>')
+    .argument('<source>', 'study database (.db), postgres:// store, or CSV with columns trial, knob.<name>, ctx.model, ctx.workload, ctx.load, metric.<name>')
     .option('--objectives <list>', 'objectives as METRIC:min|max, comma-separated (default: p99_ms:min,energy_j_per_inf:min when measured)')
     .option('--json <path>', 'also write the full analysis result as JSON to this file')
     .option('--seed <n>', 'seed for bootstrap resampling and model sampling', '1')
@@ -30,8 +30,8 @@ export function registerAnalyze(program: Command): void {
     .option('--max-cv <fraction>', 'configurations whose repetitions vary more than this (coefficient of variation) are excluded as unstable', '0.5')
     .option('--study <name>', 'the study to analyze when the database holds several')
     .option('--no-prediction', 'skip the prediction models')
-    .action((source: string, options: AnalyzeCliOptions) => {
-      const rows = loadTrialRows(source, options.study);
+    .action(async (source: string, options: AnalyzeCliOptions) => {
+      const rows = await loadTrialRows(source, options.study);
       const result = analyzeTrials(rows, {
         ...(options.objectives !== undefined ? { objectives: parseObjectives(options.objectives) } : {}),
         seed: parseNumberOption('--seed', options.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
@@ -47,14 +47,14 @@ export function registerAnalyze(program: Command): void {
     });
 }
 
-function loadTrialRows(source: string, study: string | undefined): TrialRow[] {
+async function loadTrialRows(source: string, study: string | undefined): Promise<TrialRow[]> {
   const extension = extname(source).toLowerCase();
   if (extension === '.csv') {
     if (study !== undefined) throw new ServelabError('--study applies to study databases; a CSV holds one study');
     return readCsvTrialRows(source);
   }
-  if (DATABASE_EXTENSIONS.has(extension)) return readTrialRows(source, study);
-  throw new ServelabError(`cannot tell the format of analysis source '${source}'; expected a study database (.db, .sqlite) or a CSV (.csv)`);
+  if (DATABASE_EXTENSIONS.has(extension) || isPostgresLocation(source)) return readStudyRows(source, study);
+  throw new ServelabError(`cannot tell the format of analysis source '${source}'; expected a study database (.db, .sqlite), a postgres:// store or a CSV (.csv)`);
 }
 
 function parseNumberOption(flag: string, raw: string, valid: (n: number) => boolean, expected: string): number {

@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { explore } from '../../run/runner.js';
 import { loadGeneratorDriver } from '../../run/load-adapter.js';
+import { ServelabError } from '../../core/errors.js';
+import { coordinateStudy } from '../../distributed/coordinator.js';
+import { openResultsStore } from '../../store/async-store.js';
 
 interface ExploreCliOptions {
   db?: string;
+  distributed?: boolean;
+  queue?: string;
+  store?: string;
+  parallelism?: string;
   quiet?: boolean;
   readyTimeout?: string;
 }
@@ -15,7 +22,15 @@ export function registerExplore(program: Command): void {
     .argument('<study>', 'study file (YAML)')
     .option('--db <file>', 'results database (SQLite); an existing one resumes the study', 'study.db')
     .option('--quiet', 'no progress bar or per-trial lines')
+    .option('--distributed', 'enqueue the trials for `servelab worker` processes on other machines (needs --queue and --store)')
+    .option('--queue <url>', 'with --distributed: the Redis queue, e.g. redis://10.0.0.5:6379')
+    .option('--store <url>', 'with --distributed: the shared store, postgres://… (or an SQLite file every worker can reach)')
+    .option('--parallelism <n>', 'with --distributed: configurations in flight at once (at least the number of workers)', '4')
     .action(async (studyPath: string, options: ExploreCliOptions) => {
+      if (options.distributed) {
+        await exploreDistributed(studyPath, options);
+        return;
+      }
       const summary = await explore({ studyPath, dbPath: options.db ?? 'study.db', driver: loadGeneratorDriver, quiet: options.quiet ?? false });
       if (!options.quiet) {
         console.log(
@@ -24,4 +39,17 @@ export function registerExplore(program: Command): void {
         );
       }
     });
+}
+
+async function exploreDistributed(studyPath: string, options: ExploreCliOptions): Promise<void> {
+  if (!options.queue || !options.store) throw new ServelabError('explore --distributed: give --queue redis://HOST:6379 and --store postgres://…');
+  const parallelism = Number(options.parallelism ?? 4);
+  if (!Number.isInteger(parallelism) || parallelism < 1) throw new ServelabError(`--parallelism: expected a positive integer, got '${options.parallelism}'`);
+  const store = await openResultsStore(options.store);
+  try {
+    const summary = await coordinateStudy({ studyPath, queueUrl: options.queue, store, parallelism, ...(options.quiet ? { log: () => undefined } : {}) });
+    console.log(`study ${summary.studyId}: ${summary.completed} completed, ${summary.failed} failed of ${summary.planned} planned (${(summary.durationMs / 1000).toFixed(1)} s); results in ${options.store}`);
+  } finally {
+    await store.close();
+  }
 }

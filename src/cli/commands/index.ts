@@ -8,9 +8,10 @@ import { registerDemo } from './demo.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
+import { registerWorker } from './worker.js';
 import { registerWorkloads } from './workloads.js';
 
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerModels, registerServe, registerWorkloads, registerAnalyze, registerReport, registerDemo, registerExplore, registerExport, registerStatus, registerLoad];
+export const commands: readonly RegisterCommand[] = [registerModels, registerServe, registerWorkloads, registerAnalyze, registerReport, registerDemo, registerExplore, registerExport, registerStatus, registerLoad, registerWorker];
