@@ -32,20 +32,28 @@ export class ModelSet {
     return model;
   }
 
-  /** Runs one inference, refusing new work once draining has begun. */
-  async infer(name: string, inputs: readonly Tensor[], protocol: string): Promise<InferOutcome> {
-    const model = this.get(name);
+  /**
+   * Registers an inference request from the moment it arrives (before its body is read), so a drain waits
+   * for it; refuses with 'unavailable' once draining has begun. Call the returned function when it is answered.
+   */
+  admit(): () => void {
     if (!this.#accepting) throw new ServelabError('server is shutting down', 'unavailable');
     this.#inFlight++;
-    try {
-      return await model.infer(inputs, protocol);
-    } finally {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
       this.#inFlight--;
       if (this.#inFlight === 0) for (const wake of this.#drainWaiters.splice(0)) wake();
-    }
+    };
   }
 
-  /** Stops accepting and resolves once every in-flight inference has finished. */
+  /** Runs one inference of an admitted request. */
+  infer(name: string, inputs: readonly Tensor[], protocol: string): Promise<InferOutcome> {
+    return this.get(name).infer(inputs, protocol);
+  }
+
+  /** Stops admitting and resolves once every admitted request has been answered. */
   drain(): Promise<void> {
     this.#accepting = false;
     if (this.#inFlight === 0) return Promise.resolve();

@@ -63,7 +63,12 @@ test('servelab serve: one ready line, a model repository, and a clean drain on S
 
   // A slow request in flight when SIGTERM arrives still completes.
   const slow = postJson(`${ready.http}/v2/models/cls/infer`, { inputs: [{ name: 'x', shape: [48, 3, 48, 192], datatype: 'FP32', data: Array.from(clsInput(48)) }] });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Wait until the server is working on it (parsed and queued or running), then ask it to stop.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const metrics = await (await fetch(`${ready.http}/metrics`)).text();
+    if (/servelab_in_flight_requests\{model="cls"\} 1/.test(metrics)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   cli.child.kill('SIGTERM');
   const reply = await slow;
   assert.equal(reply.status, 200);

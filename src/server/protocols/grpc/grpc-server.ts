@@ -120,7 +120,13 @@ export async function startGrpcServer(models: ModelSet, host: string, port: numb
       const model = models.get(request.model_name);
       const wanted = request.outputs.map((output) => output.name);
       if (wanted.length > 0) selectOutputs(model.metadata().outputs.map((spec) => ({ ...spec, data: [] })), wanted, model.name);
-      const outcome = await models.infer(request.model_name, decodeInputs(request), 'kserve-grpc');
+      const done = models.admit();
+      let outcome;
+      try {
+        outcome = await models.infer(request.model_name, decodeInputs(request), 'kserve-grpc');
+      } finally {
+        done();
+      }
       const startedNs = process.hrtime.bigint();
       const selected = selectOutputs(outcome.outputs, wanted, model.name);
       const raw = selected.map((tensor) => Buffer.from(bytesFromTyped(tensor.data)));

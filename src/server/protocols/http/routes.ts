@@ -27,7 +27,12 @@ export async function routeRequest(request: IncomingMessage, models: ModelSet, m
     checkVersion(version);
     if (action === '/infer') {
       if (method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
-      return kserveInfer(request, models, name, maxBodyBytes);
+      const done = models.admit();
+      try {
+        return await kserveInfer(request, models, name, maxBodyBytes);
+      } finally {
+        done();
+      }
     }
     if (method !== 'GET') throw new HttpError(405, `use GET for ${path}`);
     const model = models.get(name);
@@ -42,13 +47,18 @@ export async function routeRequest(request: IncomingMessage, models: ModelSet, m
     if (action === ':predict') {
       if (method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
       model.assertQueueHasRoom('tfserving-http');
-      const body = await readBody(request, maxBodyBytes);
-      const { inputs, format } = parseTfPredict(body, model.metadata().inputs);
-      const outcome = await models.infer(name, inputs, 'tfserving-http');
-      const startedNs = process.hrtime.bigint();
-      const text = encodeTfPredict(outcome.outputs, format);
-      const serializeUs = Number(process.hrtime.bigint() - startedNs) / 1000;
-      return { body: text, headers: timingHeaders({ ...outcome.timing, serializeUs }) };
+      const done = models.admit();
+      try {
+        const body = await readBody(request, maxBodyBytes);
+        const { inputs, format } = parseTfPredict(body, model.metadata().inputs);
+        const outcome = await models.infer(name, inputs, 'tfserving-http');
+        const startedNs = process.hrtime.bigint();
+        const text = encodeTfPredict(outcome.outputs, format);
+        const serializeUs = Number(process.hrtime.bigint() - startedNs) / 1000;
+        return { body: text, headers: timingHeaders({ ...outcome.timing, serializeUs }) };
+      } finally {
+        done();
+      }
     }
     if (method !== 'GET') throw new HttpError(405, `use GET for ${path}`);
     return json(action === '/metadata' ? tfModelMetadata(model.metadata()) : tfModelStatus());
