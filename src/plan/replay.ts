@@ -36,7 +36,13 @@ export function hypervolumeFraction(
 ): number {
   const vectors = all.map((metrics) => minimizationVector(metrics, objectives)).filter((point): point is number[] => point !== undefined);
   if (vectors.length === 0) return 0;
-  const range = bounds(paretoFrontIndices(vectors).map((index) => vectors[index]!));
+  const front = bounds(paretoFrontIndices(vectors).map((index) => vectors[index]!));
+  const everything = bounds(vectors);
+  // Where the front is a single value in an objective, scale by that objective's spread over all results.
+  const range = {
+    min: front.min,
+    max: front.max.map((max, i) => (max > front.min[i]! ? max : front.min[i]! + (everything.max[i]! - everything.min[i]! || 1))),
+  };
   const reference = objectives.map(() => 1.1);
   const scale = (points: number[][]) => paretoFrontIndices(points).map((index) => normalize(points[index]!, range));
   const full = hypervolume(scale(vectors), reference);

@@ -60,4 +60,8 @@ test('hypervolume fraction: the full table scores 1, a dominated subset less', (
   const fraction = hypervolumeFraction(asOutcomes(worse), all, OBJECTIVES);
   assert.ok(fraction > 0 && fraction < 0.9, `${fraction}`);
   assert.equal(hypervolumeFraction([{ configuration: {}, state: 'failed' }], all, OBJECTIVES), 0);
+  // One configuration dominating all others: anything else falls short of it.
+  const dominated = [{ f1: 1, f2: 1 }, { f1: 2, f2: 3 }, { f1: 3, f2: 2 }];
+  assert.equal(hypervolumeFraction(asOutcomes([dominated[0]!]), dominated, OBJECTIVES), 1);
+  assert.ok(hypervolumeFraction(asOutcomes([dominated[1]!]), dominated, OBJECTIVES) < 0.5);
 });
