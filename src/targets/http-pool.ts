@@ -31,7 +31,8 @@ export class HttpPool {
   /** Sends a prebuilt request; a request that failed silently on a reused keep-alive connection is retried once. */
   async request(payload: Buffer, cancelToken?: CancelToken): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt++) {
-      const connection = await this.#acquire(cancelToken);
+      // An idle connection is taken synchronously: one promise less per request on the hot path.
+      const connection = this.#takeIdle() ?? (await this.#acquire(cancelToken));
       const reused = connection.used > 0;
       try {
         const response = await connection.request(payload, cancelToken);
@@ -51,13 +52,20 @@ export class HttpPool {
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new RequestError('connection', 'client closed'));
   }
 
-  async #acquire(cancelToken?: CancelToken): Promise<HttpConnection> {
-    if (this.#closed) throw new RequestError('connection', 'client closed');
+  #takeIdle(): HttpConnection | undefined {
+    if (this.#closed) return undefined;
     while (this.#idle.length > 0) {
       const connection = this.#idle.pop()!;
       if (connection.usable) return connection;
       this.#open--;
     }
+    return undefined;
+  }
+
+  async #acquire(cancelToken?: CancelToken): Promise<HttpConnection> {
+    if (this.#closed) throw new RequestError('connection', 'client closed');
+    const idle = this.#takeIdle();
+    if (idle) return idle;
     if (this.#open < this.#maxConnections) {
       this.#open++;
       try {
