@@ -54,3 +54,8 @@ test('a TypeScript worker thread starts from sources', async () => {
   await worker.terminate();
   assert.equal(reply, 21);
 });
+
+test('every seed gets its own stream, single digits included', () => {
+  const firsts = Array.from({ length: 20 }, (_, seed) => createRng(seed, 'schedule').next());
+  assert.equal(new Set(firsts).size, 20);
+});
