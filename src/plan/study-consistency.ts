@@ -33,6 +33,21 @@ export function checkStudyConsistency(study: StudyShape, space: DesignSpace, rep
     if (metrics.indexOf(metric) !== index) report(['objectives', index, 'metric'], `objective '${metric}' is listed twice`);
   });
   checkSampler(study.sampler, space, report);
+  checkPreferredBatchSizes(study.knobs, report);
+}
+
+/** A preferred batch size above every maxBatchSize level could never be valid (the server rejects it). */
+function checkPreferredBatchSizes(knobs: StudyShape['knobs'], report: ReportProblem): void {
+  const preferred = knobs['batching.preferredBatchSizes'];
+  const maxBatch = knobs['batching.maxBatchSize'];
+  if (!Array.isArray(preferred) || !Array.isArray(maxBatch)) return;
+  const largest = Math.max(...maxBatch.filter((level): level is number => typeof level === 'number'));
+  for (const level of preferred) {
+    const sizes = typeof level === 'string' && level !== '' ? level.split(',').map(Number) : [];
+    if (sizes.some((size) => size > largest)) {
+      report(['knobs', 'batching.preferredBatchSizes'], `preferred batch sizes must be <= batching.maxBatchSize (at most ${largest} here), but got [${level}]`);
+    }
+  }
 }
 
 function checkKnobsAgainstTarget(study: StudyShape, report: ReportProblem): void {

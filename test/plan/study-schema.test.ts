@@ -218,6 +218,9 @@ test('knobs are checked against what the target can apply', () => {
   assert.deepEqual(problemsOf(`${MINIMAL}protocol: kserve-grpc\nknobs: { protocol: [kserve-http] }\n`), [
     'protocol: the protocol is also a knob (knobs.protocol); give it in one place only',
   ]);
+  assert.deepEqual(problemsOf(`${MINIMAL}knobs: { batching: { maxBatchSize: [4, 8], preferredBatchSizes: [[4], [4, 16]] } }\n`), [
+    'knobs.batching.preferredBatchSizes: preferred batch sizes must be <= batching.maxBatchSize (at most 8 here), but got [4,16]',
+  ]);
   assert.deepEqual(problemsOf(`${MINIMAL}target: { kind: remote }\n`), ["target.kind: expected kind: embedded or kind: external, got 'remote'"]);
 });
 
