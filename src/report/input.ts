@@ -18,6 +18,8 @@ export interface ReportInput {
   readonly rows: readonly TrialRow[];
   readonly analysis: AnalysisResult;
   readonly reproduce: ReproduceInfo;
+  /** Departures from the study's own rules that every reader must know, shown at the top and under threats. */
+  readonly caveats?: readonly string[];
 }
 
 export interface StudySummary {

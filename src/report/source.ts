@@ -35,6 +35,9 @@ export interface ReportSourceOptions {
   /** Commands printed in "How to reproduce"; defaults to explore + report on the same database. */
   readonly reproduceCommands?: readonly string[];
   readonly modelCard?: (name: string) => ModelCard | undefined;
+  /** Rows to report instead of the stored ones (the demo's, see demo/unstable-rows.ts), with the caveats that explain why. */
+  readonly rows?: readonly TrialRow[];
+  readonly caveats?: readonly string[];
 }
 
 export async function loadReportInput(path: string, options: ReportSourceOptions = {}): Promise<ReportInput> {
@@ -78,7 +81,7 @@ function fromDatabase(path: string, options: ReportSourceOptions): ReportInput {
       : options.studyId === undefined && all.length > 1
         ? all
         : [requireStudy(store, options.studyId)];
-    const rows = records.flatMap((record) => store.trialRows(record.studyId));
+    const rows = options.rows ?? records.flatMap((record) => store.trialRows(record.studyId));
     requireRows(rows, path);
     const studies = records.map((record) => (record.sourceText ? parseStudy(record.sourceText, `${path} (stored study ${record.studyId})`) : undefined));
     const study = studies[0];
@@ -99,6 +102,7 @@ function fromDatabase(path: string, options: ReportSourceOptions): ReportInput {
       capacities: withOfferedRates(records.flatMap((record) => store.capacities(record.studyId)), loads),
       rows,
       analysis,
+      ...(options.caveats && options.caveats.length > 0 ? { caveats: options.caveats } : {}),
       reproduce: {
         ...(sources.length === 1 ? { studyFile: 'study.yaml', studyYaml: sources[0]!.sourceText! } : {}),
         ...(sources.length > 1

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { runDemo } from '../../demo/run-demo.js';
 import { loadGeneratorDriver } from '../../run/load-adapter.js';
 import { explore } from '../../run/runner.js';
@@ -23,7 +23,10 @@ export function registerDemo(program: Command): void {
           await explore({ studyPath, dbPath, driver: loadGeneratorDriver });
         },
       });
-      const shown = (path: string): string => relative(process.cwd(), path) || path;
+      const shown = (path: string): string => {
+        const inside = relative(process.cwd(), path);
+        return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+      };
       const summary = result.analysis;
       console.log(`\ndemo finished in ${(result.durationMs / 1000).toFixed(0)} s: ${summary.excluded.analyzedRows} of ${summary.excluded.totalRows} trial rows analysed, ${summary.findings.length} findings`);
       console.log(`  study files: ${result.studyFiles.map(shown).join(', ')}`);
