@@ -40,3 +40,15 @@ test('log scales only where values span decades', () => {
   assert.equal(scaleForGroups([[1, 5], [100, 400]]).type, 'linear', 'each panel spans less than a decade');
   assert.equal(scaleForGroups([[1, 5], [1, 400]]).type, 'log');
 });
+
+test('figures embed at most a few thousand points, always keeping the ones that must show', async () => {
+  const { thinPoints, thinnedNote } = await import('../../src/report/figures/thin.js');
+  const points = Array.from({ length: 10_000 }, (_, index) => index);
+  const thinned = thinPoints(points, (point) => point % 1000 === 7, 100);
+  assert.equal(thinned.points.length, 100);
+  assert.equal(thinned.total, 10_000);
+  for (let keep = 7; keep < 10_000; keep += 1000) assert.ok(thinned.points.includes(keep));
+  assert.match(thinnedNote(thinned), /Showing 100 of 10,000 points/);
+  assert.equal(thinPoints([1, 2, 3]).points.length, 3);
+  assert.equal(thinnedNote(thinPoints([1, 2, 3])), '');
+});

@@ -179,3 +179,16 @@ test('jupyter nbconvert renders the notebook to HTML without running it', (t) =>
   // nbconvert shows the picture fallback (it has no Vega-Lite renderer offline); an inline SVG would be emptied by its HTML cleaner.
   if (systemFontsAvailable()) assert.ok((html.match(/<img src="data:image\/png;base64,/g) ?? []).length >= written.figures, 'every figure is visible as a PNG');
 });
+
+test('caveats are stated at the top and under threats to validity', async () => {
+  const { buildReport } = await import('../../src/report/build.js');
+  const { renderNotebook } = await import('../../src/report/notebook.js');
+  const { syntheticReportInput } = await import('./fixtures/synthetic-input.js');
+  const { exportNames } = await import('../../src/report/write.js');
+  const document = await buildReport({ ...syntheticReportInput(), caveats: ['Trials were short; 7 of 16 were unsteady.'] }, { exports: exportNames('r.ipynb') });
+  const cells = renderNotebook(document).cells.filter((cell) => cell.cell_type === 'markdown').map(text);
+  const intro = cells.find((cell) => cell.includes('## 1. What was studied and why'))!;
+  assert.match(intro, /> \*\*Read this first\.\*\* Trials were short; 7 of 16 were unsteady\./);
+  const threats = cells.find((cell) => cell.includes('## 12. Threats to validity'))!;
+  assert.match(threats, /\*\*Relaxed verdict\.\*\* Trials were short/);
+});

@@ -5,6 +5,7 @@ import { environmentLabel, metricTitle } from '../format.js';
 import type { TrialPoint } from '../trial-points.js';
 import { pointRecord } from './records.js';
 import { scaleForGroups, withScaleNote, type FigureDefinition } from './render.js';
+import { thinnedNote, thinPoints } from './thin.js';
 import { tooltipFields } from './tooltip.js';
 
 export const FRONT_STATUS = ['knee', 'Pareto-optimal', 'within noise of the front', 'dominated'] as const;
@@ -19,7 +20,11 @@ export function paretoFigure(
   environmentOrder: readonly string[],
 ): FigureDefinition | undefined {
   const status = frontStatusByPoint(pareto);
-  const plotted = points.filter((point) => Number.isFinite(point.metrics[xMetric]) && Number.isFinite(point.metrics[yMetric]));
+  const thinned = thinPoints(
+    points.filter((point) => Number.isFinite(point.metrics[xMetric]) && Number.isFinite(point.metrics[yMetric])),
+    (point) => status.has(`${point.environment}\u0000${point.configurationKey}`),
+  );
+  const plotted = thinned.points;
   if (plotted.length === 0) return undefined;
   const records = plotted.map((point) => {
     const pointStatus = status.get(`${point.environment}\u0000${point.configurationKey}`) ?? 'dominated';
@@ -48,7 +53,7 @@ export function paretoFigure(
     caption:
       'One panel per model · workload · load, each with its own axes. Grey dots are dominated configurations; orange dots are ' +
       'Pareto-optimal (no other configuration is at least as good on both objectives and better on one) and are joined by the ' +
-      'front line; the red diamond is the knee; purple triangles are within measurement noise of the front. Hover for the configuration.',
+      `front line; the red diamond is the knee; purple triangles are within measurement noise of the front. Hover for the configuration.${thinnedNote(thinned)}`,
     spec: {
       data: { values: records },
       // One line each for model, workload and load: static renderings estimate text widths and would cut one long line.

@@ -3,10 +3,12 @@ import { metricTitle } from '../format.js';
 import type { TrialPoint } from '../trial-points.js';
 import { pointRecord } from './records.js';
 import { scaleFor, withScaleNote, type FigureDefinition } from './render.js';
+import { thinnedNote, thinPoints } from './thin.js';
 import { tooltipFields } from './tooltip.js';
 
 export function metricSpreadFigure(points: readonly TrialPoint[], metric: string, loadOrder: readonly string[]): FigureDefinition | undefined {
-  const measured = points.filter((point) => Number.isFinite(point.metrics[metric]));
+  const thinned = thinPoints(points.filter((point) => Number.isFinite(point.metrics[metric])));
+  const measured = thinned.points;
   if (measured.length === 0) return undefined;
   const records = measured.map((point) => pointRecord(point, [metric]));
   const scale = scaleFor(measured.map((point) => point.metrics[metric]!));
@@ -16,7 +18,7 @@ export function metricSpreadFigure(points: readonly TrialPoint[], metric: string
     title: `${metricTitle(metric)} of every measured configuration`,
     caption:
       `Each dot is one configuration (mean over its repetitions); rows are model · workload, colours the load level. ` +
-      `Hover a dot to see its configuration.${scale.type === 'log' ? ' The axis is logarithmic because the values span decades.' : ''}`,
+      `Hover a dot to see its configuration.${scale.type === 'log' ? ' The axis is logarithmic because the values span decades.' : ''}${thinnedNote(thinned)}`,
     spec: {
       width: 520,
       data: { values: records },
