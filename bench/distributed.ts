@@ -89,7 +89,8 @@ async function main(): Promise<void> {
         children.push(spawn(pinned[0]!, pinned.slice(1), { stdio: 'ignore' }));
       }
       const startedMs = performance.now();
-      const summary = await coordinateStudy({ studyPath, queueUrl: redis.url, store, parallelism: workers, pollMs: 200, log: () => undefined });
+      // One configuration queued ahead of the workers, so one that finishes never waits for the coordinator's next poll.
+      const summary = await coordinateStudy({ studyPath, queueUrl: redis.url, store, parallelism: workers + 1, pollMs: 200, log: () => undefined });
       const wallS = (performance.now() - startedMs) / 1000;
       for (const child of children) child.kill('SIGTERM');
       await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
