@@ -53,8 +53,15 @@ export function transferHeatmap(pairs: readonly TransferPair[], metric: string, 
         {
           mark: { type: 'rect' },
           encoding: {
-            y: { field: 'source', type: 'nominal', title: 'source environment (model · workload · load)', sort: labels, axis: { labelLimit: 260 } },
-            x: { field: 'target', type: 'nominal', title: 'target environment (model · workload · load)', sort: labels, axis: { labelAngle: -40, labelLimit: 220 } },
+            // The row title sits above the labels: placed beside them it can overlap long environment names.
+            y: {
+              field: 'source',
+              type: 'nominal',
+              title: 'source (rows)',
+              sort: labels,
+              axis: { labelLimit: 0, titleAngle: 0, titleAnchor: 'end', titleAlign: 'right', titleBaseline: 'bottom', titleY: -6, titleX: 0 },
+            },
+            x: { field: 'target', type: 'nominal', title: 'target environment (model · workload · load)', sort: labels, axis: { labelAngle: -40, labelLimit: 0 } },
             color: { field: 'value', type: 'quantitative', title: info.title, scale: { domain: info.domain, scheme: info.scheme } },
             tooltip: [
               { field: 'source', type: 'nominal', title: 'source' },
