@@ -10,6 +10,11 @@ export interface BatcherOptions {
   readonly maxQueueSize: number;
   /** Batches that may run at once (the model's instances). */
   readonly concurrency: number;
+  /**
+   * Full batches that may wait at busy instances beyond `concurrency`, so an instance goes from one full batch
+   * straight to the next without waiting for the I/O thread (only full batches: partial ones keep filling here).
+   */
+  readonly prefetch?: number;
 }
 
 export interface QueuedItem {
@@ -75,8 +80,10 @@ export class DynamicBatcher<T extends QueuedItem> {
   }
 
   #pump(): void {
-    while (this.#running < this.#options.concurrency && this.#queue.length > 0) {
-      const take = this.#nextBatch();
+    const limit = this.#options.concurrency + (this.#options.prefetch ?? 0);
+    while (this.#running < limit && this.#queue.length > 0) {
+      const fullOnly = this.#running >= this.#options.concurrency;
+      const take = this.#nextBatch(fullOnly);
       if (take === null) return;
       const entries = take.map((index) => this.#queue[index]!);
       const taken = new Set(take);
@@ -100,7 +107,7 @@ export class DynamicBatcher<T extends QueuedItem> {
   }
 
   /** Queue indices to dispatch now, or null to wait (a timer is armed for the oldest request's deadline). */
-  #nextBatch(): number[] | null {
+  #nextBatch(fullOnly: boolean): number[] | null {
     const oldest = this.#queue[0]!;
     const { enabled, maxBatchSize, maxQueueDelayUs, preferredBatchSizes } = this.#options;
     if (!enabled) return [0];
@@ -124,6 +131,7 @@ export class DynamicBatcher<T extends QueuedItem> {
       }
     }
     if (full) return indices;
+    if (fullOnly) return null;
     const preferred = [...preferredBatchSizes].sort((a, b) => b - a).find((size) => cumulative.includes(size));
     if (preferred !== undefined) return indices.slice(0, cumulative.indexOf(preferred) + 1);
     const deadlineMs = oldest.enqueuedMs + maxQueueDelayUs / 1000;

@@ -104,7 +104,7 @@ export class ServerMetrics {
   readonly computeSeconds = new Histogram('servelab_compute_seconds', 'ONNX Runtime session.run time per batch.', TIME_BUCKETS_SECONDS);
   readonly requestSeconds = new Histogram('servelab_request_seconds', 'Server-side time per request, receipt to response.', TIME_BUCKETS_SECONDS);
   readonly batchSize = new Histogram('servelab_batch_size', 'Rows per executed batch.', BATCH_SIZE_BUCKETS);
-  readonly concurrentBatches = new Histogram('servelab_concurrent_batches', 'Batches running on the model instances when a batch starts (itself included).', [1, 2, 3, 4, 6, 8, 16, 32, 64]);
+  readonly busyInstances = new Histogram('servelab_busy_instances', 'Model instances holding work when a batch is dispatched (its own included).', [1, 2, 3, 4, 6, 8, 16, 32, 64]);
   readonly cacheHits = new Counter('servelab_cache_hits_total', 'Response cache hits.');
   readonly cacheMisses = new Counter('servelab_cache_misses_total', 'Response cache misses.');
   readonly inFlight = new Gauge('servelab_in_flight_requests', 'Requests being processed (queued or running).');
@@ -112,7 +112,7 @@ export class ServerMetrics {
   readonly cacheBytes = new Gauge('servelab_cache_bytes', 'Bytes held by the response cache.');
 
   render(): string {
-    const all = [this.requests, this.failures, this.queueSeconds, this.computeSeconds, this.requestSeconds, this.batchSize, this.concurrentBatches, this.cacheHits, this.cacheMisses, this.inFlight, this.queueDepth, this.cacheBytes];
+    const all = [this.requests, this.failures, this.queueSeconds, this.computeSeconds, this.requestSeconds, this.batchSize, this.busyInstances, this.cacheHits, this.cacheMisses, this.inFlight, this.queueDepth, this.cacheBytes];
     return `${all.map((metric) => metric.render()).join('\n')}\n`;
   }
 }

@@ -50,7 +50,7 @@ export class ServedModel {
     this.#pool = pool;
     this.#metrics = metrics;
     const { batching } = applied.config;
-    this.#batcher = new DynamicBatcher<Pending>({ ...batching, concurrency: applied.config.instances }, clock, (batch, queuedMs, release) => this.#run(batch, queuedMs, release));
+    this.#batcher = new DynamicBatcher<Pending>({ ...batching, concurrency: applied.config.instances, prefetch: applied.config.instances }, clock, (batch, queuedMs, release) => this.#run(batch, queuedMs, release));
     this.#cache = applied.config.cache.enabled ? new ResponseCache(applied.config.cache.capacityMb * 1024 * 1024) : null;
     const labels = { model: name };
     metrics.inFlight.track(labels, () => this.#inFlight);
@@ -139,17 +139,18 @@ export class ServedModel {
   async #run(batch: Pending[], queuedMs: number[], release: () => void): Promise<void> {
     const rows = batch.reduce((n, member) => n + member.batchSize, 0);
     const labels = { model: this.name };
-    this.#metrics.concurrentBatches.observe(labels, this.#batcher.running);
     try {
       const feeds = assembleBatch(this.signature, batch);
-      const { outputs, computeUs } = await this.#pool.run(feeds);
+      const running = this.#pool.run(feeds);
+      this.#metrics.busyInstances.observe(labels, this.#pool.busyInstances);
+      const { outputs, computeUs, waitUs } = await running;
       // The instance is free: start the next batch before splitting and answering this one.
       release();
       const perMember = splitOutputs(this.signature, outputs, batch);
       this.#metrics.batchSize.observe(labels, rows);
       this.#metrics.computeSeconds.observe(labels, computeUs / 1e6);
       batch.forEach((member, index) => {
-        const queueUs = queuedMs[index]! * 1000;
+        const queueUs = queuedMs[index]! * 1000 + waitUs;
         this.#metrics.queueSeconds.observe(labels, queueUs / 1e6);
         member.resolve({ outputs: perMember[index]!, timing: { queueUs, computeUs, batchSize: rows, cacheHit: false } });
       });

@@ -96,6 +96,22 @@ test('batching off runs every request alone; concurrency bounds running batches'
   assert.deepEqual(h.dispatched.map((d) => d.ids), [[0], [1], [2]]);
 });
 
+test('with prefetch, a full batch waits at a busy instance while a partial one keeps filling in the queue', async () => {
+  const h = harness({ maxQueueDelayUs: 1_000_000, maxBatchSize: 2, concurrency: 1, prefetch: 1 });
+  h.submit();
+  h.submit();
+  assert.deepEqual(h.dispatched.map((d) => d.ids), [[0, 1]]);
+  h.submit();
+  assert.equal(h.dispatched.length, 1, 'a partial batch is not prefetched');
+  h.submit();
+  assert.deepEqual(h.dispatched.map((d) => d.ids), [[0, 1], [2, 3]], 'a full batch is');
+  h.submit();
+  h.submit();
+  assert.equal(h.dispatched.length, 2, 'concurrency + prefetch bounds outstanding batches');
+  await h.finishOne();
+  assert.deepEqual(h.dispatched.at(-1)!.ids, [4, 5]);
+});
+
 test('a full queue rejects at once with resource-exhausted and stays bounded', async () => {
   const h = harness({ enabled: false, maxQueueSize: 2 });
   h.submit();

@@ -57,22 +57,33 @@ test('instances=2 runs two requests at once; instances=1 never does', async (t) 
     const replies = await Promise.all(Array.from({ length: 4 }, (_, i) => postJson(`${server.httpUrl}/v2/models/${model}/infer`, clsBody(16, i))));
     assert.ok(replies.every((reply) => reply.status === 200));
   }
-  assert.deepEqual(nonZero(server.metrics.concurrentBatches.distribution({ model: 'one' })), [[1, 4]]);
-  const two = server.metrics.concurrentBatches.distribution({ model: 'two' });
+  assert.deepEqual(nonZero(server.metrics.busyInstances.distribution({ model: 'one' })), [[1, 4]]);
+  const two = server.metrics.busyInstances.distribution({ model: 'two' });
   assert.ok((two.get(2) ?? 0) >= 1, `expected a batch to start while another ran: ${JSON.stringify([...two])}`);
 });
 
 test('overload: a full queue sheds requests with 503 at once, the rest succeed', async (t) => {
-  const server = await startTestServer(t, { models: [{ name: 'cls', path: MODEL_PATHS.cls, config: { batching: { maxQueueSize: 2 } } }] });
-  const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => postJson(`${server.httpUrl}/v2/models/cls/infer`, clsBody(8, i))));
+  const server = await startTestServer(t, { models: [{ name: 'det', path: MODEL_PATHS.det, config: { ort: { intraOpThreads: 1 }, batching: { maxQueueSize: 2 } } }] });
+  // Binary bodies parse in no time, so the requests reach the queue together while the detector is busy.
+  const image = new Float32Array(3 * 256 * 256).fill(0.5);
+  const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [1, 3, 256, 256], datatype: 'FP32', parameters: { binary_data_size: image.byteLength } }] }));
+  const body = Buffer.concat([header, Buffer.from(image.buffer)]);
+  const replies = await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      const response = await fetch(`${server.httpUrl}/v2/models/det/infer`, { method: 'POST', headers: { 'inference-header-content-length': String(header.length) }, body });
+      const text = Buffer.from(await response.arrayBuffer()).toString('latin1');
+      return { status: response.status, text };
+    }),
+  );
   const statuses = replies.map((reply) => reply.status);
   assert.ok(statuses.every((status) => status === 200 || status === 503), statuses.join(','));
-  assert.ok(statuses.includes(503), 'some requests were shed');
+  assert.ok(statuses.includes(503), `some requests were shed: ${statuses.join(',')}`);
   assert.ok(statuses.includes(200));
   const shed = replies.find((reply) => reply.status === 503)!;
-  assert.match(shed.json.error, /queue full: 2 requests already waiting \(batching\.maxQueueSize\)/);
+  assert.match(JSON.parse(shed.text).error, /queue full: 2 requests already waiting \(batching\.maxQueueSize\)/);
   const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
-  assert.equal(sample(metrics, 'servelab_request_failures_total{model="cls",reason="resource-exhausted"}'), statuses.filter((s) => s === 503).length);
+  assert.equal(sample(metrics, 'servelab_request_failures_total{model="det",reason="resource-exhausted"}'), statuses.filter((s) => s === 503).length);
+  assert.equal(sample(metrics, 'servelab_queue_depth{model="det"}'), 0);
 });
 
 test('variable-length text inputs: padded to the longest, or batched only with equal lengths', async (t) => {

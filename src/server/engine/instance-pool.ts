@@ -7,14 +7,21 @@ import type { OrtTensorMetadata, WireTensor, WorkerReply, WorkerRequest } from '
 export interface RunResult {
   readonly outputs: readonly WireTensor[];
   readonly computeUs: number;
+  /** Time between posting the batch and the start of its run (transfer, and waiting behind a prefetched batch). */
+  readonly waitUs: number;
+}
+
+interface Pending {
+  readonly resolve: (result: RunResult) => void;
+  readonly reject: (error: Error) => void;
 }
 
 interface Instance {
   readonly worker: Worker;
-  busy: boolean;
+  /** Batches posted to this instance and not yet answered, by request id (the worker runs them in order). */
+  readonly outstanding: Map<number, Pending>;
   /** The worker thread ended (crashed): it never gets work again. */
   dead?: boolean;
-  pending?: { resolve: (result: RunResult) => void; reject: (error: Error) => void } | undefined;
 }
 
 export interface LoadedSessionInfo {
@@ -25,7 +32,7 @@ export interface LoadedSessionInfo {
 
 /**
  * N model instances (Triton's instance group): each a worker thread holding its own ORT session.
- * run() goes to an idle instance; callers (the batcher) never run more at once than there are instances.
+ * run() goes to the least loaded instance; the batcher bounds how many batches are outstanding.
  */
 export class InstancePool {
   readonly #instances: Instance[];
@@ -47,7 +54,7 @@ export class InstancePool {
       throw (failed as PromiseRejectedResult).reason;
     }
     const info = (replies[0] as PromiseFulfilledResult<LoadedSessionInfo>).value;
-    const pool = new InstancePool(workers.map((worker) => ({ worker, busy: false })));
+    const pool = new InstancePool(workers.map((worker) => ({ worker, outstanding: new Map() })));
     for (const instance of pool.#instances) pool.#listen(instance);
     return { pool, info };
   }
@@ -56,23 +63,19 @@ export class InstancePool {
     return this.#instances.length;
   }
 
-  get idleCount(): number {
-    return this.#instances.filter((instance) => !instance.busy).length;
+  /** Instances with at least one batch posted and not answered. */
+  get busyInstances(): number {
+    return this.#instances.filter((instance) => instance.outstanding.size > 0).length;
   }
 
   run(feeds: readonly WireTensor[]): Promise<RunResult> {
     if (this.#closed) return Promise.reject(new ServelabError('model is unloading', 'unavailable'));
-    const instance = this.#instances.find((candidate) => !candidate.busy && !candidate.dead);
-    if (!instance) {
-      const allDead = this.#instances.every((candidate) => candidate.dead);
-      return Promise.reject(
-        allDead ? new ServelabError('every model instance has exited', 'unavailable') : new Error('no idle model instance (the batcher must not over-dispatch)'),
-      );
-    }
-    instance.busy = true;
-    const request: WorkerRequest = { type: 'run', id: this.#nextId++, feeds };
+    const alive = this.#instances.filter((candidate) => !candidate.dead);
+    if (alive.length === 0) return Promise.reject(new ServelabError('every model instance has exited', 'unavailable'));
+    const instance = alive.reduce((least, candidate) => (candidate.outstanding.size < least.outstanding.size ? candidate : least));
+    const request: WorkerRequest = { type: 'run', id: this.#nextId++, feeds, sentAtEpochMs: performance.timeOrigin + performance.now() };
     return new Promise<RunResult>((resolve, reject) => {
-      instance.pending = { resolve, reject };
+      instance.outstanding.set(request.id, { resolve, reject });
       instance.worker.postMessage(request, transferables(feeds));
     });
   }
@@ -83,23 +86,23 @@ export class InstancePool {
   }
 
   #listen(instance: Instance): void {
-    const settle = (outcome: { result: RunResult } | { error: Error }): void => {
-      const pending = instance.pending;
-      instance.pending = undefined;
-      instance.busy = false;
-      if (!pending) return;
-      if ('result' in outcome) pending.resolve(outcome.result);
-      else pending.reject(outcome.error);
+    const take = (id: number): Pending | undefined => {
+      const pending = instance.outstanding.get(id);
+      instance.outstanding.delete(id);
+      return pending;
     };
     instance.worker.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'result') settle({ result: { outputs: reply.outputs, computeUs: reply.computeUs } });
-      else if (reply.type === 'run-failed') settle({ error: new ServelabError(`inference failed: ${reply.message}`, 'internal') });
+      if (reply.type === 'result') take(reply.id)?.resolve({ outputs: reply.outputs, computeUs: reply.computeUs, waitUs: reply.waitUs });
+      else if (reply.type === 'run-failed') take(reply.id)?.reject(new ServelabError(`inference failed: ${reply.message}`, 'internal'));
     });
-    instance.worker.on('error', (error) => settle({ error }));
+    const failAll = (error: Error): void => {
+      for (const id of [...instance.outstanding.keys()]) take(id)?.reject(error);
+    };
+    instance.worker.on('error', failAll);
     instance.worker.on('exit', () => {
       if (this.#closed) return;
       instance.dead = true;
-      settle({ error: new ServelabError('model instance exited unexpectedly', 'internal') });
+      failAll(new ServelabError('model instance exited unexpectedly', 'internal'));
     });
   }
 }

@@ -22,7 +22,13 @@ export interface WireTensor {
   readonly data: TensorData;
 }
 
-export type WorkerRequest = { readonly type: 'run'; readonly id: number; readonly feeds: readonly WireTensor[] };
+export type WorkerRequest = {
+  readonly type: 'run';
+  readonly id: number;
+  readonly feeds: readonly WireTensor[];
+  /** performance.timeOrigin + performance.now() when posted: comparable across threads. */
+  readonly sentAtEpochMs: number;
+};
 
 export type WorkerReply =
   | {
@@ -32,5 +38,12 @@ export type WorkerReply =
       readonly loadMs: number;
     }
   | { readonly type: 'load-failed'; readonly message: string }
-  | { readonly type: 'result'; readonly id: number; readonly outputs: readonly WireTensor[]; readonly computeUs: number }
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      readonly outputs: readonly WireTensor[];
+      readonly computeUs: number;
+      /** From posting the request to the start of session.run: transfer plus any wait behind a previous batch. */
+      readonly waitUs: number;
+    }
   | { readonly type: 'run-failed'; readonly id: number; readonly message: string };

@@ -46,8 +46,10 @@ try {
   process.exit(0);
 }
 
+// Runs are serialized: a batch that arrives while another runs waits for it (prefetched full batches).
+let previous: Promise<void> = Promise.resolve();
 port.on('message', (request: WorkerRequest) => {
-  void run(request);
+  previous = previous.then(() => run(request));
 });
 
 async function run(request: WorkerRequest): Promise<void> {
@@ -56,6 +58,7 @@ async function run(request: WorkerRequest): Promise<void> {
     for (const feed of request.feeds) {
       feeds[feed.name] = new ort.Tensor(ORT_TYPE[feed.datatype] as 'float32', feed.data as Float32Array, [...feed.shape]);
     }
+    const waitUs = Math.max(0, (performance.timeOrigin + performance.now() - request.sentAtEpochMs) * 1000);
     const startedNs = process.hrtime.bigint();
     const results = await session.run(feeds);
     const computeUs = Number(process.hrtime.bigint() - startedNs) / 1000;
@@ -68,7 +71,7 @@ async function run(request: WorkerRequest): Promise<void> {
       if (!Array.isArray(data) && data.buffer instanceof ArrayBuffer) transfer.add(data.buffer);
       outputs.push({ name, datatype: datatypeFromOrt(tensor.type), shape: [...tensor.dims], data });
     }
-    post({ type: 'result', id: request.id, outputs, computeUs }, [...transfer]);
+    post({ type: 'result', id: request.id, outputs, computeUs, waitUs }, [...transfer]);
   } catch (error) {
     post({ type: 'run-failed', id: request.id, message: error instanceof Error ? error.message : String(error) });
   }
