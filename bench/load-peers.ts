@@ -1,7 +1,9 @@
 /**
  * servelab's load generator against its peers, side by side in one run, on one plain loopback endpoint
  * (bench/load-endpoint.ts, its own process): Debian `wrk` and npm `autocannon`.
- *  1. Max closed-loop throughput, 16 connections each (wrk -t1: one thread, as one Node process has one).
+ *  1. Max closed-loop throughput, 16 connections each (wrk -t1: one thread, as one Node process has one),
+ *     in interleaved rounds (BENCH_LOAD_ROUNDS, default 3) whose medians are compared: on a shared machine the
+ *     CPU each tool gets drifts from one run to the next.
  *  2. A fixed open-loop rate (autocannon -R; wrk has no fixed-rate mode and wrk2 is not packaged): achieved
  *     rate vs the target, and p50/p99 vs autocannon's. autocannon runs with -C: its coordinated-omission
  *     "correction" back-fills values below the measured ones (it reported a p50 under the endpoint's fixed
@@ -20,7 +22,8 @@ import { jsonList } from '../src/targets/tensor-wire.js';
 import { getWorkload } from '../src/zoo/workloads/registry.js';
 
 const CONNECTIONS = 16;
-const CLOSED_S = Number(process.env.BENCH_LOAD_CLOSED_S ?? 5);
+const CLOSED_S = Number(process.env.BENCH_LOAD_CLOSED_S ?? 4);
+const ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
 const OPEN_S = Number(process.env.BENCH_LOAD_OPEN_S ?? 10);
 const FIXED_RPS = Number(process.env.BENCH_LOAD_RPS ?? 1000);
 /** Service delay of the endpoint in the fixed-rate part. */
@@ -77,6 +80,8 @@ async function autocannon(url: string, body: string, seconds: number, rate?: num
 }
 
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const list = (values: number[]): string => values.map((value) => value.toFixed(0)).join(', ');
 
 const sample = getWorkload('mnist-digits').createSampleStream([{ name: 'image', datatype: 'FP32', shape: [-1, 1, 28, 28] }], { seed: 1 }).next()[0]!;
 const body = JSON.stringify({ inputs: [{ name: sample.name, shape: sample.shape, datatype: sample.datatype, data: jsonList(sample) }] });
@@ -89,19 +94,26 @@ const url = `http://127.0.0.1:${port}/v2/models/echo/infer`;
 const base = { target: `http://127.0.0.1:${port}`, protocol: 'kserve-http', model: 'echo', workload: 'mnist-digits', warmupMs: 1000, timeoutMs: 10_000 };
 try {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; request body ${body.length} bytes; ${CONNECTIONS} connections`);
-  console.log(`\n1. max closed-loop throughput (${CLOSED_S} s each)`);
-  const wrkRps = await wrk(url, script);
-  const ac = await autocannon(url, body, CLOSED_S);
-  const acRps = ac.requests.total / (ac.duration ?? CLOSED_S);
-  const one = await servelab({ ...base, pattern: 'closed', concurrency: CONNECTIONS, durationMs: CLOSED_S * 1000, sampleCount: 1 });
-  const two = await servelab({ ...base, pattern: 'closed', concurrency: CONNECTIONS, durationMs: CLOSED_S * 1000, sampleCount: 1, processes: 2 });
-  const real = await servelab({ ...base, pattern: 'closed', concurrency: CONNECTIONS, durationMs: CLOSED_S * 1000 });
-  console.log(`   wrk -t1            ${wrkRps.toFixed(0)} req/s`);
-  console.log(`   autocannon         ${acRps.toFixed(0)} req/s`);
-  console.log(`   servelab           ${one.achievedRps.toFixed(0)} req/s (generator CPU ${(one.generator.cpuFraction * 100).toFixed(0)}% of a core)`);
-  console.log(`   servelab, 2 procs  ${two.achievedRps.toFixed(0)} req/s`);
-  console.log(`   servelab, every request a fresh digit (encoded per request)  ${real.achievedRps.toFixed(0)} req/s`);
-  console.log(`   ratios: servelab/wrk ${ratio(one.achievedRps, wrkRps)} (goal >= 0.80), servelab/autocannon ${ratio(one.achievedRps, acRps)} (goal >= 1.00), servelab 2 procs/wrk ${ratio(two.achievedRps, wrkRps)}`);
+  console.log(`\n1. max closed-loop throughput (${CLOSED_S} s per run, ${ROUNDS} interleaved rounds; medians compared)`);
+  const closed = { target: base.target, pattern: 'closed', concurrency: CONNECTIONS, durationMs: CLOSED_S * 1000, sampleCount: 1 };
+  const rounds = { wrk: [] as number[], autocannon: [] as number[], servelab: [] as number[], cpu: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.wrk.push(await wrk(url, script));
+    const ac = await autocannon(url, body, CLOSED_S);
+    rounds.autocannon.push(ac.requests.total / (ac.duration ?? CLOSED_S));
+    const one = await servelab({ ...base, ...closed });
+    rounds.servelab.push(one.achievedRps);
+    rounds.cpu.push(one.generator.cpuFraction * 100);
+  }
+  const two = await servelab({ ...base, ...closed, processes: 2 });
+  const real = await servelab({ ...base, ...closed, sampleCount: undefined });
+  const [wrkRps, acRps, oneRps] = [median(rounds.wrk), median(rounds.autocannon), median(rounds.servelab)];
+  console.log(`   wrk -t1            ${wrkRps.toFixed(0)} req/s   (runs: ${list(rounds.wrk)})`);
+  console.log(`   autocannon         ${acRps.toFixed(0)} req/s   (runs: ${list(rounds.autocannon)})`);
+  console.log(`   servelab           ${oneRps.toFixed(0)} req/s   (runs: ${list(rounds.servelab)}; generator CPU ${list(rounds.cpu)}% of a core)`);
+  console.log(`   servelab, 2 procs  ${two.achievedRps.toFixed(0)} req/s   (one run)`);
+  console.log(`   servelab, a fresh digit encoded for every request  ${real.achievedRps.toFixed(0)} req/s   (one run)`);
+  console.log(`   ratios: servelab/wrk ${ratio(oneRps, wrkRps)} (goal >= 0.80), servelab/autocannon ${ratio(oneRps, acRps)} (goal >= 1.00), servelab 2 procs/wrk ${ratio(two.achievedRps, wrkRps)}`);
 
   console.log(`\n2. fixed open-loop rate ${FIXED_RPS} req/s (${OPEN_S} s each; the endpoint answers after ${DELAY_MS} ms)`);
   const delayedUrl = `http://127.0.0.1:${delayed.port}/v2/models/echo/infer`;

@@ -28,7 +28,7 @@ export const capacitySearchSchema = z.strictObject({
   /** The rate stops rising when p99 exceeds this bound (default: 10 × p99 at the start rate, at least 20 ms). */
   maxP99Ms: z.number().positive().optional(),
   maxErrorRate: z.number().min(0).max(1).default(0.01),
-  /** A rate passes when at least this share of it is achieved. */
+  /** A step passes when at least this share of the requests it scheduled complete within it. */
   minAchievedFraction: z.number().gt(0).max(1).default(0.95),
   stepDurationMs: z.number().positive().max(600_000).default(3000),
   warmupMs: z.number().min(0).max(600_000).default(500),

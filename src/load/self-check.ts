@@ -57,7 +57,13 @@ export function generatorWarnings(usage: readonly GeneratorUsage[], lag: LagStat
     }
   });
   if (lag && lag.p99Ms > LAG_LIMIT_MS) {
-    warnings.push(`sends left up to ${lag.p99Ms.toFixed(1)} ms late (p99 schedule lag; limit ${LAG_LIMIT_MS} ms): the generator could not keep to its schedule`);
+    const saturated = usage.some(generatorSaturated);
+    const cpu = Math.max(...usage.map((process) => process.cpuFraction), 0);
+    warnings.push(
+      saturated
+        ? `sends left up to ${lag.p99Ms.toFixed(1)} ms late (p99 schedule lag; limit ${LAG_LIMIT_MS} ms): the generator could not keep to its schedule`
+        : `sends left up to ${lag.p99Ms.toFixed(1)} ms late (p99 schedule lag; limit ${LAG_LIMIT_MS} ms) while the generator used ${(cpu * 100).toFixed(0)}% of a core: other processes kept it off the CPU`,
+    );
   }
   return warnings;
 }

@@ -37,6 +37,6 @@ export function judgeRun(facts: RunFacts): { valid: boolean; reasons: string[] }
   if (facts.latencyBoundMs !== null && facts.p99Ms !== null && facts.p99Ms > facts.latencyBoundMs) {
     reasons.push(`p99 latency ${facts.p99Ms} ms exceeds the bound of ${facts.latencyBoundMs} ms`);
   }
-  for (const warning of facts.generatorWarnings) reasons.push(`generator-bound: ${warning}`);
+  for (const warning of facts.generatorWarnings) reasons.push(`self-check: ${warning}`);
   return { valid: reasons.length === 0, reasons };
 }

@@ -60,7 +60,7 @@ test('verdict lists every reason a run is INVALID', () => {
     '7 requests were dropped at the in-flight cap of 64: the offered load was not delivered',
     'error rate 5.00% exceeds 1.00%',
     'p99 latency 12 ms exceeds the bound of 10 ms',
-    'generator-bound: too busy',
+    'self-check: too busy',
   ]);
 });
 

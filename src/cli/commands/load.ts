@@ -128,7 +128,7 @@ function patternOf(flags: LoadFlags): Pick<RunLoadOptions, 'pattern' | 'rateRps'
   }
 }
 
-function optionsOf(flags: LoadFlags): RunLoadOptions {
+function optionsOf(flags: LoadFlags, withPattern: boolean): RunLoadOptions {
   const grpc = flags.protocol === 'kserve-grpc';
   const capacityStart = number(flags.capacityStart, '--capacity-start');
   const capacityStep = duration(flags.capacityStep, '--capacity-step');
@@ -139,7 +139,7 @@ function optionsOf(flags: LoadFlags): RunLoadOptions {
     allowRemote: flags.allowRemote ?? false,
     model: flags.model,
     workload: flags.workload,
-    ...patternOf(flags),
+    ...(withPattern ? patternOf(flags) : { pattern: 'poisson' }),
     ...define('durationMs', duration(flags.duration, '--duration')),
     warmupMs: duration(flags.warmup, '--warmup')!,
     ...define('windowMs', duration(flags.window, '--window')),
@@ -247,7 +247,7 @@ export function registerLoad(program: Command): void {
     .option('--allow-remote', 'allow a non-loopback target')
     .option('--json [file]', 'print the summary as JSON (or write it to the file)')
     .action(async (flags: LoadFlags) => {
-      const options = optionsOf(flags);
+      const options = optionsOf(flags, !flags.findCapacity);
       const jsonPath = typeof flags.json === 'string' ? flags.json : undefined;
       if (flags.findCapacity) {
         const { pattern: _p, rateRps: _r, level: _l, concurrency: _c, thinkTimeMs: _t, ...rest } = options;
