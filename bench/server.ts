@@ -9,6 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import ort from 'onnxruntime-node';
 import { median } from 'simple-statistics';
+import { DEFAULT_MODEL_CONFIG } from '../src/server/index.js';
 import { closeHttpClients, kserveBinaryClient, kserveGrpcClient, kserveJsonClient, type SendOnce } from './server-clients.js';
 import { startServerProcess } from './server-process.js';
 
@@ -101,12 +102,21 @@ const fmt = (value: number, digits = 2) => value.toFixed(digits);
 const pct = (value: number) => `${fmt(value * 100, 1)}%`;
 
 console.log(`servelab bench:server — ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('Server: `servelab serve` in its own process, ORT defaults on both sides (intra-op threads = cores), 1 instance.');
+console.log('Server: `servelab serve` in its own process, 1 instance; both sides use the server\'s default ORT options (intra-op threads = cores).');
 console.log('Light load: one request at a time, variants interleaved per round, medians. overhead = server - in-process.\n');
 
 for (const model of MODELS) {
   console.log(`## ${model.label}`);
-  const session = await ort.InferenceSession.create(model.path);
+  // The same session options the server applies by default, so both sides run the same ORT configuration.
+  const { ort: options } = DEFAULT_MODEL_CONFIG;
+  const session = await ort.InferenceSession.create(model.path, {
+    intraOpNumThreads: options.intraOpThreads,
+    interOpNumThreads: options.interOpThreads,
+    executionMode: options.executionMode,
+    graphOptimizationLevel: options.graphOptimizationLevel,
+    enableCpuMemArena: options.enableCpuMemArena,
+    enableMemPattern: options.enableMemPattern,
+  });
   const server = await startServerProcess({
     models: [{ name: 'm', path: model.path }],
     defaults: { batching: { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0 } },
