@@ -43,6 +43,7 @@ interface LoadFlags {
   window?: string;
   seed: string;
   batchSize: string;
+  sampleCount?: string;
   inFlightCap: string;
   timeout: string;
   processes: string;
@@ -145,6 +146,7 @@ function optionsOf(flags: LoadFlags, withPattern: boolean): RunLoadOptions {
     ...define('windowMs', duration(flags.window, '--window')),
     seed: number(flags.seed, '--seed')!,
     batchSize: number(flags.batchSize, '--batch-size')!,
+    ...define('sampleCount', number(flags.sampleCount, '--sample-count')),
     inFlightCap: number(flags.inFlightCap, '--in-flight-cap')!,
     timeoutMs: duration(flags.timeout, '--timeout')!,
     processes: number(flags.processes, '--processes')!,
@@ -234,6 +236,7 @@ export function registerLoad(program: Command): void {
     .option('--window <duration>', 'measurement window for the per-window series and stability (default duration/10, 250ms-5s)')
     .option('--seed <n>', 'seed of the schedule and sample order', '1')
     .option('--batch-size <n>', 'samples per request', '1')
+    .option('--sample-count <n>', 'cycle through only the first N requests of the workload, each encoded once')
     .option('--in-flight-cap <n>', 'open loop: requests in flight at most; beyond it requests are dropped and counted', '1024')
     .option('--timeout <duration>', 'per-request timeout', '10s')
     .option('--processes <n>', 'generator processes (for rates one event loop cannot send)', '1')
