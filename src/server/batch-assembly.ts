@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { allocate, elementCount, type Tensor, type TensorData } from '../core/tensor.js';
+import { allocateUninitialized } from './tensor-memory.js';
 import type { ModelSignature } from './signature.js';
 
 /**
@@ -44,7 +45,9 @@ export function assembleBatch(signature: ModelSignature, members: readonly Batch
     const shape = first.shape.map((_, dim) =>
       dim === axis ? parts.reduce((n, part) => n + part.shape[dim]!, 0) : Math.max(...parts.map((part) => part.shape[dim]!)),
     );
-    const data = allocate(first.datatype, elementCount(shape));
+    // Padding relies on zeros; without it every element is overwritten below.
+    const padded = parts.some((part) => part.shape.some((extent, dim) => dim !== axis && extent !== shape[dim]));
+    const data = padded ? allocate(first.datatype, elementCount(shape)) : allocateUninitialized(first.datatype, elementCount(shape));
     let offset = 0;
     for (const part of parts) {
       copyBlock(data, shape, part.data, part.shape, axis, offset);
@@ -138,7 +141,7 @@ function copyBlock(dst: TensorData, dstShape: readonly number[], src: TensorData
 /** The sub-tensor starting at `offsets` with extents `sizes` (contiguous runs copied at once). */
 function extractRegion(tensor: Tensor, offsets: readonly number[], sizes: readonly number[]): Tensor {
   const shape = [...sizes];
-  const data = allocate(tensor.datatype, elementCount(shape));
+  const data = allocateUninitialized(tensor.datatype, elementCount(shape));
   const srcStrides = strides(tensor.shape);
   const dstStrides = strides(shape);
   // The innermost axes that are taken whole form one contiguous run.

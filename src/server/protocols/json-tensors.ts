@@ -1,5 +1,6 @@
 import { ServelabError } from '../../core/errors.js';
 import { BYTES_PER_ELEMENT, allocate, elementCount, type Datatype, type TensorData } from '../../core/tensor.js';
+import { typedView } from '../tensor-memory.js';
 
 /** Conversions between JSON values and typed tensor data, shared by the KServe and TF Serving JSON protocols. */
 
@@ -120,9 +121,10 @@ export function typedFromBytes(bytes: Uint8Array, datatype: Datatype, shape: rea
   if (bytes.length !== expected) {
     throw new ServelabError(`${what}: ${bytes.length} bytes of ${datatype} data, but shape [${shape.join(', ')}] needs ${expected}`);
   }
-  const data = allocate(datatype, count) as Exclude<TensorData, string[]>;
-  new Uint8Array(data.buffer).set(bytes);
-  return data;
+  // Aligned bytes are used in place (a view into the request body); unaligned ones are copied once.
+  const bytesPerElement = BYTES_PER_ELEMENT[datatype];
+  if (bytes.byteOffset % bytesPerElement === 0) return typedView(datatype, bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
+  return typedView(datatype, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, 0, count);
 }
 
 /** Raw little-endian bytes of tensor data (BYTES as 4-byte length + UTF-8). */
