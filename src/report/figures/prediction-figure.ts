@@ -58,7 +58,7 @@ function layerSpec(xScale: ReturnType<typeof scaleFor>, yScale: ReturnType<typeo
     mark: { type: 'line', point: { filled: true, size: 40 } },
     encoding: {
       x: { field: 'sampleSize', type: 'quantitative', title: withScaleNote('training configurations (count)', xScale), scale: xScale },
-      y: { field: 'mapePercent', type: 'quantitative', title: withScaleNote('MAPE on held-out configurations (%)', yScale), scale: { ...yScale, zero: yScale.type === 'linear' } },
+      y: { field: 'mapePercent', type: 'quantitative', title: withScaleNote('MAPE on held-out configurations (%)', yScale), scale: yScale.type === 'linear' ? { type: 'linear', zero: true } : yScale },
       color: { field: 'line', type: 'nominal', title: 'performance model', scale: colours, legend: { labelLimit: 320 } },
       strokeDash: {
         field: 'strategy',
