@@ -9,7 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import ort from 'onnxruntime-node';
 import { median } from 'simple-statistics';
-import { DEFAULT_MODEL_CONFIG } from '../src/server/index.js';
+import { DEFAULT_MODEL_CONFIG, type ServerConfigInput } from '../src/server/index.js';
 import { closeHttpClients, kserveBinaryClient, kserveGrpcClient, kserveJsonClient, type SendOnce } from './server-clients.js';
 import { startServerProcess } from './server-process.js';
 
@@ -98,6 +98,12 @@ function sessionBatchRunner(session: ort.InferenceSession, batch: number, sample
   };
 }
 
+/** Server configurations tried at saturation (dynamic batching on in each): the best one is the server's max. */
+const SERVER_VARIANTS: readonly { label: string; config: ServerConfigInput['defaults'] }[] = [
+  { label: '1 instance x intra-op threads = cores', config: {} },
+  { label: '2 instances x 1 intra-op thread', config: { instances: 2, ort: { intraOpThreads: 1 } } },
+];
+
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
 const pct = (value: number) => `${fmt(value * 100, 1)}%`;
 
@@ -159,39 +165,41 @@ for (const model of MODELS) {
     if (rate > best.rowsPerS) best = { batch, rowsPerS: rate };
   }
   const concurrency = Math.max(4, best.batch * 2);
-  const saturated = await startServerProcess({
-    models: [{ name: 'm', path: model.path }],
-    defaults: { batching: { enabled: true, maxBatchSize: best.batch, maxQueueDelayUs: 0, maxQueueSize: 4 * concurrency } },
-  });
-  try {
-    const { shape, data } = input(1, model.sampleShape);
-    const send = kserveBinaryClient(saturated.http, 'm', shape, data);
-    const serverWork = async () => {
-      await send();
-      return 1;
-    };
-    await rowsPerSecond(500, serverWork, concurrency);
-    const localRun = sessionBatchRunner(session, best.batch, model.sampleShape);
-    const localRates: number[] = [];
-    const serverRates: number[] = [];
-    for (let round = 0; round < SATURATION_ROUNDS; round++) {
-      localRates.push(await rowsPerSecond(WINDOW_MS, localRun));
-      serverRates.push(await rowsPerSecond(WINDOW_MS, serverWork, concurrency));
+  console.log(`saturation (binary HTTP, batch-1 requests, ${concurrency} closed-loop clients; in-process at its best batch ${best.batch} of ${model.batchSizes.join('/')}; median of ${SATURATION_ROUNDS} alternating ${WINDOW_MS} ms windows):`);
+  for (const variant of SERVER_VARIANTS) {
+    const saturated = await startServerProcess({
+      models: [{ name: 'm', path: model.path }],
+      defaults: { ...variant.config, batching: { enabled: true, maxBatchSize: best.batch, maxQueueDelayUs: 0, maxQueueSize: 4 * concurrency } },
+    });
+    try {
+      const { shape, data } = input(1, model.sampleShape);
+      const send = kserveBinaryClient(saturated.http, 'm', shape, data);
+      const serverWork = async () => {
+        await send();
+        return 1;
+      };
+      await rowsPerSecond(500, serverWork, concurrency);
+      const localRun = sessionBatchRunner(session, best.batch, model.sampleShape);
+      const localRates: number[] = [];
+      const serverRates: number[] = [];
+      for (let round = 0; round < SATURATION_ROUNDS; round++) {
+        localRates.push(await rowsPerSecond(WINDOW_MS, localRun));
+        serverRates.push(await rowsPerSecond(WINDOW_MS, serverWork, concurrency));
+      }
+      const local = median(localRates);
+      const served = median(serverRates);
+      const metrics = await (await fetch(`${saturated.http}/metrics`)).text();
+      const series = (name: string) => Number(/\s(\S+)$/.exec(metrics.split('\n').find((line) => line.startsWith(`${name}{model="m"}`)) ?? ' 0')![1]);
+      const meanBatch = series('servelab_batch_size_sum') / series('servelab_batch_size_count');
+      console.log(
+        `  server ${variant.label.padEnd(34)} ${fmt(served, 1).padStart(8)} inf/s (mean batch ${fmt(meanBatch)})  vs in-process ${fmt(local, 1).padStart(8)} inf/s  ratio ${fmt(served / local, 3)}`,
+      );
+    } finally {
+      await saturated.stop();
     }
-    const local = median(localRates);
-    const served = median(serverRates);
-    const metrics = await (await fetch(`${saturated.http}/metrics`)).text();
-    const series = (name: string) => Number(/\s(\S+)$/.exec(metrics.split('\n').find((line) => line.startsWith(`${name}{model="m"}`)) ?? ' 0')![1]);
-    const meanBatch = series('servelab_batch_size_sum') / series('servelab_batch_size_count');
-    console.log(
-      `saturation: server ${fmt(served, 1)} inf/s (dynamic batching, maxBatchSize ${best.batch}, ${concurrency} closed-loop clients, binary HTTP, batch-1 requests) ` +
-        `vs in-process ${fmt(local, 1)} inf/s at its best batch ${best.batch} (of ${model.batchSizes.join('/')}): ratio ${fmt(served / local, 3)} ` +
-        `(median of ${SATURATION_ROUNDS} alternating ${WINDOW_MS} ms windows; mean server batch ${fmt(meanBatch)})\n`,
-    );
-  } finally {
-    await saturated.stop();
-    await session.release();
   }
+  console.log('');
+  await session.release();
 }
 console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 closeHttpClients();
