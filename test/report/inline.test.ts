@@ -52,3 +52,8 @@ test('figures embed at most a few thousand points, always keeping the ones that 
   assert.equal(thinPoints([1, 2, 3]).points.length, 3);
   assert.equal(thinnedNote(thinPoints([1, 2, 3])), '');
 });
+
+test('floating-point noise in measured text is rounded for reading', async () => {
+  const { roundLongDecimals } = await import('../../src/report/sections/loads.js');
+  assert.equal(roundLongDecimals('until p99 > 175.82999999999998 ms or errors > 1.0%'), 'until p99 > 176 ms or errors > 1.0%');
+});

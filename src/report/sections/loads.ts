@@ -36,7 +36,7 @@ export async function loadsSection(context: SectionContext): Promise<Section> {
           codeSpan(capacity.model),
           codeSpan(capacity.workload),
           formatNumber(capacity.capacityRps),
-          escapeInline(capacity.method),
+          escapeInline(roundLongDecimals(capacity.method)),
           ...context.loadOrder.map((load) => formatNumber(capacity.offeredRps?.[load])),
         ]),
       },
@@ -44,4 +44,9 @@ export async function loadsSection(context: SectionContext): Promise<Section> {
     );
   }
   return { id: 'load-and-capacity', title: 'Load patterns and measured capacity', blocks };
+}
+
+/** Floating-point noise in measured text (175.82999999999998 ms) shown as a readable number (176 ms). */
+export function roundLongDecimals(text: string): string {
+  return text.replace(/\d+\.\d{5,}/g, (number) => formatNumber(Number(number)));
 }
