@@ -88,3 +88,17 @@ test('bad sources get one clear line', async () => {
   assert.equal(emptyStore.status, 0, emptyStore.stderr);
   await assert.rejects(loadReportInput(empty), (error) => isServelabError(error) && /holds no trial rows yet: run `servelab explore` first/.test(error.message));
 });
+
+test('a study of one environment still gets every section, saying what it cannot show', async () => {
+  const { writeReport } = await import('../../src/report/write.js');
+  const lines = readFileSync(join(directory, 'out', 'report.trials.csv'), 'utf8').trim().split('\n');
+  const single = [lines[0]!, ...lines.filter((line) => line.includes(',mnist-cnn,mnist-digits,poisson@light,'))];
+  assert.ok(single.length > 10);
+  const csv = join(directory, 'single.csv');
+  writeFileSync(csv, `${single.join('\n')}\n`);
+  const written = await writeReport(await loadReportInput(csv), { notebookPath: join(directory, 'single', 'single.ipynb') });
+  assert.equal(written.sections, 14);
+  const text = readFileSync(written.notebookPath, 'utf8');
+  assert.match(text, /The study has a single environment, so there is nothing to transfer between/);
+  assert.match(text, /not recorded/);
+});
