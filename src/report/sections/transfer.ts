@@ -32,6 +32,7 @@ export async function transferSection(context: SectionContext): Promise<Section>
     blocks.push(...(await figureBlocks(transferHeatmap(metricPairs, metric, 'spearman', context.environmentOrder))));
     if (metric === metrics[0]) blocks.push(...(await figureBlocks(transferHeatmap(metricPairs, metric, 'topOverlap', context.environmentOrder))));
     blocks.push(regretTable(metricPairs, metric));
+    blocks.push(...dimensionCorrelationTables(context, metric));
   }
   return { id: 'transfer', title: 'Transfer across models, workloads and loads', blocks };
 }
@@ -91,6 +92,26 @@ function regretTable(pairs: readonly TransferPair[], metric: string): Block {
       formatPercent(pair.paretoOverlap),
     ]),
   };
+}
+
+/**
+ * Pearson correlation across the values of one context dimension (e.g. between load levels), matching
+ * configurations with the other two dimensions held equal: one table per dimension that has any such pair.
+ */
+function dimensionCorrelationTables(context: SectionContext, metric: string): Block[] {
+  return context.input.analysis.correlationMatrices
+    .filter((matrix) => matrix.metric === metric && matrix.across !== 'environment')
+    .filter((matrix) => matrix.values.some((row, i) => row.some((value, j) => i !== j && value !== null && Number.isFinite(value))))
+    .map((matrix): Block => ({
+      kind: 'table',
+      headers: [`${matrix.across}`, ...matrix.labels.map((label) => escapeInline(label))],
+      numericColumns: matrix.labels.map((_, index) => index + 1),
+      caption: `Pearson r of ${metricTitle(metric)} across ${matrix.across}s, over configurations measured with the other dimensions equal (– where fewer than 3 are common).`,
+      rows: matrix.labels.map((label, i) => [
+        escapeInline(label),
+        ...matrix.values[i]!.map((value) => (value === null || !Number.isFinite(value) ? '–' : formatNumber(value, 2))),
+      ]),
+    }));
 }
 
 function rankOf(order: readonly string[], kind: string): number {
