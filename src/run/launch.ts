@@ -63,7 +63,8 @@ export async function planLaunch(study: Study, configuration: Configuration, mod
   const grpc = url.startsWith('grpc://') ? url.slice('grpc://'.length) : `127.0.0.1:${grpcPort}`;
   const readyUrl = target.launch.readyUrl ? renderTemplate(target.launch.readyUrl, values) : `${httpUrl.replace(/\/$/, '')}/v2/health/ready`;
   return {
-    argv: ['sh', '-c', command],
+    // exec: the server replaces the shell, so its pid is the server's (CPU time, signals, parent-death signal).
+    argv: ['sh', '-c', `exec ${command}`],
     readiness: { kind: 'url', url: readyUrl, target: { http: httpUrl, grpc, models: [model], startupMs: 0 } },
     readyTimeoutMs: target.launch.startupTimeoutMs,
     cleanup: () => undefined,

@@ -40,7 +40,7 @@ export const loadGeneratorDriver: LoadDriver = {
     });
     return {
       capacityRps: result.capacityRps,
-      method: `rising rate then binary search until p99 > ${result.maxP99Ms} ms or errors > ${(result.maxErrorRate * 100).toFixed(1)}%`,
+      method: `rising rate then binary search until p99 > ${Math.round(result.maxP99Ms * 100) / 100} ms or errors > ${(result.maxErrorRate * 100).toFixed(1)}%`,
       details: result,
     };
   },

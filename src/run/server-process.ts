@@ -101,6 +101,8 @@ export class ServerProcess {
     const argv = withParentDeathSignal(options.osKnobs?.argv ?? options.argv);
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so stop() reaches anything a launch command started besides the server.
+      detached: true,
       env: options.env ?? process.env,
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });
@@ -133,6 +135,16 @@ export class ServerProcess {
     }
   }
 
+  #signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.#child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  }
+
   /** Why the process ended: out of memory under the memory knob, or a crash with its exit status and stderr. */
   failureFromExit(exit: ExitInfo, when: string): TrialFailure {
     const status = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
@@ -147,11 +159,12 @@ export class ServerProcess {
   async stop(graceMs = 5_000): Promise<ExitInfo> {
     this.#stopping = true;
     if (!this.#exit) {
-      this.#child.kill('SIGTERM');
-      const killer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
+      this.#signalGroup('SIGTERM');
+      const killer = setTimeout(() => this.#signalGroup('SIGKILL'), graceMs);
       await this.#exited;
       clearTimeout(killer);
     }
+    this.#signalGroup('SIGKILL'); // leftovers of the group, if any
     await this.#osKnobs?.release();
     return this.#exit!;
   }
