@@ -11,6 +11,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function isBinaryValue(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === 'b64';
+}
+
 function tensorFrom(name: string, datatype: Datatype, value: unknown): Tensor {
   const label = `input '${name}'`;
   const shape = nestedShape(value, label);
@@ -34,14 +39,15 @@ export function parseTfPredict(body: Buffer, inputs: readonly TensorSpec[]): { i
   if ('instances' in parsed) {
     const instances = parsed.instances;
     if (!Array.isArray(instances) || instances.length === 0) throw new ServelabError('"instances" must be a non-empty array (one element per row)');
-    const named = instances.every(isRecord);
+    // {"b64": "..."} is a binary value, not an object keyed by input name.
+    const named = instances.every((instance) => isRecord(instance) && !isBinaryValue(instance));
     if (!named) {
       if (!single) throw new ServelabError(`the model has ${inputs.length} inputs: each instance must be an object keyed by input name`);
       return { inputs: [tensorFrom(single.name, single.datatype, instances)], format: 'row' };
     }
     const names = Object.keys(instances[0] as Record<string, unknown>);
     const tensors = names.map((name) => {
-      const column = instances.map((instance, row) => {
+      const column = (instances as Record<string, unknown>[]).map((instance, row) => {
         if (!(name in instance)) throw new ServelabError(`instances[${row}] lacks input '${name}' (every instance needs the same keys)`);
         return instance[name];
       });
@@ -51,7 +57,7 @@ export function parseTfPredict(body: Buffer, inputs: readonly TensorSpec[]): { i
   }
   if ('inputs' in parsed) {
     const value = parsed.inputs;
-    if (isRecord(value) && !('b64' in value)) {
+    if (isRecord(value) && !isBinaryValue(value)) {
       return { inputs: Object.entries(value).map(([name, column]) => tensorFrom(name, datatypeOf(name), column)), format: 'columnar' };
     }
     if (!single) throw new ServelabError(`the model has ${inputs.length} inputs: "inputs" must be an object keyed by input name`);
