@@ -165,3 +165,40 @@ test('ORT thread knobs take effect: intra-op threads show up as threads of the p
   const withFour = threads() - baseline;
   assert.ok(withFour >= withOne + 3, `threads: intra 1 -> +${withOne}, intra 4 + inter 2 -> +${withFour}`);
 });
+
+test('ORT execution mode: parallel with inter-op threads starts an inter-op pool, sequential does not', async (t) => {
+  const threads = () => readdirSync('/proc/self/task').length;
+  const started = async (executionMode: 'sequential' | 'parallel') => {
+    const before = threads();
+    const server = await startTestServer(t, { models: [{ name: 'cls', path: MODEL_PATHS.cls, config: { ort: { intraOpThreads: 1, interOpThreads: 3, executionMode } } }] });
+    const added = threads() - before;
+    await server.close();
+    return added;
+  };
+  const sequential = await started('sequential');
+  const parallel = await started('parallel');
+  assert.ok(parallel >= sequential + 2, `threads added: sequential +${sequential}, parallel +${parallel}`);
+});
+
+test('ort.allowSpinning false: idle ORT threads stop spinning, so the process burns less CPU between requests', async (t) => {
+  const body = clsBody(1);
+  const cpuMs = async (allowSpinning: boolean) => {
+    const server = await startTestServer(t, { models: [{ name: 'cls', path: MODEL_PATHS.cls, config: { ort: { allowSpinning } } }] });
+    await postJson(`${server.httpUrl}/v2/models/cls/infer`, body);
+    const before = process.cpuUsage();
+    for (let i = 0; i < 30; i++) {
+      await postJson(`${server.httpUrl}/v2/models/cls/infer`, body);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const used = process.cpuUsage(before);
+    await server.close();
+    return (used.user + used.system) / 1000;
+  };
+  let spinning = 0;
+  let idle = 0;
+  for (let round = 0; round < 2; round++) {
+    spinning += await cpuMs(true);
+    idle += await cpuMs(false);
+  }
+  assert.ok(idle < spinning * 0.85, `CPU ms for 60 requests: spinning ${spinning.toFixed(0)}, not spinning ${idle.toFixed(0)}`);
+});
