@@ -11,8 +11,7 @@ import type { ModelCard } from '../core/model-card.js';
 import type { DesignSpace, KnobDomain } from '../core/space.js';
 import type { TrialRow } from '../core/trial.js';
 import { parseStudy, type Study } from '../plan/study-schema.js';
-import { requireStudy } from '../store/export.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { isPostgresLocation, openResultsStore, requireStudy, type AsyncResultsStore } from '../store/async-store.js';
 import { getModelCard } from '../zoo/models/registry.js';
 import { modelCards, workloadSummaries } from './cards.js';
 import type { ReportInput, StudySummary } from './input.js';
@@ -41,7 +40,7 @@ export interface ReportSourceOptions {
 }
 
 export async function loadReportInput(path: string, options: ReportSourceOptions = {}): Promise<ReportInput> {
-  const input = readSource(path, options);
+  const input = await readSource(path, options);
   const cards = await Promise.all(input.models.map((model) => (options.modelCard ? Promise.resolve(options.modelCard(model.name)) : zooModelCard(model.name))));
   return { ...input, models: input.models.map((model, index) => cards[index] ?? model) };
 }
@@ -55,7 +54,8 @@ async function zooModelCard(name: string): Promise<ModelCard | undefined> {
   }
 }
 
-function readSource(path: string, options: ReportSourceOptions): ReportInput {
+async function readSource(path: string, options: ReportSourceOptions): Promise<ReportInput> {
+  if (isPostgresLocation(path)) return fromDatabase(path, options);
   if (!existsSync(path)) throw new ServelabError(`no such file: ${path} (expected a study database or an analysis-format CSV)`, 'not-found');
   if (/\.csv$/i.test(path)) return fromCsv(path, options);
   if (/\.json$/i.test(path)) {
@@ -66,27 +66,27 @@ function readSource(path: string, options: ReportSourceOptions): ReportInput {
   return fromDatabase(path, options);
 }
 
-function fromDatabase(path: string, options: ReportSourceOptions): ReportInput {
-  let store;
+async function fromDatabase(path: string, options: ReportSourceOptions): Promise<ReportInput> {
+  let store: AsyncResultsStore;
   try {
-    store = openSqliteStore(path, { mustExist: true });
+    store = await openResultsStore(path, { mustExist: true });
   } catch (error) {
     throw new ServelabError(`${path} is not a servelab study database: ${errorMessage(error)}`, 'invalid-input', { cause: error });
   }
   try {
     // Without a study named, a database of several studies (e.g. the demo's, one per model) is reported as one.
-    const all = store.studies();
+    const all = await store.studies();
     const records = options.studyIds
-      ? options.studyIds.map((id) => requireStudy(store, id))
+      ? await Promise.all(options.studyIds.map((id) => requireStudy(store, id)))
       : options.studyId === undefined && all.length > 1
         ? all
-        : [requireStudy(store, options.studyId)];
-    const rows = options.rows ?? records.flatMap((record) => store.trialRows(record.studyId));
+        : [await requireStudy(store, options.studyId)];
+    const rows = options.rows ?? (await Promise.all(records.map((record) => store.trialRows(record.studyId)))).flat();
     requireRows(rows, path);
     const studies = records.map((record) => (record.sourceText ? parseStudy(record.sourceText, `${path} (stored study ${record.studyId})`) : undefined));
     const study = studies[0];
     const first = records[0]!;
-    const environments = store.environments(first.studyId);
+    const environments = await store.environments(first.studyId);
     const loads = study ? loadSummaries(study) : loadsFromRows(rows);
     const analysis = options.analysisPath ? readAnalysis(options.analysisPath) : analyzeTrials(rows, analysisOptions(study, first.seed));
     const models = unique(studies.every(Boolean) ? studies.flatMap((s) => s!.models) : rows.map((row) => row.context.model));
@@ -99,7 +99,7 @@ function fromDatabase(path: string, options: ReportSourceOptions): ReportInput {
       models: modelCards(models),
       workloads: workloadSummaries(workloads, modelsByWorkload(rows)),
       loads,
-      capacities: withOfferedRates(records.flatMap((record) => store.capacities(record.studyId)), loads),
+      capacities: withOfferedRates((await Promise.all(records.map((record) => store.capacities(record.studyId)))).flat(), loads),
       rows,
       analysis,
       ...(options.caveats && options.caveats.length > 0 ? { caveats: options.caveats } : {}),
@@ -117,7 +117,7 @@ function fromDatabase(path: string, options: ReportSourceOptions): ReportInput {
       },
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

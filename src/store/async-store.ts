@@ -42,7 +42,7 @@ export async function openResultsStore(location: string, options: SqliteStoreOpt
 }
 
 /** The one study of a store, or the named one; several studies without a name is an error listing them. */
-export async function requireStudyAsync(store: AsyncResultsStore, studyId?: string): Promise<StudyRecord> {
+export async function requireStudy(store: AsyncResultsStore, studyId?: string): Promise<StudyRecord> {
   const studies = await store.studies();
   if (studyId !== undefined) {
     const found = studies.find((study) => study.studyId === studyId);
@@ -58,7 +58,7 @@ export async function requireStudyAsync(store: AsyncResultsStore, studyId?: stri
 export async function readStudyRows(location: string, studyId?: string): Promise<TrialRow[]> {
   const store = await openResultsStore(location, { mustExist: true });
   try {
-    return await store.trialRows(studyId === undefined ? undefined : (await requireStudyAsync(store, studyId)).studyId);
+    return await store.trialRows(studyId === undefined ? undefined : (await requireStudy(store, studyId)).studyId);
   } finally {
     await store.close();
   }
@@ -69,7 +69,7 @@ export async function readStudyRows(location: string, studyId?: string): Promise
  * file to take home). Trial ids, states and results are kept; the target's write rules still apply.
  */
 export async function copyStudy(source: AsyncResultsStore, target: AsyncResultsStore, studyId?: string): Promise<number> {
-  const study = await requireStudyAsync(source, studyId);
+  const study = await requireStudy(source, studyId);
   await target.openStudy(study);
   if (study.expectedTrials !== undefined) await target.setExpectedTrials(study.studyId, study.expectedTrials);
   for (const environment of await source.environments(study.studyId)) await target.recordEnvironment(study.studyId, environment);

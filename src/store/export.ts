@@ -9,31 +9,8 @@ import { ServelabError } from '../core/errors.js';
 import { METRICS } from '../core/metric.js';
 import type { KnobValue } from '../core/space.js';
 import type { TrialRow } from '../core/trial.js';
-import { openSqliteStore } from './sqlite-store.js';
-import type { ResultsStore, StoredTrial, StudyRecord } from './types.js';
-
-/** Every trial row of a study database (all studies, or one). For the analysis and the report. */
-export function readTrialRows(dbPath: string, studyId?: string): TrialRow[] {
-  const store = openSqliteStore(dbPath, { mustExist: true });
-  try {
-    return store.trialRows(studyId === undefined ? undefined : requireStudy(store, studyId).studyId);
-  } finally {
-    store.close();
-  }
-}
-
-/** The one study of a database, or the named one; several studies without a name is an error listing them. */
-export function requireStudy(store: ResultsStore, studyId?: string): StudyRecord {
-  const studies = store.studies();
-  if (studyId !== undefined) {
-    const found = studies.find((study) => study.studyId === studyId);
-    if (!found) throw new ServelabError(`no study '${studyId}' in this database; it holds: ${studies.map((s) => s.studyId).join(', ') || 'none'}`, 'not-found');
-    return found;
-  }
-  if (studies.length === 0) throw new ServelabError('the database holds no study yet', 'not-found');
-  if (studies.length > 1) throw new ServelabError(`the database holds several studies (${studies.map((s) => s.studyId).join(', ')}); choose one with --study NAME`);
-  return studies[0]!;
-}
+import { copyStudy, openResultsStore, requireStudy, type AsyncResultsStore } from './async-store.js';
+import type { StoredTrial, StudyRecord } from './types.js';
 
 type Cell = string | number | boolean | undefined;
 
@@ -94,14 +71,14 @@ export interface ExportDocument {
 }
 
 /** The JSON export: the table's rows plus, per row, the energy meter beside the energy figures. */
-export function exportDocument(store: ResultsStore, study: StudyRecord): ExportDocument {
-  const trials = store.trials(study.studyId);
+export async function exportDocument(store: AsyncResultsStore, study: StudyRecord): Promise<ExportDocument> {
+  const trials = await store.trials(study.studyId);
   const table = trialTable(trials.map((trial) => trial.row));
   return {
     format: 'servelab-trials/1',
     study: { name: study.studyId, seed: study.seed, definition: study.definition, ...(study.createdAt ? { createdAt: study.createdAt } : {}) },
-    environment: store.environments(study.studyId),
-    capacities: store.capacities(study.studyId),
+    environment: await store.environments(study.studyId),
+    capacities: await store.capacities(study.studyId),
     columns: table.columns,
     rows: table.rows.map((row, index) => ({ ...row, ...energyLabel(trials[index]!) })),
   };
@@ -116,20 +93,30 @@ function energyLabel(trial: StoredTrial): Record<string, unknown> {
 export interface ExportOptions {
   readonly csvPath?: string;
   readonly jsonPath?: string;
+  /** Copy the study, trial by trial, into this SQLite file (e.g. to take a PostgreSQL study home). */
+  readonly sqlitePath?: string;
   readonly studyId?: string;
 }
 
-/** Writes the CSV and/or JSON export of one study; returns how many rows were written. */
-export function exportStudy(dbPath: string, options: ExportOptions): { study: string; rows: number } {
-  if (!options.csvPath && !options.jsonPath) throw new ServelabError('export: give --csv FILE and/or --json FILE');
-  const store = openSqliteStore(dbPath, { mustExist: true });
+/** Writes the CSV, JSON and/or SQLite export of one study (from an SQLite file or postgres:// store); returns how many rows. */
+export async function exportStudy(location: string, options: ExportOptions): Promise<{ study: string; rows: number }> {
+  if (!options.csvPath && !options.jsonPath && !options.sqlitePath) throw new ServelabError('export: give --csv FILE, --json FILE and/or --sqlite FILE');
+  const store = await openResultsStore(location, { mustExist: true });
   try {
-    const study = requireStudy(store, options.studyId);
-    const rows = store.trialRows(study.studyId);
+    const study = await requireStudy(store, options.studyId);
+    const rows = await store.trialRows(study.studyId);
     if (options.csvPath) writeFileSync(options.csvPath, toCsv(trialTable(rows)));
-    if (options.jsonPath) writeFileSync(options.jsonPath, `${JSON.stringify(exportDocument(store, study), null, 2)}\n`);
+    if (options.jsonPath) writeFileSync(options.jsonPath, `${JSON.stringify(await exportDocument(store, study), null, 2)}\n`);
+    if (options.sqlitePath) {
+      const copy = await openResultsStore(options.sqlitePath);
+      try {
+        await copyStudy(store, copy, study.studyId);
+      } finally {
+        await copy.close();
+      }
+    }
     return { study: study.studyId, rows: rows.length };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,6 +1,6 @@
 /** What `servelab status` shows: progress per study, failures by kind, and the repetition noise. */
 import type { TrialRow } from '../core/trial.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { openResultsStore } from './async-store.js';
 import type { StudyProgress } from './types.js';
 
 export interface StudyStatus extends StudyProgress {
@@ -14,17 +14,19 @@ export interface StudyStatus extends StudyProgress {
   readonly meter?: string;
 }
 
-export function studyStatus(dbPath: string): StudyStatus[] {
-  const store = openSqliteStore(dbPath, { mustExist: true });
+/** Status of every study in a store: an SQLite file or a postgres:// URL. */
+export async function studyStatus(location: string): Promise<StudyStatus[]> {
+  const store = await openResultsStore(location, { mustExist: true });
   try {
-    return store.studies().map((study) => {
-      const rows = store.trialRows(study.studyId);
+    const statuses: StudyStatus[] = [];
+    for (const study of await store.studies()) {
+      const rows = await store.trialRows(study.studyId);
       const completed = rows.filter((row) => row.state === 'completed');
       const failures: Record<string, number> = {};
       for (const row of rows) if (row.failure) failures[row.failure.kind] = (failures[row.failure.kind] ?? 0) + 1;
-      const meter = store.environments(study.studyId).at(-1)?.meter;
-      return {
-        ...store.progress(study.studyId),
+      const meter = (await store.environments(study.studyId)).at(-1)?.meter;
+      statuses.push({
+        ...(await store.progress(study.studyId)),
         seed: study.seed,
         ...(study.createdAt ? { createdAt: study.createdAt } : {}),
         valid: completed.filter((row) => row.valid).length,
@@ -32,10 +34,11 @@ export function studyStatus(dbPath: string): StudyStatus[] {
         failures,
         repetitionCv: repetitionCv(completed),
         ...(meter ? { meter } : {}),
-      };
-    });
+      });
+    }
+    return statuses;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeTrials } from '../../src/analysis/analyze.js';
 import { readCsvTrialRows } from '../../src/analysis/source/csv-rows.js';
-import { readTrialRows } from '../../src/store/export.js';
+import { readStudyRows } from '../../src/store/async-store.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,7 +31,7 @@ test('a study stored in a SQLite results database analyses exactly like its CSV 
   } finally {
     store.close();
   }
-  const fromDb = analyzeTrials(readTrialRows(dbPath), { skipPrediction: true });
+  const fromDb = analyzeTrials(await readStudyRows(dbPath), { skipPrediction: true });
   const fromCsv = analyzeTrials(csvRows, { skipPrediction: true });
   assert.deepEqual(fromDb.excluded, fromCsv.excluded);
   assert.deepEqual(fromDb.pareto.map((p) => [p.environment, p.hypervolume, p.front.map((m) => m.configKey)]), fromCsv.pareto.map((p) => [p.environment, p.hypervolume, p.front.map((m) => m.configKey)]));

@@ -3,7 +3,7 @@
  * in its own network namespace (a separate test host reaching the services over its veth link), and a
  * coordinator that is itself killed and restarted. One worker is killed with -9 in the middle of a trial:
  * its trial must be retried elsewhere, and every planned trial must complete exactly once. Then `analyze`
- * on the PostgreSQL store must equal `analyze` on an SQLite copy of the same trials.
+ * on the PostgreSQL store must equal `analyze` on an SQLite export (`servelab export --sqlite`) of the same trials.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeTrials } from '../../src/analysis/index.js';
-import { asAsyncStore, copyStudy, openResultsStore, type AsyncResultsStore } from '../../src/store/async-store.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { openResultsStore, readStudyRows, type AsyncResultsStore } from '../../src/store/async-store.js';
+import { exportStudy } from '../../src/store/export.js';
 import { servicesUnavailableReason, startPostgres, startRedis, type RunningService } from '../support/services.js';
 import { createTestHosts, removeTestHosts, testHostsUnavailableReason, type TestHost } from '../support/test-hosts.js';
 
@@ -158,11 +158,9 @@ test('three workers on separate hosts complete every trial exactly once, through
 
     // analyze on PostgreSQL == analyze on an SQLite copy of the same trials
     const sqlitePath = join(dir, 'copy.db');
-    const sqlite = asAsyncStore(openSqliteStore(sqlitePath));
-    assert.equal(await copyStudy(store, sqlite, 'distributed-small'), 4);
-    const sqliteRows = await sqlite.trialRows('distributed-small');
-    await sqlite.close();
-    const postgresRows = await store.trialRows('distributed-small');
+    assert.deepEqual(await exportStudy(postgres!.url, { sqlitePath }), { study: 'distributed-small', rows: 4 });
+    const sqliteRows = await readStudyRows(sqlitePath, 'distributed-small');
+    const postgresRows = await readStudyRows(postgres!.url, 'distributed-small');
     assert.deepEqual(sqliteRows, postgresRows, 'the same trial rows from both backends');
     const invalid = postgresRows.filter((row) => !row.valid);
     if (invalid.length > 0) {

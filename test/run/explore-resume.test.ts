@@ -114,13 +114,13 @@ test('kill -9 of servelab explore, then resume: every trial completed exactly on
     assert.equal((trial.measurement?.energy as { source: string }).source, 'estimate');
   }
 
-  const [status] = studyStatus(dbPath);
+  const [status] = await studyStatus(dbPath);
   assert.equal(status!.planned, 4);
   assert.equal(status!.remaining, 0);
   assert.equal(status!.completed + status!.failed, 4);
 
   const csvPath = join(dir, 'trials.csv');
-  exportStudy(dbPath, { csvPath });
+  await exportStudy(dbPath, { csvPath });
   const rows = parseTrialCsv(readFileSync(csvPath, 'utf8'), 'trials.csv');
   assert.equal(rows.length, 4);
   assert.deepEqual(Object.keys(rows[0]!.configuration).sort(), ['batching.enabled', 'instances']);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseTrialCsv } from '../../src/analysis/source/csv-rows.js';
-import { exportStudy, readTrialRows, trialTable, toCsv } from '../../src/store/export.js';
+import { readStudyRows } from '../../src/store/async-store.js';
+import { exportStudy, trialTable, toCsv } from '../../src/store/export.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { PlannedTrial } from '../../src/store/types.js';
 
@@ -26,7 +27,7 @@ function planned(instances: number, load: string, repetition = 0): PlannedTrial 
   };
 }
 
-test('trials round-trip with their states, metrics, failures and energy labels', (t) => {
+test('trials round-trip with their states, metrics, failures and energy labels', async (t) => {
   const path = tempDb(t);
   const store = openSqliteStore(path);
   store.openStudy(STUDY);
@@ -57,7 +58,7 @@ test('trials round-trip with their states, metrics, failures and energy labels',
   assert.deepEqual(store.progress('demo'), { studyId: 'demo', planned: 4, completed: 2, failed: 1, running: 0, remaining: 1, configurations: 2 });
   store.close();
 
-  const rows = readTrialRows(path);
+  const rows = await readStudyRows(path);
   assert.deepEqual(rows.map((row) => [row.trialId, row.state]), [
     ['t-1-poisson@light-0', 'completed'],
     ['t-1-poisson@high-0', 'completed'],
@@ -74,7 +75,7 @@ test('a changed study definition under the same name is refused; the same one re
   assert.throws(() => store.openStudy({ ...STUDY, definitionHash: 'h2' }), /already holds study 'demo' with a different definition/);
 });
 
-test('the CSV export is in the analysis format and reads back through the analysis reader', (t) => {
+test('the CSV export is in the analysis format and reads back through the analysis reader', async (t) => {
   const path = tempDb(t);
   const store = openSqliteStore(path);
   store.openStudy(STUDY);
@@ -91,7 +92,7 @@ test('the CSV export is in the analysis format and reads back through the analys
 
   const csvPath = join(path, '..', 'out.csv');
   const jsonPath = join(path, '..', 'out.json');
-  assert.deepEqual(exportStudy(path, { csvPath, jsonPath }), { study: 'demo', rows: 3 });
+  assert.deepEqual(await exportStudy(path, { csvPath, jsonPath }), { study: 'demo', rows: 3 });
   const csv = readFileSync(csvPath, 'utf8');
   assert.equal(
     csv.split('\n')[0],
@@ -114,14 +115,14 @@ test('the CSV export is in the analysis format and reads back through the analys
   assert.equal(document.capacities[0].capacityRps, 420);
 });
 
-test('export and status-type reads refuse a missing database and ambiguous studies', (t) => {
+test('export and status-type reads refuse a missing database and ambiguous studies', async (t) => {
   const path = tempDb(t);
-  assert.throws(() => readTrialRows(path), /no study database at .*study.db/);
+  await assert.rejects(readStudyRows(path), /no study database at .*study.db/);
   const store = openSqliteStore(path);
   store.openStudy(STUDY);
   store.openStudy({ ...STUDY, studyId: 'other' });
   store.close();
-  assert.throws(() => exportStudy(path, { csvPath: join(path, '..', 'x.csv') }), /several studies \(demo, other\); choose one with --study NAME/);
-  assert.throws(() => exportStudy(path, {}), /give --csv FILE and\/or --json FILE/);
+  await assert.rejects(exportStudy(path, { csvPath: join(path, '..', 'x.csv') }), /several studies \(demo, other\); choose one with --study NAME/);
+  await assert.rejects(exportStudy(path, {}), /give --csv FILE, --json FILE and\/or --sqlite FILE/);
   assert.equal(toCsv(trialTable([])), 'trial,repetition,state,valid,failure,ctx.model,ctx.workload,ctx.load\n');
 });

@@ -6,10 +6,10 @@ export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('Progress of the studies in a results database: planned, completed, failed, remaining trials.')
-    .argument('<db>', 'results database written by servelab explore')
+    .argument('<store>', 'results store written by servelab explore: an SQLite file or a postgres:// URL')
     .option('--json', 'print JSON')
-    .action((dbPath: string, options: { json?: boolean }) => {
-      const studies = studyStatus(dbPath);
+    .action(async (location: string, options: { json?: boolean }) => {
+      const studies = await studyStatus(location);
       if (options.json) {
         emitJson(studies.length === 1 ? studies[0] : { studies });
         return;
