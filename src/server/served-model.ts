@@ -107,7 +107,7 @@ export class ServedModel {
     }
   }
 
-  /** Stops taking requests' results after draining what is queued or running, then ends the instances. */
+  /** Lets what is queued or running finish, then ends the instances. */
   async close(): Promise<void> {
     await this.#batcher.idle();
     await this.#pool.close();
