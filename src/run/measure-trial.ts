@@ -39,7 +39,14 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
     controller.abort();
     throw session.process.failureFromExit(exit, 'during the trial');
   });
-  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, limit, serverGone]);
+  const guard = <T>(work: Promise<T>): Promise<T> =>
+    Promise.race([work, limit, serverGone]).catch(async (error: unknown) => {
+      // A load run that fails because the server just died (refused connections) is reported as the server's
+      // failure: give its exit a moment to arrive.
+      await Promise.race([session.process.exited, new Promise((resolve) => setTimeout(resolve, 500))]);
+      const exit = session.process.exitInfo;
+      throw exit && !(error instanceof TrialFailure && error.kind === 'timeout') ? session.process.failureFromExit(exit, 'during the trial') : error;
+    });
   limit.catch(() => undefined);
   serverGone.catch(() => undefined);
 

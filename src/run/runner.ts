@@ -6,7 +6,6 @@
  * then whatever the sampler asks next given the same history.
  */
 import { readFile } from 'node:fs/promises';
-import { ServelabError } from '../core/errors.js';
 import { configurationKey, type Configuration } from '../core/space.js';
 import { DEFAULT_POWER_MODEL, type PowerModel } from '../energy/estimate.js';
 import type { MeterChoice } from '../energy/select.js';
@@ -16,16 +15,16 @@ import { outcomesFromRows } from '../plan/outcomes.js';
 import { createSampler } from '../plan/samplers/index.js';
 import { loadStudy, type Study } from '../plan/study-schema.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { asAsyncStore, type AsyncResultsStore } from '../store/async-store.js';
 import type { ResultsStore } from '../store/types.js';
-import { ensureCapacities, rateFor } from './capacity.js';
+import { ensureCapacities } from './capacity.js';
 import { describeEnvironment } from './environment.js';
 import type { LoadDriver } from './load-driver.js';
-import { measureTrial } from './measure-trial.js';
 import { checkModelWorkloadPairs } from './preflight.js';
 import { createProgress, type ProgressReporter } from './progress.js';
-import { TrialFailure } from './server-process.js';
-import { oneLine, startSession, type ServerSession, type SessionSettings } from './server-session.js';
-import { definitionHash, protocolOf, trialsOf, trialsPerConfiguration, type TrialSpec } from './trial-plan.js';
+import type { SessionSettings } from './server-session.js';
+import { pendingTrials, runTrialUnit } from './trial-unit.js';
+import { definitionHash, trialsOf, trialsPerConfiguration, type TrialSpec } from './trial-plan.js';
 
 export interface ExploreOptions {
   readonly studyPath: string;
@@ -71,6 +70,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreSummary> 
 
 class StudyRunner {
   readonly #settings: SessionSettings;
+  readonly #asyncStore: AsyncResultsStore;
   #done = 0;
   #ranNow = 0;
 
@@ -82,6 +82,7 @@ class StudyRunner {
     private readonly progress: ProgressReporter,
   ) {
     const powerModel: PowerModel = study.energy.powerModel ?? DEFAULT_POWER_MODEL;
+    this.#asyncStore = asAsyncStore(store);
     this.#settings = { study, capabilities, meterChoice: METER_CHOICE[study.energy.meter], powerModel, readyTimeoutMs: options.readyTimeoutMs ?? 120_000 };
   }
 
@@ -94,7 +95,7 @@ class StudyRunner {
     this.#done = before.completed + before.failed;
     this.progress.start(planned, this.#done);
     await this.#recordEnvironment();
-    await ensureCapacities(study, store, this.options.driver, this.#settings, this.progress);
+    await ensureCapacities(study, this.#asyncStore, this.options.driver, this.#settings, this.progress);
 
     for (;;) {
       const configuration = this.#nextConfiguration(sampler);
@@ -134,59 +135,36 @@ class StudyRunner {
   }
 
   async #runConfiguration(configuration: Configuration, trials: readonly TrialSpec[]): Promise<void> {
-    const pending = trials.filter((trial) => {
-      const state = this.store.trial(trial.trialId)?.state;
-      return state !== 'completed' && state !== 'failed';
-    });
+    const pending = await pendingTrials(this.#asyncStore, trials);
     // One server per (repetition, model): group the pending trials in their run order.
     const units = new Map<string, TrialSpec[]>();
     for (const trial of pending) {
       const key = `${trial.repetition}\u0000${trial.context.model}`;
       units.set(key, [...(units.get(key) ?? []), trial]);
     }
-    for (const unit of units.values()) await this.#runUnit(configuration, unit);
-  }
-
-  async #runUnit(configuration: Configuration, trials: readonly TrialSpec[]): Promise<void> {
-    let session: ServerSession | undefined;
-    let startFailure: TrialFailure | undefined;
-    try {
-      for (const trial of trials) {
-        const label = `${describe(configuration)} | ${trial.context.model} ${trial.context.workload} ${trial.context.load} #${trial.repetition}`;
-        this.progress.trialStarted(this.#done, label);
-        this.store.startTrial(trial.trialId);
-        try {
-          if (startFailure) throw startFailure;
-          if (!session) {
-            try {
-              session = await startSession(this.#settings, configuration, trial.context.model);
-            } catch (error) {
-              // A server that can't start for this configuration won't start for its next load level either.
-              startFailure = asTrialFailure(error);
-              throw startFailure;
+    const label = (trial: TrialSpec): string =>
+      `${describe(configuration)} | ${trial.context.model} ${trial.context.workload} ${trial.context.load} #${trial.repetition}`;
+    for (const unit of units.values()) {
+      await runTrialUnit(
+        {
+          study: this.study,
+          store: this.#asyncStore,
+          driver: this.options.driver,
+          settings: this.#settings,
+          onTrialStarted: (trial) => this.progress.trialStarted(this.#done, label(trial)),
+          onTrialEnded: (trial, outcome) => {
+            if (outcome.state === 'completed') {
+              const { measurement } = outcome;
+              const verdict = measurement.valid ? '' : ` | ${measurement.verdictReasons?.[0] ?? ''}`;
+              this.#finished(`${measurement.valid ? 'VALID  ' : 'INVALID'} ${label(trial)} | ${headline(measurement.metrics, measurement.energy)}${verdict}`);
+            } else {
+              this.#finished(`FAILED  ${label(trial)} | ${outcome.failure.kind}: ${outcome.failure.message}`);
             }
-          }
-          const measurement = await measureTrial(session, trial, {
-            study: this.study,
-            driver: this.options.driver,
-            protocol: protocolOf(configuration, this.study),
-            ...rateFor(this.study, this.store, trial),
-            seed: this.study.seed * 1000 + trial.repetition,
-          });
-          this.store.completeTrial(trial.trialId, measurement);
-          this.#finished(`${measurement.valid ? 'VALID  ' : 'INVALID'} ${label} | ${headline(measurement.metrics, measurement.energy)}${measurement.valid ? '' : ` | ${measurement.verdictReasons?.[0] ?? ''}`}`);
-        } catch (error) {
-          const failure = asTrialFailure(error);
-          this.store.failTrial(trial.trialId, { kind: failure.kind, reason: failure.message });
-          this.#finished(`FAILED  ${label} | ${failure.kind}: ${failure.message}`);
-          if (session) {
-            await session.stop();
-            session = undefined; // the next load level gets a fresh server
-          }
-        }
-      }
-    } finally {
-      await session?.stop();
+          },
+        },
+        configuration,
+        unit,
+      );
     }
   }
 
@@ -195,12 +173,6 @@ class StudyRunner {
     this.#ranNow++;
     this.progress.trialEnded(this.#done, line);
   }
-}
-
-function asTrialFailure(error: unknown): TrialFailure {
-  if (error instanceof TrialFailure) return error;
-  if (error instanceof ServelabError) return new TrialFailure(error.code === 'invalid-input' ? 'invalid-config' : 'load-error', oneLine(error));
-  return new TrialFailure('load-error', oneLine(error));
 }
 
 function describe(configuration: Configuration): string {

@@ -66,7 +66,7 @@ test('a crashing server and a server killed mid-trial become failed trials; the 
   }
   const [first, second] = rows.filter((row) => row.context.model === 'mnist-cnn');
   assert.equal(first!.state, 'failed');
-  assert.equal(first!.failure?.kind, 'crash');
+  assert.equal(first!.failure?.kind, "crash", first!.failure?.reason);
   assert.match(first!.failure!.reason, /the server was killed by SIGKILL during the trial/);
   // The next load level ran on a fresh server and was measured.
   assert.equal(second!.state, 'completed');
