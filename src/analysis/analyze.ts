@@ -18,6 +18,11 @@ export interface AnalyzeOptions {
   readonly topFraction?: number;
   /** Skip the prediction models (the slowest part). */
   readonly skipPrediction?: boolean;
+  /**
+   * Treat the machine that ran each trial (distributed studies) as part of its environment, so machines of
+   * different kinds are compared only with themselves. Off by default: the machine is then ignored.
+   */
+  readonly byMachine?: boolean;
 }
 
 export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions = {}): AnalysisResult {
@@ -29,7 +34,8 @@ export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions
     bootstrapResamples: DEFAULT_RESAMPLES,
     topFraction: options.topFraction ?? 0.1,
   };
-  const study = prepareStudy(rows, { ...(options.objectives ? { objectives: options.objectives } : {}), maxCv: settings.maxCv });
+  const input = options.byMachine ? rows : rows.map(withoutMachine);
+  const study = prepareStudy(input, { ...(options.objectives ? { objectives: options.objectives } : {}), maxCv: settings.maxCv });
   const pooled = study.environments.length > 1;
   const effects = computeEffects(study, study.groups, { alpha: settings.alpha, pooled, seed: settings.seed });
   const effectsByEnvironment: Record<string, Record<string, MetricEffects>> = {};
@@ -63,4 +69,10 @@ export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions
     metrics: study.metrics,
     settings,
   };
+}
+
+function withoutMachine(row: TrialRow): TrialRow {
+  if (row.context.machine === undefined) return row;
+  const { machine: _machine, ...context } = row.context;
+  return { ...row, context };
 }

@@ -56,8 +56,10 @@ export const DEFAULT_MAX_CV = 0.5;
 /** The level of a knob in trials that do not set it (conditional knobs); such a knob is analysed as categorical. */
 export const UNSET_LEVEL = 'unset';
 
+/** An environment is one combination of context values; the machine joins them when rows carry one. */
 export function environmentKey(context: TrialRow['context']): string {
-  return `${context.model}|${context.workload}|${context.load}`;
+  const key = `${context.model}|${context.workload}|${context.load}`;
+  return context.machine === undefined ? key : `${key}|${context.machine}`;
 }
 
 export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions = {}): PreparedStudy {
@@ -136,8 +138,8 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
     groupsByEnvironment.set(group.environment, list);
   }
   const environments: Environment[] = [...groupsByEnvironment.entries()].map(([key, list]) => {
-    const [model = '-', workload = '-', load = '-'] = key.split('|');
-    return { key, model, workload, load, trials: list.length, configurations: list.length, rows: list.reduce((s, g) => s + g.values[0]!.length, 0) };
+    const [model = '-', workload = '-', load = '-', machine] = key.split('|');
+    return { key, model, workload, load, ...(machine === undefined ? {} : { machine }), trials: list.length, configurations: list.length, rows: list.reduce((s, g) => s + g.values[0]!.length, 0) };
   });
   return {
     objectives,

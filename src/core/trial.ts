@@ -6,6 +6,8 @@ export interface TrialContext {
   readonly workload: string;
   /** Load level or pattern label, e.g. 'light', 'medium', 'high', 'poisson@200'. */
   readonly load: string;
+  /** The machine that measured the trial, in distributed studies (its worker name); absent on one machine. */
+  readonly machine?: string;
 }
 
 export type TrialState = 'planned' | 'running' | 'completed' | 'failed';

@@ -20,6 +20,17 @@ export interface ReportInput {
   readonly reproduce: ReproduceInfo;
   /** Departures from the study's own rules that every reader must know, shown at the top and under threats. */
   readonly caveats?: readonly string[];
+  /** Distributed studies: the worker machines and how many trials each ran (absent on one machine). */
+  readonly workers?: readonly WorkerMachine[];
+}
+
+export interface WorkerMachine {
+  readonly name: string;
+  readonly cpuModel?: string;
+  readonly cores?: number;
+  readonly memoryMb?: number;
+  readonly completed: number;
+  readonly failed: number;
 }
 
 export interface StudySummary {

@@ -14,7 +14,7 @@ import { parseStudy, type Study } from '../plan/study-schema.js';
 import { isPostgresLocation, openResultsStore, requireStudy, type AsyncResultsStore } from '../store/async-store.js';
 import { getModelCard } from '../zoo/models/registry.js';
 import { modelCards, workloadSummaries } from './cards.js';
-import type { ReportInput, StudySummary } from './input.js';
+import type { ReportInput, StudySummary, WorkerMachine } from './input.js';
 import { machineSummary, unknownMachine } from './machine-summary.js';
 import { loadSummaries, studySummary, withOfferedRates } from './study-summary.js';
 
@@ -87,8 +87,11 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
     const study = studies[0];
     const first = records[0]!;
     const environments = await store.environments(first.studyId);
+    const workers = workerMachines(environments, rows);
     const loads = study ? loadSummaries(study) : loadsFromRows(rows);
-    const analysis = options.analysisPath ? readAnalysis(options.analysisPath) : analyzeTrials(rows, analysisOptions(study, first.seed));
+    // Workers of different kinds would pollute each other's comparisons: their machine joins the environment.
+    const heterogeneous = new Set(workers.map((worker) => `${worker.cpuModel}|${worker.cores}|${worker.memoryMb}`)).size > 1;
+    const analysis = options.analysisPath ? readAnalysis(options.analysisPath) : analyzeTrials(rows, { ...analysisOptions(study, first.seed), byMachine: heterogeneous });
     const models = unique(studies.every(Boolean) ? studies.flatMap((s) => s!.models) : rows.map((row) => row.context.model));
     const workloads = unique(studies.every(Boolean) ? studies.flatMap((s) => s!.workloads) : rows.map((row) => row.context.workload));
     const summary = study ? studySummary(study, first.createdAt ? { startedAt: first.createdAt } : {}) : summaryFromRows(first.studyId, rows, analysis, first.seed);
@@ -103,6 +106,7 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
       rows,
       analysis,
       ...(options.caveats && options.caveats.length > 0 ? { caveats: options.caveats } : {}),
+      ...(workers.length > 0 ? { workers } : {}),
       reproduce: {
         ...(sources.length === 1 ? { studyFile: 'study.yaml', studyYaml: sources[0]!.sourceText! } : {}),
         ...(sources.length > 1
@@ -119,6 +123,28 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
   } finally {
     await store.close();
   }
+}
+
+/** Which machines ran the trials of a distributed study: from each worker's environment record and the rows. */
+function workerMachines(environments: readonly { details: Readonly<Record<string, unknown>> }[], rows: readonly TrialRow[]): WorkerMachine[] {
+  const described = new Map<string, { cpuModel?: string; cores?: number; memoryMb?: number }>();
+  for (const environment of environments) {
+    const worker = environment.details.worker as { host?: string; cpuModel?: string; cores?: number; memoryMb?: number } | undefined;
+    if (worker?.host) described.set(worker.host, worker);
+  }
+  const names = [...new Set([...described.keys(), ...rows.flatMap((row) => (row.context.machine ? [row.context.machine] : []))])].sort();
+  return names.map((name) => {
+    const info = described.get(name);
+    const ran = rows.filter((row) => row.context.machine === name);
+    return {
+      name,
+      ...(info?.cpuModel ? { cpuModel: info.cpuModel } : {}),
+      ...(info?.cores ? { cores: info.cores } : {}),
+      ...(info?.memoryMb ? { memoryMb: info.memoryMb } : {}),
+      completed: ran.filter((row) => row.state === 'completed').length,
+      failed: ran.filter((row) => row.state === 'failed').length,
+    };
+  });
 }
 
 function fromCsv(path: string, options: ReportSourceOptions): ReportInput {

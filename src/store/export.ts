@@ -25,7 +25,8 @@ const METRIC_ORDER = Object.keys(METRICS);
 export function trialTable(rows: readonly TrialRow[]): ExportTable {
   const knobs = [...new Set(rows.flatMap((row) => Object.keys(row.configuration)))].sort();
   const metricNames = [...new Set(rows.flatMap((row) => Object.keys(row.metrics)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const columns = ['trial', 'repetition', 'state', 'valid', 'failure', ...knobs.map((k) => `knob.${k}`), 'ctx.model', 'ctx.workload', 'ctx.load', ...metricNames.map((m) => `metric.${m}`)];
+  const machines = rows.some((row) => row.context.machine !== undefined) ? ['ctx.machine'] : [];
+  const columns = ['trial', 'repetition', 'state', 'valid', 'failure', ...knobs.map((k) => `knob.${k}`), 'ctx.model', 'ctx.workload', 'ctx.load', ...machines, ...metricNames.map((m) => `metric.${m}`)];
   const table = rows.map((row) => {
     const record: Record<string, Cell> = {
       trial: row.trialId,
@@ -36,6 +37,7 @@ export function trialTable(rows: readonly TrialRow[]): ExportTable {
       'ctx.model': row.context.model,
       'ctx.workload': row.context.workload,
       'ctx.load': row.context.load,
+      ...(machines.length > 0 ? { 'ctx.machine': row.context.machine } : {}),
     };
     for (const knob of knobs) record[`knob.${knob}`] = row.configuration[knob] as KnobValue | undefined;
     for (const metric of metricNames) record[`metric.${metric}`] = row.metrics[metric];

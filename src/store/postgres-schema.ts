@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS measurements (
   applied_json TEXT
 );
 CREATE TABLE IF NOT EXISTS environment (
+  environment_id BIGSERIAL PRIMARY KEY,
   study_id TEXT NOT NULL REFERENCES studies(study_id),
   recorded_at TEXT NOT NULL,
   cpu_model TEXT NOT NULL,
@@ -54,8 +55,7 @@ CREATE TABLE IF NOT EXISTS environment (
   node_version TEXT NOT NULL,
   ort_version TEXT NOT NULL,
   meter TEXT NOT NULL,
-  details_json TEXT NOT NULL,
-  PRIMARY KEY (study_id, recorded_at)
+  details_json TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS capacities (
   study_id TEXT NOT NULL REFERENCES studies(study_id),

@@ -124,14 +124,13 @@ class PostgresStore implements AsyncResultsStore {
   async recordEnvironment(studyId: string, environment: EnvironmentRecord): Promise<void> {
     await this.#rows(
       `INSERT INTO environment (study_id, recorded_at, cpu_model, cores, memory_mb, os, node_version, ort_version, meter, details_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (study_id, recorded_at) DO UPDATE SET details_json = EXCLUDED.details_json`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [studyId, this.#timestamp(), environment.cpuModel, environment.cores, Math.round(environment.memoryMb), environment.os, environment.nodeVersion, environment.ortVersion, environment.meter, JSON.stringify(environment.details)],
     );
   }
 
   async environments(studyId: string): Promise<(EnvironmentRecord & { recordedAt: string })[]> {
-    const rows = await this.#rows<Record<string, unknown>>('SELECT * FROM environment WHERE study_id = ? ORDER BY recorded_at', [studyId]);
+    const rows = await this.#rows<Record<string, unknown>>('SELECT * FROM environment WHERE study_id = ? ORDER BY recorded_at, environment_id', [studyId]);
     return rows.map((row) => ({
       recordedAt: String(row.recorded_at),
       cpuModel: String(row.cpu_model),

@@ -1,5 +1,5 @@
 /** The results store's tables (SQLite dialect; a PostgreSQL backend keeps the same tables and columns). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2; // 2: environment rows have their own id (several workers may record at the same instant)
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS studies (
@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS measurements (
   applied_json TEXT
 );
 CREATE TABLE IF NOT EXISTS environment (
+  environment_id INTEGER PRIMARY KEY AUTOINCREMENT,
   study_id TEXT NOT NULL REFERENCES studies(study_id),
   recorded_at TEXT NOT NULL,
   cpu_model TEXT NOT NULL,
@@ -56,8 +57,7 @@ CREATE TABLE IF NOT EXISTS environment (
   node_version TEXT NOT NULL,
   ort_version TEXT NOT NULL,
   meter TEXT NOT NULL,
-  details_json TEXT NOT NULL,
-  PRIMARY KEY (study_id, recorded_at)
+  details_json TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS capacities (
   study_id TEXT NOT NULL REFERENCES studies(study_id),

@@ -133,14 +133,14 @@ class SqliteStore implements ResultsStore {
   recordEnvironment(studyId: string, environment: EnvironmentRecord): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO environment (study_id, recorded_at, cpu_model, cores, memory_mb, os, node_version, ort_version, meter, details_json)
+        `INSERT INTO environment (study_id, recorded_at, cpu_model, cores, memory_mb, os, node_version, ort_version, meter, details_json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(studyId, this.#timestamp(), environment.cpuModel, environment.cores, Math.round(environment.memoryMb), environment.os, environment.nodeVersion, environment.ortVersion, environment.meter, JSON.stringify(environment.details));
   }
 
   environments(studyId: string): (EnvironmentRecord & { recordedAt: string })[] {
-    const rows = this.db.prepare('SELECT * FROM environment WHERE study_id = ? ORDER BY recorded_at').all(studyId) as Record<string, unknown>[];
+    const rows = this.db.prepare('SELECT * FROM environment WHERE study_id = ? ORDER BY recorded_at, environment_id').all(studyId) as Record<string, unknown>[];
     return rows.map((row) => ({
       recordedAt: String(row.recorded_at),
       cpuModel: String(row.cpu_model),
@@ -304,17 +304,18 @@ export function capacityFromRow(row: Record<string, unknown>): CapacityRecord {
 export function storedTrialFromRow(row: TrialDbRow): StoredTrial {
   const metrics = row.metrics_json ? (JSON.parse(row.metrics_json) as Record<string, number>) : {};
   const verdict = row.verdict_json ? (JSON.parse(row.verdict_json) as { valid: boolean; reasons: string[] }) : undefined;
+  const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
+  const machine = (parse(row.applied_json) as { worker?: { host?: string } } | undefined)?.worker?.host;
   const trialRow: TrialRow = {
     trialId: row.trial_id,
     configuration: JSON.parse(row.configuration_json) as Configuration,
-    context: { model: row.model, workload: row.workload, load: row.load },
+    context: { model: row.model, workload: row.workload, load: row.load, ...(machine === undefined ? {} : { machine }) },
     repetition: row.repetition,
     state: row.state,
     valid: row.valid === 1,
     metrics,
     ...(row.state === 'failed' ? { failure: { kind: (row.failure_kind ?? 'crash') as FailureKind, reason: row.reason ?? 'failed' } } : {}),
   };
-  const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
   const measurement: TrialMeasurement | undefined = row.metrics_json
     ? {
         metrics,

@@ -1,7 +1,7 @@
 /**
  * Reads trial rows from a CSV in the analysis format:
  *   trial (optional id), repetition, state, valid, failure (optional), knob.<name>..., ctx.model, ctx.workload,
- *   ctx.load (optional, default '-'), metric.<name>...
+ *   ctx.load (optional, default '-'), ctx.machine (optional: the worker that ran it), metric.<name>...
  * One row per trial or per repetition; rows with the same trial id, or the same knobs and context, are
  * repetitions of one trial.
  */
@@ -12,7 +12,7 @@ import type { TrialRow, TrialState } from '../../core/trial.js';
 import { parseCsv } from './csv-parse.js';
 
 const PLAIN_COLUMNS = new Set(['trial', 'repetition', 'state', 'valid', 'failure']);
-const CONTEXT_COLUMNS = ['ctx.model', 'ctx.workload', 'ctx.load'] as const;
+const CONTEXT_COLUMNS = ['ctx.model', 'ctx.workload', 'ctx.load', 'ctx.machine'] as const;
 const STATES: readonly TrialState[] = ['planned', 'running', 'completed', 'failed'];
 const EXPECTED_COLUMNS = 'trial, repetition, state, valid, failure, knob.<name>, ctx.model, ctx.workload, ctx.load, metric.<name>';
 
@@ -45,7 +45,7 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
   if (metricColumns.length === 0) throw new ServelabError(`${sourceName}: no metric columns; expected at least one column named metric.<name>`);
   if (records.length < 2) throw new ServelabError(`${sourceName}: no trials; expected at least one data row after the header`);
   const at = (name: string): number => columns.indexOf(name);
-  const [modelAt, workloadAt, loadAt] = CONTEXT_COLUMNS.map(at) as [number, number, number];
+  const [modelAt, workloadAt, loadAt, machineAt] = CONTEXT_COLUMNS.map(at) as [number, number, number, number];
   const trialAt = at('trial');
   const repetitionAt = at('repetition');
   const stateAt = at('state');
@@ -71,7 +71,8 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
       configurations.set(knobCells, interned);
     }
     const configuration = interned.configuration;
-    const context = { model: cell(modelAt) || '-', workload: cell(workloadAt) || '-', load: cell(loadAt) || '-' };
+    const machine = cell(machineAt);
+    const context = { model: cell(modelAt) || '-', workload: cell(workloadAt) || '-', load: cell(loadAt) || '-', ...(machine ? { machine } : {}) };
     const metrics: Record<string, number> = {};
     for (const { name, index } of metricColumns) {
       const raw = cell(index);

@@ -16,6 +16,7 @@ interface AnalyzeCliOptions {
   maxCv: string;
   prediction: boolean;
   study?: string;
+  byMachine?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -30,6 +31,7 @@ export function registerAnalyze(program: Command): void {
     .option('--max-cv <fraction>', 'configurations whose repetitions vary more than this (coefficient of variation) are excluded as unstable', '0.5')
     .option('--study <name>', 'the study to analyze when the database holds several')
     .option('--no-prediction', 'skip the prediction models')
+    .option('--by-machine', 'distributed studies: make the machine that ran each trial part of its environment, so different machines are compared only with themselves')
     .action(async (source: string, options: AnalyzeCliOptions) => {
       const rows = await loadTrialRows(source, options.study);
       const result = analyzeTrials(rows, {
@@ -38,6 +40,7 @@ export function registerAnalyze(program: Command): void {
         alpha: parseNumberOption('--alpha', options.alpha, (n) => n > 0 && n < 1, 'a number between 0 and 1'),
         maxCv: parseNumberOption('--max-cv', options.maxCv, (n) => n > 0, 'a positive number'),
         skipPrediction: !options.prediction,
+        byMachine: options.byMachine ?? false,
       });
       process.stdout.write(summaryText(result));
       if (options.json) {

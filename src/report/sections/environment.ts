@@ -19,12 +19,37 @@ export function environmentSection(context: SectionContext): Section {
     ['energy meter', `${codeSpan(meter.name)} (${meter.estimated ? '**estimated**' : 'measured'})`],
     ...Object.entries(machine.extra ?? {}).map(([key, value]) => [escapeInline(key), escapeInline(value)]),
   ];
-  const blocks: Block[] = [
-    { kind: 'paragraph', text: 'All trials ran on one machine; the load generator ran on the same machine as the server, over loopback.' },
-    { kind: 'table', headers: ['property', 'value'], rows },
-    { kind: 'heading', text: 'Energy meter' },
-    { kind: 'paragraph', text: escapeInline(meter.description) },
-  ];
+  const workers = context.input.workers ?? [];
+  const blocks: Block[] =
+    workers.length === 0
+      ? [
+          { kind: 'paragraph', text: 'All trials ran on one machine; the load generator ran on the same machine as the server, over loopback.' },
+          { kind: 'table', headers: ['property', 'value'], rows },
+        ]
+      : [
+          {
+            kind: 'paragraph',
+            text:
+              `This was a distributed study: ${workers.length} worker machines each ran one trial at a time, with the load generator on ` +
+              'the same machine as the server, over loopback. The table below is the last machine description recorded; the next ' +
+              'one says which machine ran what. Analyse with `--by-machine` when the machines differ.',
+          },
+          { kind: 'table', headers: ['property', 'value'], rows },
+          {
+            kind: 'table',
+            headers: ['worker', 'CPU', 'cores', 'memory', 'trials completed', 'trials failed'],
+            numericColumns: [2, 4, 5],
+            rows: workers.map((worker) => [
+              escapeInline(worker.name),
+              escapeInline(worker.cpuModel ?? 'unknown'),
+              worker.cores === undefined ? 'unknown' : String(worker.cores),
+              worker.memoryMb === undefined ? 'unknown' : formatBytesMb(worker.memoryMb),
+              String(worker.completed),
+              String(worker.failed),
+            ]),
+          },
+        ];
+  blocks.push({ kind: 'heading', text: 'Energy meter' }, { kind: 'paragraph', text: escapeInline(meter.description) });
   if (meter.estimated) {
     blocks.push({
       kind: 'callout',
