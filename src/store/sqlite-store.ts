@@ -74,6 +74,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.exec(SCHEMA_SQL);
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      else if (version === 1 && SCHEMA_VERSION === 2) migrateV1ToV2(db);
       else if (version !== SCHEMA_VERSION) throw new ServelabError(`${path}: store schema version ${version}; this servelab reads version ${SCHEMA_VERSION}`);
     } else {
       db.prepare('SELECT 1 FROM studies LIMIT 1').all();
@@ -83,6 +84,18 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     throw new ServelabError(`cannot open study database ${path}: ${errorMessage(error)}`, 'unavailable');
   }
   return new SqliteStore(db, options.now ?? (() => new Date()));
+}
+
+/** Version 2 gave environment rows their own id (several workers may record at the same instant); rows are kept. */
+function migrateV1ToV2(db: Database.Database): void {
+  const columns = 'study_id, recorded_at, cpu_model, cores, memory_mb, os, node_version, ort_version, meter, details_json';
+  db.transaction(() => {
+    db.exec('ALTER TABLE environment RENAME TO environment_v1');
+    db.exec(SCHEMA_SQL); // creates the version 2 environment table
+    db.exec(`INSERT INTO environment (${columns}) SELECT ${columns} FROM environment_v1 ORDER BY recorded_at`);
+    db.exec('DROP TABLE environment_v1');
+    db.pragma('user_version = 2');
+  })();
 }
 
 class SqliteStore implements ResultsStore {
