@@ -26,17 +26,22 @@ export function createProgress(options: { quiet?: boolean; stream?: NodeJS.Write
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: 'trials {bar} {value}/{total} | ETA {eta_formatted} | {current}',
+      format: 'trials {bar} {value}/{total} | ETA {etaText} | {current}',
       etaBuffer: 20,
       hideCursor: true,
       clearOnComplete: false,
     },
     cliProgress.Presets.shades_classic,
   );
+  // Our own ETA from trials finished in this run (the bar's own is undefined until the first one).
+  const eta = etaEstimator();
   return {
-    start: (total, done) => bar.start(Math.max(total, done), done, { current: '' }),
-    trialStarted: (done, label) => bar.update(done, { current: label.slice(0, 100) }),
-    trialEnded: (done) => bar.update(done),
+    start: (total, done) => {
+      eta.start(Math.max(total, done), done);
+      bar.start(Math.max(total, done), done, { current: '', etaText: '?' });
+    },
+    trialStarted: (done, label) => bar.update(done, { current: label.slice(0, 100), etaText: eta.text(done) }),
+    trialEnded: (done) => bar.update(done, { etaText: eta.text(done) }),
     note: (line) => {
       // Print above the bar without breaking it.
       stream.write(`\r\x1b[K${line}\n`);
@@ -46,25 +51,37 @@ export function createProgress(options: { quiet?: boolean; stream?: NodeJS.Write
   };
 }
 
-function lineProgress(stream: NodeJS.WritableStream): ProgressReporter {
+function etaEstimator(): { start(total: number, done: number): void; text(done: number): string; readonly total: number } {
   let total = 0;
   let startedMs = 0;
   let firstDone = 0;
-  const eta = (done: number): string => {
-    const finished = done - firstDone;
-    if (finished <= 0) return '?';
-    const perTrialMs = (performance.now() - startedMs) / finished;
-    return `${Math.round((perTrialMs * (total - done)) / 1000)}s`;
-  };
   return {
     start: (all, done) => {
       total = all;
       firstDone = done;
       startedMs = performance.now();
-      stream.write(`servelab: ${done}/${total} trials already done\n`);
+    },
+    text: (done) => {
+      const finished = done - firstDone;
+      if (finished <= 0) return '?';
+      const perTrialMs = (performance.now() - startedMs) / finished;
+      return `${Math.round((perTrialMs * (total - done)) / 1000)}s`;
+    },
+    get total() {
+      return total;
+    },
+  };
+}
+
+function lineProgress(stream: NodeJS.WritableStream): ProgressReporter {
+  const eta = etaEstimator();
+  return {
+    start: (all, done) => {
+      eta.start(all, done);
+      stream.write(`servelab: ${done}/${all} trials already done\n`);
     },
     trialStarted: () => undefined,
-    trialEnded: (done, line) => stream.write(`[${done}/${total}, ETA ${eta(done)}] ${line}\n`),
+    trialEnded: (done, line) => stream.write(`[${done}/${eta.total}, ETA ${eta.text(done)}] ${line}\n`),
     note: (line) => stream.write(`${line}\n`),
     stop: () => undefined,
   };
