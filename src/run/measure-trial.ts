@@ -68,15 +68,15 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
     }
     const pid = session.process.pid;
     const countersBefore = await guard(scrapeMetrics(session.ready.http));
-    const window = await session.meter.start();
+    const window = session.meter ? await session.meter.start() : undefined;
     const cpuBefore = safeCpuSeconds(pid);
     const startedMs = performance.now();
     let summary: LoadSummary;
-    let energy: EnergyReading;
+    let energy: EnergyReading | undefined;
     try {
       summary = await guard(driver.run({ ...base, durationMs: study.load.durationMs, warmupMs: 0 }));
     } finally {
-      energy = await window.stop().catch(() => undefined as unknown as EnergyReading);
+      energy = await window?.stop().catch(() => undefined);
     }
     const windowMs = performance.now() - startedMs;
     const cpuAfter = safeCpuSeconds(pid);

@@ -55,16 +55,21 @@ function withParentDeathSignal(argv: readonly string[]): readonly string[] {
 }
 
 export class ServerProcess {
-  readonly #child: ChildProcess;
+  /** Undefined for a server servelab did not start (an external target without a launch command). */
+  readonly #child: ChildProcess | undefined;
   readonly #osKnobs: OsKnobLaunch | undefined;
   #stderrTail = '';
   #exit: ExitInfo | undefined;
   readonly #exited: Promise<ExitInfo>;
   #stopping = false;
 
-  private constructor(child: ChildProcess, osKnobs: OsKnobLaunch | undefined) {
+  private constructor(child: ChildProcess | undefined, osKnobs: OsKnobLaunch | undefined) {
     this.#child = child;
     this.#osKnobs = osKnobs;
+    if (!child) {
+      this.#exited = new Promise(() => undefined); // never observed to exit
+      return;
+    }
     child.stderr?.on('data', (chunk: Buffer) => {
       this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
@@ -81,7 +86,7 @@ export class ServerProcess {
   }
 
   get pid(): number {
-    return this.#child.pid ?? -1;
+    return this.#child?.pid ?? -1;
   }
 
   get exitInfo(): ExitInfo | undefined {
@@ -94,6 +99,11 @@ export class ServerProcess {
 
   get stopping(): boolean {
     return this.#stopping;
+  }
+
+  /** A server that runs on its own (external target without launch): nothing to watch, start or stop. */
+  static remote(): ServerProcess {
+    return new ServerProcess(undefined, undefined);
   }
 
   /** Starts the process and waits for its ready line; throws TrialFailure (and cleans up) when it never comes. */
@@ -136,7 +146,7 @@ export class ServerProcess {
   }
 
   #signalGroup(signal: NodeJS.Signals): void {
-    const pid = this.#child.pid;
+    const pid = this.#child?.pid;
     if (pid === undefined) return;
     try {
       process.kill(-pid, signal);
@@ -158,6 +168,7 @@ export class ServerProcess {
   /** SIGTERM, then SIGKILL after graceMs; always releases the OS knobs (cgroups, cpufreq). */
   async stop(graceMs = 5_000): Promise<ExitInfo> {
     this.#stopping = true;
+    if (!this.#child) return { code: null, signal: null, stderrTail: '' };
     if (!this.#exit) {
       this.#signalGroup('SIGTERM');
       const killer = setTimeout(() => this.#signalGroup('SIGKILL'), graceMs);

@@ -6,7 +6,7 @@ import type { Configuration } from '../core/space.js';
 import { errorMessage, isServelabError } from '../core/errors.js';
 import type { PowerModel } from '../energy/estimate.js';
 import type { EnergyMeter } from '../energy/meter.js';
-import { createMeter, type MeterChoice } from '../energy/select.js';
+import { createMeter, resolveMeterChoice, type MeterChoice } from '../energy/select.js';
 import { osKnobValues, prepareOsKnobs, type AppliedOsKnob, type OsKnobLaunch } from '../knobs/apply.js';
 import type { OsCapabilities } from '../knobs/detect.js';
 import type { Study } from '../plan/study-schema.js';
@@ -24,7 +24,8 @@ export interface SessionSettings {
 export interface ServerSession {
   readonly process: ServerProcess;
   readonly ready: ReadyInfo;
-  readonly meter: EnergyMeter;
+  /** Absent for a server servelab did not start when only the CPU-time estimate is available (no pid to read). */
+  readonly meter?: EnergyMeter;
   readonly appliedOsKnobs: readonly AppliedOsKnob[];
   readonly serverConfig?: unknown;
   /** Workloads already warmed up on this server. */
@@ -33,6 +34,8 @@ export interface ServerSession {
 }
 
 export async function startSession(settings: SessionSettings, configuration: Configuration, model: string): Promise<ServerSession> {
+  const target = settings.study.target;
+  if (target.kind === 'external' && !target.launch) return remoteSession(settings, target.url, model);
   let plan: LaunchPlan;
   let osKnobs: OsKnobLaunch;
   try {
@@ -84,4 +87,19 @@ export async function startSession(settings: SessionSettings, configuration: Con
 export function oneLine(error: unknown): string {
   const message = isServelabError(error) ? error.message : errorMessage(error);
   return message.split('\n').map((line) => line.trim()).filter(Boolean).join('; ');
+}
+
+/** An external server that runs on its own at a fixed URL: loaded as it is; energy only from a machine meter. */
+async function remoteSession(settings: SessionSettings, url: string, model: string): Promise<ServerSession> {
+  const ready: ReadyInfo = url.startsWith('grpc://')
+    ? { http: url.replace(/^grpc:/, 'http:'), grpc: url.slice('grpc://'.length), models: [model], startupMs: 0 }
+    : { http: url.replace(/\/$/, ''), grpc: null, models: [model], startupMs: 0 };
+  let meter: EnergyMeter | undefined;
+  try {
+    const resolved = await resolveMeterChoice(settings.meterChoice);
+    if (resolved !== 'cpu-time-estimate') meter = await createMeter({ choice: resolved, pid: -1 });
+  } catch (error) {
+    throw new TrialFailure('crash', `the energy meter could not start: ${oneLine(error)}`);
+  }
+  return { process: ServerProcess.remote(), ready, ...(meter ? { meter } : {}), appliedOsKnobs: [], warmed: new Set(), stop: async () => undefined };
 }
