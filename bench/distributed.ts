@@ -88,6 +88,8 @@ async function main(): Promise<void> {
         const pinned = workers <= cores ? ['taskset', '-c', String(i % cores), ...argv] : argv;
         children.push(spawn(pinned[0]!, pinned.slice(1), { stdio: 'ignore' }));
       }
+      // Wait for every worker to be connected, so worker start-up is not counted as queue hand-off time.
+      while ((await queue.getWorkers()).length < workers) await new Promise((resolve) => setTimeout(resolve, 200));
       const startedMs = performance.now();
       // One configuration queued ahead of the workers, so one that finishes never waits for the coordinator's next poll.
       const summary = await coordinateStudy({ studyPath, queueUrl: redis.url, store, parallelism: workers + 1, pollMs: 200, log: () => undefined });
