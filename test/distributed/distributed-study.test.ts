@@ -142,7 +142,8 @@ test('three workers on separate hosts complete every trial exactly once, through
     coordinator = servelab(coordinatorArgs);
     startWorker(1);
     startWorker(2);
-    const code = await Promise.race([exited(coordinator), new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 360_000))]);
+    // unref: a pending limit must not keep the test process alive once the coordinator has exited.
+    const code = await Promise.race([exited(coordinator), new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 360_000).unref())]);
     assert.equal(code, 0, `coordinator failed:\n${(coordinator as ChildProcess & { output: string }).output}`);
 
     const trials = await store.trials('distributed-small');
