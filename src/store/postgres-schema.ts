@@ -1,69 +1,17 @@
-/** The results store's tables in PostgreSQL: the same tables and columns as schema.ts, in this dialect. */
-export const POSTGRES_SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS studies (
-  study_id TEXT PRIMARY KEY,
-  definition_hash TEXT NOT NULL,
-  definition_json TEXT NOT NULL,
-  source_text TEXT,
-  seed BIGINT NOT NULL,
-  expected_trials INTEGER,
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS configurations (
-  study_id TEXT NOT NULL REFERENCES studies(study_id),
-  config_key TEXT NOT NULL,
-  configuration_json TEXT NOT NULL,
-  sequence INTEGER NOT NULL,
-  PRIMARY KEY (study_id, config_key)
-);
-CREATE TABLE IF NOT EXISTS trials (
-  trial_id TEXT PRIMARY KEY,
-  study_id TEXT NOT NULL REFERENCES studies(study_id),
-  config_key TEXT NOT NULL,
-  model TEXT NOT NULL,
-  workload TEXT NOT NULL,
-  load TEXT NOT NULL,
-  repetition INTEGER NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('planned', 'running', 'completed', 'failed')),
-  attempt INTEGER NOT NULL DEFAULT 0,
-  valid INTEGER,
-  failure_kind TEXT,
-  reason TEXT,
-  sequence INTEGER NOT NULL,
-  started_at TEXT,
-  finished_at TEXT
-);
-CREATE INDEX IF NOT EXISTS trials_by_study ON trials (study_id, state);
-CREATE TABLE IF NOT EXISTS measurements (
-  trial_id TEXT PRIMARY KEY REFERENCES trials(trial_id),
-  metrics_json TEXT NOT NULL,
-  verdict_json TEXT NOT NULL,
-  client_json TEXT,
-  server_json TEXT,
-  energy_json TEXT,
-  histograms_json TEXT,
-  applied_json TEXT
-);
-CREATE TABLE IF NOT EXISTS environment (
-  environment_id BIGSERIAL PRIMARY KEY,
-  study_id TEXT NOT NULL REFERENCES studies(study_id),
-  recorded_at TEXT NOT NULL,
-  cpu_model TEXT NOT NULL,
-  cores INTEGER NOT NULL,
-  memory_mb INTEGER NOT NULL,
-  os TEXT NOT NULL,
-  node_version TEXT NOT NULL,
-  ort_version TEXT NOT NULL,
-  meter TEXT NOT NULL,
-  details_json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS capacities (
-  study_id TEXT NOT NULL REFERENCES studies(study_id),
-  model TEXT NOT NULL,
-  workload TEXT NOT NULL,
-  capacity_rps DOUBLE PRECISION NOT NULL,
-  method TEXT NOT NULL,
-  details_json TEXT,
-  PRIMARY KEY (study_id, model, workload)
-);
-`;
+/**
+ * The results store's tables in PostgreSQL: schema.ts's tables and columns, with the three types whose spelling
+ * differs between the dialects translated. Each translation must apply, so the two schemas cannot drift apart.
+ */
+import { SCHEMA_SQL } from './schema.js';
+
+const DIALECT: readonly (readonly [sqlite: string, postgres: string])[] = [
+  ['environment_id INTEGER PRIMARY KEY AUTOINCREMENT', 'environment_id BIGSERIAL PRIMARY KEY'],
+  // SQLite's INTEGER holds 64 bits; a study seed may need them.
+  ['seed INTEGER NOT NULL', 'seed BIGINT NOT NULL'],
+  ['capacity_rps REAL NOT NULL', 'capacity_rps DOUBLE PRECISION NOT NULL'],
+];
+
+export const POSTGRES_SCHEMA_SQL = DIALECT.reduce((sql, [sqlite, postgres]) => {
+  if (!sql.includes(sqlite)) throw new Error(`store schema: '${sqlite}' is no longer in schema.ts; update the PostgreSQL translation`);
+  return sql.replace(sqlite, postgres);
+}, SCHEMA_SQL);

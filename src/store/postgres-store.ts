@@ -9,7 +9,7 @@ import { configurationKey } from '../core/space.js';
 import type { TrialRow, TrialState } from '../core/trial.js';
 import type { AsyncResultsStore } from './async-store.js';
 import { POSTGRES_SCHEMA_SQL } from './postgres-schema.js';
-import { capacityFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from './sqlite-store.js';
+import { capacityFromRow, environmentFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from './sqlite-store.js';
 import type {
   CapacityRecord,
   EnvironmentRecord,
@@ -131,17 +131,7 @@ class PostgresStore implements AsyncResultsStore {
 
   async environments(studyId: string): Promise<(EnvironmentRecord & { recordedAt: string })[]> {
     const rows = await this.#rows<Record<string, unknown>>('SELECT * FROM environment WHERE study_id = ? ORDER BY recorded_at, environment_id', [studyId]);
-    return rows.map((row) => ({
-      recordedAt: String(row.recorded_at),
-      cpuModel: String(row.cpu_model),
-      cores: Number(row.cores),
-      memoryMb: Number(row.memory_mb),
-      os: String(row.os),
-      nodeVersion: String(row.node_version),
-      ortVersion: String(row.ort_version),
-      meter: String(row.meter),
-      details: JSON.parse(String(row.details_json)) as Record<string, unknown>,
-    }));
+    return rows.map(environmentFromRow);
   }
 
   async planTrials(trials: readonly PlannedTrial[]): Promise<void> {

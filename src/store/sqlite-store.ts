@@ -154,17 +154,7 @@ class SqliteStore implements ResultsStore {
 
   environments(studyId: string): (EnvironmentRecord & { recordedAt: string })[] {
     const rows = this.db.prepare('SELECT * FROM environment WHERE study_id = ? ORDER BY recorded_at, environment_id').all(studyId) as Record<string, unknown>[];
-    return rows.map((row) => ({
-      recordedAt: String(row.recorded_at),
-      cpuModel: String(row.cpu_model),
-      cores: Number(row.cores),
-      memoryMb: Number(row.memory_mb),
-      os: String(row.os),
-      nodeVersion: String(row.node_version),
-      ortVersion: String(row.ort_version),
-      meter: String(row.meter),
-      details: JSON.parse(String(row.details_json)) as Record<string, unknown>,
-    }));
+    return rows.map(environmentFromRow);
   }
 
   planTrials(trials: readonly PlannedTrial[]): void {
@@ -301,6 +291,20 @@ export function studyFromRow(row: Record<string, unknown>): StudyRecord {
     seed: Number(row.seed),
     ...(row.expected_trials === null ? {} : { expectedTrials: Number(row.expected_trials) }),
     createdAt: String(row.created_at),
+  };
+}
+
+export function environmentFromRow(row: Record<string, unknown>): EnvironmentRecord & { recordedAt: string } {
+  return {
+    recordedAt: String(row.recorded_at),
+    cpuModel: String(row.cpu_model),
+    cores: Number(row.cores),
+    memoryMb: Number(row.memory_mb),
+    os: String(row.os),
+    nodeVersion: String(row.node_version),
+    ortVersion: String(row.ort_version),
+    meter: String(row.meter),
+    details: JSON.parse(String(row.details_json)) as Record<string, unknown>,
   };
 }
 
