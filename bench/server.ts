@@ -11,7 +11,7 @@ import ort from 'onnxruntime-node';
 import { median } from 'simple-statistics';
 import { DEFAULT_MODEL_CONFIG, type ServerConfigInput } from '../src/server/index.js';
 import { resolveModel } from '../src/zoo/models/registry.js';
-import { closeHttpClients, kserveBinaryClient, kserveGrpcClient, kserveJsonClient, type SendOnce } from './server-clients.js';
+import { closeHttpClients, kserveBinaryClient, kserveGrpcClient, kserveJsonClient } from './server-clients.js';
 import { startServerProcess } from './server-process.js';
 
 interface BenchModel {

@@ -6,13 +6,11 @@
  */
 import { Worker, type Job } from 'bullmq';
 import { errorMessage } from '../core/errors.js';
-import { DEFAULT_POWER_MODEL } from '../energy/estimate.js';
-import { resolveMeterChoice, type MeterChoice } from '../energy/select.js';
-import { detectOsCapabilities, type OsCapabilities } from '../knobs/detect.js';
+import { detectOsCapabilities } from '../knobs/detect.js';
 import type { Study } from '../plan/study-schema.js';
+import { studyEnvironment } from '../run/environment.js';
 import type { LoadDriver } from '../run/load-driver.js';
-import type { SessionSettings } from '../run/server-session.js';
-import { describeEnvironment } from '../run/environment.js';
+import { sessionSettingsFor, type SessionSettings } from '../run/server-session.js';
 import { measureCapacity, pendingTrials, runTrialUnit } from '../run/trial-unit.js';
 import { trialsOf } from '../run/trial-plan.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
@@ -37,12 +35,6 @@ export interface RunningStudyWorker {
   close(): Promise<void>;
 }
 
-const METER_CHOICE: Record<Study['energy']['meter'], MeterChoice> = { auto: 'auto', rapl: 'rapl', nvidia: 'nvidia-smi', estimate: 'cpu-time-estimate' };
-
-export function sessionSettingsFor(study: Study, capabilities: OsCapabilities, readyTimeoutMs: number): SessionSettings {
-  return { study, capabilities, meterChoice: METER_CHOICE[study.energy.meter], powerModel: study.energy.powerModel ?? DEFAULT_POWER_MODEL, readyTimeoutMs };
-}
-
 export async function startStudyWorker(options: StudyWorkerOptions): Promise<RunningStudyWorker> {
   const info = describeWorker(options.name);
   const log = options.log ?? ((line: string) => console.error(line));
@@ -50,7 +42,7 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Run
   const lockDurationMs = options.lockDurationMs ?? 30_000;
   const environmentRecorded = new Set<string>();
 
-  const process = async (job: Job<StudyJobData, StudyJobResult>): Promise<StudyJobResult> => {
+  const runJob = async (job: Job<StudyJobData, StudyJobResult>): Promise<StudyJobResult> => {
     const startedMs = performance.now();
     const timing = { storeMs: 0 };
     const store = timedStore(options.store, timing);
@@ -58,7 +50,7 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Run
     const settings = sessionSettingsFor(study, capabilities, options.readyTimeoutMs ?? 120_000);
     const context = { study, store, driver: options.driver, settings, appliedExtras: { worker: info } };
     if (!environmentRecorded.has(study.name)) {
-      await recordWorkerEnvironment(store, study, info, capabilities);
+      await recordWorkerEnvironment(store, study, info, settings);
       environmentRecorded.add(study.name);
     }
     let recorded = 0;
@@ -90,7 +82,7 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Run
     return { kind: job.data.kind, worker: info.host, recorded, duplicates, workMs: totalMs - timing.storeMs, coordinationMs: timing.storeMs };
   };
 
-  const worker = new Worker<StudyJobData, StudyJobResult>(STUDY_QUEUE, process, {
+  const worker = new Worker<StudyJobData, StudyJobResult>(STUDY_QUEUE, runJob, {
     connection: redisConnection(options.queueUrl),
     concurrency: 1, // one trial at a time: trials on one machine must not disturb each other's measurements
     lockDuration: lockDurationMs,
@@ -105,15 +97,8 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Run
   return { info, close: () => worker.close() };
 }
 
-async function recordWorkerEnvironment(store: AsyncResultsStore, study: Study, info: WorkerInfo, capabilities: OsCapabilities): Promise<void> {
-  const meter = await resolveMeterChoice(METER_CHOICE[study.energy.meter]);
-  const estimated = meter === 'cpu-time-estimate';
-  const environment = describeEnvironment({
-    meter: { name: meter, source: estimated ? 'estimate' : 'measurement', scope: estimated ? 'server process CPU time x power model (an estimate, not a measurement)' : meter },
-    powerModel: study.energy.powerModel ?? DEFAULT_POWER_MODEL,
-    capabilities,
-    knobNames: Object.keys(study.knobs),
-  });
+async function recordWorkerEnvironment(store: AsyncResultsStore, study: Study, info: WorkerInfo, settings: SessionSettings): Promise<void> {
+  const environment = await studyEnvironment(settings);
   await store.recordEnvironment(study.name, { ...environment, details: { ...environment.details, worker: info } });
 }
 

@@ -6,7 +6,9 @@ import type { PowerModel } from '../energy/estimate.js';
 import type { EnergyMeter } from '../energy/meter.js';
 import type { OsCapabilities } from '../knobs/detect.js';
 import { isOsKnob } from '../knobs/detect.js';
+import { resolveMeterChoice } from '../energy/select.js';
 import type { EnvironmentRecord } from '../store/types.js';
+import type { SessionSettings } from './server-session.js';
 
 function onnxRuntimeVersion(): string {
   try {
@@ -30,6 +32,19 @@ export interface EnvironmentInput {
   readonly powerModel?: PowerModel;
   readonly capabilities: OsCapabilities;
   readonly knobNames: readonly string[];
+}
+
+/** This machine as a study's trials see it: the meter its settings resolve to, the power model, the OS knobs. */
+export async function studyEnvironment(settings: SessionSettings): Promise<EnvironmentRecord> {
+  const name = await resolveMeterChoice(settings.meterChoice);
+  const estimated = name === 'cpu-time-estimate';
+  const scope = estimated ? 'server process CPU time x power model (an estimate, not a measurement)' : name === 'rapl' ? 'CPU packages + DRAM (whole machine)' : 'GPUs';
+  return describeEnvironment({
+    meter: { name, source: estimated ? 'estimate' : 'measurement', scope },
+    ...(settings.powerModel ? { powerModel: settings.powerModel } : {}),
+    capabilities: settings.capabilities,
+    knobNames: Object.keys(settings.study.knobs),
+  });
 }
 
 export function describeEnvironment(input: EnvironmentInput): EnvironmentRecord {

@@ -7,8 +7,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { configurationKey, type Configuration } from '../core/space.js';
-import { DEFAULT_POWER_MODEL, type PowerModel } from '../energy/estimate.js';
-import type { MeterChoice } from '../energy/select.js';
 import { assertOsKnobsApplicable, detectOsCapabilities, type OsCapabilities, type OsEnvironment } from '../knobs/detect.js';
 import { removeStaleGroups } from '../knobs/stale-groups.js';
 import { outcomesFromRows } from '../plan/outcomes.js';
@@ -18,11 +16,11 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { asAsyncStore, type AsyncResultsStore } from '../store/async-store.js';
 import type { ResultsStore } from '../store/types.js';
 import { ensureCapacities } from './capacity.js';
-import { describeEnvironment } from './environment.js';
+import { studyEnvironment } from './environment.js';
 import type { LoadDriver } from './load-driver.js';
 import { checkModelWorkloadPairs } from './preflight.js';
 import { createProgress, type ProgressReporter } from './progress.js';
-import type { SessionSettings } from './server-session.js';
+import { sessionSettingsFor, type SessionSettings } from './server-session.js';
 import { pendingTrials, runTrialUnit } from './trial-unit.js';
 import { definitionHash, trialsOf, trialsPerConfiguration, type TrialSpec } from './trial-plan.js';
 
@@ -46,7 +44,6 @@ export interface ExploreSummary {
   readonly durationMs: number;
 }
 
-const METER_CHOICE: Record<Study['energy']['meter'], MeterChoice> = { auto: 'auto', rapl: 'rapl', nvidia: 'nvidia-smi', estimate: 'cpu-time-estimate' };
 
 export async function explore(options: ExploreOptions): Promise<ExploreSummary> {
   const startedMs = performance.now();
@@ -81,9 +78,8 @@ class StudyRunner {
     capabilities: OsCapabilities,
     private readonly progress: ProgressReporter,
   ) {
-    const powerModel: PowerModel = study.energy.powerModel ?? DEFAULT_POWER_MODEL;
     this.#asyncStore = asAsyncStore(store);
-    this.#settings = { study, capabilities, meterChoice: METER_CHOICE[study.energy.meter], powerModel, readyTimeoutMs: options.readyTimeoutMs ?? 120_000 };
+    this.#settings = sessionSettingsFor(study, capabilities, options.readyTimeoutMs ?? 120_000);
   }
 
   async run(startedMs: number): Promise<ExploreSummary> {
@@ -118,20 +114,7 @@ class StudyRunner {
   }
 
   async #recordEnvironment(): Promise<void> {
-    const meterChoice = this.#settings.meterChoice;
-    const { resolveMeterChoice } = await import('../energy/select.js');
-    const name = await resolveMeterChoice(meterChoice);
-    const estimated = name === 'cpu-time-estimate';
-    const scope = estimated ? 'server process CPU time x power model (an estimate, not a measurement)' : name === 'rapl' ? 'CPU packages + DRAM (whole machine)' : 'GPUs';
-    this.store.recordEnvironment(
-      this.study.name,
-      describeEnvironment({
-        meter: { name, source: estimated ? 'estimate' : 'measurement', scope },
-        ...(this.#settings.powerModel ? { powerModel: this.#settings.powerModel } : {}),
-        capabilities: this.#settings.capabilities,
-        knobNames: Object.keys(this.study.knobs),
-      }),
-    );
+    this.store.recordEnvironment(this.study.name, await studyEnvironment(this.#settings));
   }
 
   async #runConfiguration(configuration: Configuration, trials: readonly TrialSpec[]): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { Configuration } from '../core/space.js';
 import { errorMessage, isServelabError } from '../core/errors.js';
-import type { PowerModel } from '../energy/estimate.js';
+import { DEFAULT_POWER_MODEL, type PowerModel } from '../energy/estimate.js';
 import type { EnergyMeter } from '../energy/meter.js';
 import { createMeter, resolveMeterChoice, type MeterChoice } from '../energy/select.js';
 import { osKnobValues, prepareOsKnobs, type AppliedOsKnob, type OsKnobLaunch } from '../knobs/apply.js';
@@ -19,6 +19,13 @@ export interface SessionSettings {
   readonly meterChoice: MeterChoice;
   readonly powerModel?: PowerModel;
   readonly readyTimeoutMs: number;
+}
+
+const METER_CHOICE: Record<Study['energy']['meter'], MeterChoice> = { auto: 'auto', rapl: 'rapl', nvidia: 'nvidia-smi', estimate: 'cpu-time-estimate' };
+
+/** How a study's servers are started and metered on this machine. */
+export function sessionSettingsFor(study: Study, capabilities: OsCapabilities, readyTimeoutMs: number): SessionSettings {
+  return { study, capabilities, meterChoice: METER_CHOICE[study.energy.meter], powerModel: study.energy.powerModel ?? DEFAULT_POWER_MODEL, readyTimeoutMs };
 }
 
 export interface ServerSession {
