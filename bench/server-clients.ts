@@ -31,29 +31,29 @@ function post(url: URL, body: Buffer, headers: Record<string, string>): Promise<
   });
 }
 
-export function kserveJsonClient(httpUrl: string, model: string, shape: readonly number[], data: Float32Array): SendOnce {
+export function kserveJsonClient(httpUrl: string, model: string, inputName: string, shape: readonly number[], data: Float32Array): SendOnce {
   const url = new URL(`${httpUrl}/v2/models/${model}/infer`);
-  const body = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape, datatype: 'FP32', data: Array.from(data) }] }));
+  const body = Buffer.from(JSON.stringify({ inputs: [{ name: inputName, shape, datatype: 'FP32', data: Array.from(data) }] }));
   return () => post(url, body, { 'content-type': 'application/json' });
 }
 
-export function kserveBinaryClient(httpUrl: string, model: string, shape: readonly number[], data: Float32Array): SendOnce {
+export function kserveBinaryClient(httpUrl: string, model: string, inputName: string, shape: readonly number[], data: Float32Array): SendOnce {
   const url = new URL(`${httpUrl}/v2/models/${model}/infer`);
   const header = Buffer.from(
-    JSON.stringify({ inputs: [{ name: 'x', shape, datatype: 'FP32', parameters: { binary_data_size: data.byteLength } }], parameters: { binary_data_output: true } }),
+    JSON.stringify({ inputs: [{ name: inputName, shape, datatype: 'FP32', parameters: { binary_data_size: data.byteLength } }], parameters: { binary_data_output: true } }),
   );
   const body = Buffer.concat([header, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
   return () => post(url, body, { 'inference-header-content-length': String(header.length), 'content-type': 'application/octet-stream' });
 }
 
-export function kserveGrpcClient(address: string, model: string, shape: readonly number[], data: Float32Array): { send: SendOnce; close: () => void } {
+export function kserveGrpcClient(address: string, model: string, inputName: string, shape: readonly number[], data: Float32Array): { send: SendOnce; close: () => void } {
   const definition = protoLoader.loadSync(KSERVE_PROTO_PATH, KSERVE_PROTO_OPTIONS);
   const proto = grpc.loadPackageDefinition(definition) as any;
   const client = new proto.inference.GRPCInferenceService(address, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': -1,
     'grpc.max_send_message_length': -1,
   });
-  const message = { model_name: model, inputs: [{ name: 'x', datatype: 'FP32', shape }], raw_input_contents: [Buffer.from(data.buffer, data.byteOffset, data.byteLength)] };
+  const message = { model_name: model, inputs: [{ name: inputName, datatype: 'FP32', shape }], raw_input_contents: [Buffer.from(data.buffer, data.byteOffset, data.byteLength)] };
   const send: SendOnce = () => {
     const startedMs = performance.now();
     return new Promise((resolve, reject) => {

@@ -70,7 +70,7 @@ function sessionVariant(session: ort.InferenceSession, rows: number, sampleShape
     name: 'in-process',
     once: async () => {
       const startedMs = performance.now();
-      await session.run({ x: tensor });
+      await session.run({ [session.inputNames[0]!]: tensor });
       return { latencyMs: performance.now() - startedMs };
     },
   };
@@ -95,7 +95,7 @@ function sessionBatchRunner(session: ort.InferenceSession, batch: number, sample
   const { shape, data } = input(batch, sampleShape);
   const tensor = new ort.Tensor('float32', data, shape);
   return async () => {
-    await session.run({ x: tensor });
+    await session.run({ [session.inputNames[0]!]: tensor });
     return batch;
   };
 }
@@ -133,11 +133,11 @@ for (const model of MODELS) {
     console.log('batch  in-process ms  protocol     server ms  overhead ms  overhead/in-process  server compute ms  e2e - server compute ms  min: in-process / server / overhead ms');
     for (const rows of [1, 8]) {
       const { shape, data } = input(rows, model.sampleShape);
-      const grpc = kserveGrpcClient(server.grpc, 'm', shape, data);
+      const grpc = kserveGrpcClient(server.grpc, 'm', session.inputNames[0]!, shape, data);
       const results = await interleavedLatency([
         sessionVariant(session, rows, model.sampleShape),
-        { name: 'http-json', once: kserveJsonClient(server.http, 'm', shape, data) },
-        { name: 'http-binary', once: kserveBinaryClient(server.http, 'm', shape, data) },
+        { name: 'http-json', once: kserveJsonClient(server.http, 'm', session.inputNames[0]!, shape, data) },
+        { name: 'http-binary', once: kserveBinaryClient(server.http, 'm', session.inputNames[0]!, shape, data) },
         { name: 'grpc', once: grpc.send },
       ]);
       grpc.close();
@@ -175,7 +175,7 @@ for (const model of MODELS) {
     });
     try {
       const { shape, data } = input(1, model.sampleShape);
-      const send = kserveBinaryClient(saturated.http, 'm', shape, data);
+      const send = kserveBinaryClient(saturated.http, 'm', session.inputNames[0]!, shape, data);
       const serverWork = async () => {
         await send();
         return 1;

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { analyzeTrials } from '../../src/analysis/index.js';
 import { openResultsStore, readStudyRows, type AsyncResultsStore } from '../../src/store/async-store.js';
 import { exportStudy } from '../../src/store/export.js';
+import { studyStatus } from '../../src/store/status.js';
 import { servicesUnavailableReason, startPostgres, startRedis, type RunningService } from '../support/services.js';
 import { createTestHosts, removeTestHosts, testHostsUnavailableReason, type TestHost } from '../support/test-hosts.js';
 
@@ -156,6 +157,8 @@ test('three workers on separate hosts complete every trial exactly once, through
     assert.ok(workers.every((name) => name === 'worker2' || name === 'worker3'), `completed by the surviving workers: ${workers.join(', ')}`);
     const progress = await store.progress('distributed-small');
     assert.deepEqual([progress.planned, progress.completed, progress.failed, progress.remaining], [4, 4, 0, 0]);
+    const [status] = await studyStatus(postgres!.url);
+    assert.deepEqual([status?.studyId, status?.completed, status?.remaining], ['distributed-small', 4, 0], '`servelab status` reads the PostgreSQL store');
 
     // analyze on PostgreSQL == analyze on an SQLite copy of the same trials
     const sqlitePath = join(dir, 'copy.db');
