@@ -35,7 +35,7 @@ knobs:
     maxBatchSize: 4
     maxQueueDelayUs: 1000
 load:
-  pattern: poisson
+  pattern: constant      # evenly spaced arrivals: Poisson counts in short windows vary too much for the stability rule
   rates: [100]
   duration: 7s          # 700 requests: enough to back a p99, so trials are VALID
   warmup: 500ms
