@@ -1,6 +1,12 @@
 import { createProgram } from './program.js';
 import { errorMessage, isServelabError } from '../core/errors.js';
 
+// A reader that stops early (`servelab models | head`) closes the pipe: that ends the output, not in an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = createProgram();
 try {
   await program.parseAsync(process.argv);
