@@ -9,6 +9,8 @@ import { errorMessage } from '../core/errors.js';
 import { detectOsCapabilities } from '../knobs/detect.js';
 import type { Study } from '../plan/study-schema.js';
 import { studyEnvironment } from '../run/environment.js';
+import { describeCpuLayout } from '../run/cpu-layout.js';
+import { driverForLayout } from '../run/default-driver.js';
 import type { LoadDriver } from '../run/load-driver.js';
 import { sessionSettingsFor, type SessionSettings } from '../run/server-session.js';
 import { measureCapacity, pendingTrials, runTrialUnit } from '../run/trial-unit.js';
@@ -21,7 +23,8 @@ import { describeWorker, type WorkerInfo } from './worker-info.js';
 export interface StudyWorkerOptions {
   readonly queueUrl: string;
   readonly store: AsyncResultsStore;
-  readonly driver: LoadDriver;
+  /** Default: servelab's load generator, pinned to the CPUs each study's layout reserves for it. */
+  readonly driver?: LoadDriver;
   /** Worker name recorded with each trial; the host name by default. */
   readonly name?: string;
   /** How long a job's lock lasts without renewal: after a worker dies, its job is retried once this passes. */
@@ -41,6 +44,15 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Run
   const capabilities = detectOsCapabilities();
   const lockDurationMs = options.lockDurationMs ?? 30_000;
   const environmentRecorded = new Set<string>();
+  // One generator process per layout, kept for the worker's life (studies with the same layout share it).
+  const drivers = new Map<string, LoadDriver>();
+  const driverFor = (settings: SessionSettings): LoadDriver => {
+    if (options.driver) return options.driver;
+    const key = describeCpuLayout(settings.layout);
+    let driver = drivers.get(key);
+    if (!driver) drivers.set(key, (driver = driverForLayout(settings.layout)));
+    return driver;
+  };
 
   const runJob = async (job: Job<StudyJobData, StudyJobResult>): Promise<StudyJobResult> => {
     const startedMs = performance.now();
@@ -48,7 +60,7 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Run
     const store = timedStore(options.store, timing);
     const study = job.data.study as Study;
     const settings = sessionSettingsFor(study, capabilities, options.readyTimeoutMs ?? 120_000);
-    const context = { study, store, driver: options.driver, settings, appliedExtras: { worker: info } };
+    const context = { study, store, driver: driverFor(settings), settings, appliedExtras: { worker: info } };
     if (!environmentRecorded.has(study.name)) {
       await recordWorkerEnvironment(store, study, info, settings);
       environmentRecorded.add(study.name);
@@ -94,7 +106,13 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Run
   worker.on('error', (error) => log(`worker ${info.host}: queue error (reconnecting): ${errorMessage(error)}`));
   await worker.waitUntilReady();
   log(`worker ${info.host} ready (${info.cores} cores, ${info.cpuModel})`);
-  return { info, close: () => worker.close() };
+  return {
+    info,
+    close: async () => {
+      await worker.close();
+      await Promise.all([...drivers.values()].map((driver) => driver.close?.()));
+    },
+  };
 }
 
 async function recordWorkerEnvironment(store: AsyncResultsStore, study: Study, info: WorkerInfo, settings: SessionSettings): Promise<void> {

@@ -63,8 +63,13 @@ const ALLOCATION_FAILURE = /bad_alloc|failed to allocate|out of memory|cannot al
 
 let groupCounter = 0;
 
-/** Prepares the wrapped command and the groups for one launch. Nothing is applied when no os.* knob is set. */
-export function prepareOsKnobs(values: OsKnobValues, argv: readonly string[], capabilities: OsCapabilities): OsKnobLaunch {
+export interface OsKnobOptions {
+  /** Pin the process to these CPUs (taskset) when os.cpuCores does not choose them: the server's share of the machine. */
+  readonly confineToCpus?: readonly number[];
+}
+
+/** Prepares the wrapped command and the groups for one launch. Nothing is applied when no os.* knob is set and nothing is confined. */
+export function prepareOsKnobs(values: OsKnobValues, argv: readonly string[], capabilities: OsCapabilities, options: OsKnobOptions = {}): OsKnobLaunch {
   const applied: AppliedOsKnob[] = [];
   const groups: ChildCgroup[] = [];
   const restores: (() => void)[] = [];
@@ -97,6 +102,9 @@ export function prepareOsKnobs(values: OsKnobValues, argv: readonly string[], ca
         if (capabilities.cpuset!.version === 1) group.write('cpuset.mems', readFileSync(join(capabilities.cpuset!.parentDir, 'cpuset.mems'), 'utf8').trim());
       }
       applied.push({ knob: 'os.cpuCores', requested: count, applied: `cpus ${formatCpuList(cpus)}`, method: how });
+    } else if (options.confineToCpus !== undefined) {
+      cpus = options.confineToCpus;
+      prefix.push('taskset', '-c', formatCpuList(cpus));
     }
 
     let quotaFraction: number | undefined;

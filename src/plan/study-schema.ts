@@ -89,6 +89,11 @@ const energySchema = strict({
   }).optional(),
 });
 
+const isolationSchema = strict({
+  /** CPUs reserved for the load generator (the last ones); the server gets the rest. 0: generator and server share CPUs. */
+  generatorCpus: z.number().int({ error: 'expected an integer >= 0' }).nonnegative({ error: 'expected an integer >= 0' }).default(1),
+});
+
 const DEFAULT_OBJECTIVES = [
   { metric: 'p99_ms', direction: 'min' },
   { metric: 'energy_j_per_inf', direction: 'min' },
@@ -118,6 +123,7 @@ export const studySchema = strict({
   trialTimeout: durationText.optional(),
   trialTimeoutMs: durationMsNumber.optional(),
   energy: energySchema.default({ meter: 'auto' }),
+  isolation: isolationSchema.default({ generatorCpus: 1 }),
   /** Client protocol when it is not a knob (default kserve-http). */
   protocol: protocolName.optional(),
 })

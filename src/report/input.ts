@@ -61,6 +61,8 @@ export interface MachineSummary {
   readonly energyMeter: EnergyMeterSummary;
   /** Knobs that were emulated or limited on this machine, each with what stood in for it. */
   readonly knobNotes: readonly KnobNote[];
+  /** Which CPUs the load generator and the server had, e.g. 'load generator on CPU 1, server on CPU 0'. */
+  readonly cpuLayout?: string;
   /** Anything else worth stating (hostname, governor, kernel). */
   readonly extra?: Readonly<Record<string, string>>;
 }

@@ -34,6 +34,7 @@ export function machineSummary(record: EnvironmentRecord | undefined, studyPower
       ...(estimated && idleW !== undefined ? { idlePowerW: idleW } : {}),
     },
     knobNotes: knobNotes(details.knobNotes),
+    ...(typeof objectOf(details.cpuLayout)?.description === 'string' ? { cpuLayout: objectOf(details.cpuLayout)!.description as string } : {}),
     extra: stringEntries(details, ['hostname', 'governor', 'kernel', 'cpuQuotaMechanism', 'servelabVersion']),
   };
 }

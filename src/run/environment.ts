@@ -8,6 +8,7 @@ import type { OsCapabilities } from '../knobs/detect.js';
 import { isOsKnob } from '../knobs/detect.js';
 import { resolveMeterChoice } from '../energy/select.js';
 import type { EnvironmentRecord } from '../store/types.js';
+import { describeCpuLayout, type CpuLayout } from './cpu-layout.js';
 import type { SessionSettings } from './server-session.js';
 
 function onnxRuntimeVersion(): string {
@@ -32,6 +33,7 @@ export interface EnvironmentInput {
   readonly powerModel?: PowerModel;
   readonly capabilities: OsCapabilities;
   readonly knobNames: readonly string[];
+  readonly layout?: CpuLayout;
 }
 
 /** This machine as a study's trials see it: the meter its settings resolve to, the power model, the OS knobs. */
@@ -44,6 +46,7 @@ export async function studyEnvironment(settings: SessionSettings): Promise<Envir
     ...(settings.powerModel ? { powerModel: settings.powerModel } : {}),
     capabilities: settings.capabilities,
     knobNames: Object.keys(settings.study.knobs),
+    layout: settings.layout,
   });
 }
 
@@ -56,7 +59,7 @@ export function describeEnvironment(input: EnvironmentInput): EnvironmentRecord 
   const isVm = virtualized();
   return {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    cores: input.capabilities.allowedCpus.length || cpus.length,
+    cores: new Set([...input.capabilities.allowedCpus, ...(input.layout?.generatorCpus ?? [])]).size || cpus.length,
     memoryMb: Math.round(os.totalmem() / (1024 * 1024)),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     nodeVersion: process.version,
@@ -70,6 +73,7 @@ export function describeEnvironment(input: EnvironmentInput): EnvironmentRecord 
         ...(input.meter.source === 'estimate' && input.powerModel ? { powerModel: input.powerModel, idlePowerW: input.powerModel.idleW } : {}),
       },
       knobNotes,
+      ...(input.layout ? { cpuLayout: { ...input.layout, description: describeCpuLayout(input.layout) } } : {}),
       ...(isVm === undefined ? {} : { virtualized: isVm }),
       hostname: os.hostname(),
     },

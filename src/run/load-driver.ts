@@ -53,6 +53,8 @@ export interface CapacityResult {
 export interface LoadDriver {
   run(request: LoadRunRequest): Promise<LoadSummary>;
   capacity(request: CapacityRequest): Promise<CapacityResult>;
+  /** Ends what the driver holds open (a generator process). */
+  close?(): Promise<void>;
 }
 
 /** Where the client connects for a protocol. */

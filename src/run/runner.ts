@@ -17,6 +17,8 @@ import { asAsyncStore, type AsyncResultsStore } from '../store/async-store.js';
 import type { ResultsStore } from '../store/types.js';
 import { ensureCapacities } from './capacity.js';
 import { studyEnvironment } from './environment.js';
+import { describeCpuLayout } from './cpu-layout.js';
+import { driverForLayout } from './default-driver.js';
 import type { LoadDriver } from './load-driver.js';
 import { checkModelWorkloadPairs } from './preflight.js';
 import { createProgress, type ProgressReporter } from './progress.js';
@@ -27,7 +29,8 @@ import { definitionHash, trialsOf, trialsPerConfiguration, type TrialSpec } from
 export interface ExploreOptions {
   readonly studyPath: string;
   readonly dbPath: string;
-  readonly driver: LoadDriver;
+  /** Default: servelab's load generator, in a process pinned to the generator's CPUs when the layout isolates it. */
+  readonly driver?: LoadDriver;
   readonly quiet?: boolean;
   readonly progress?: ProgressReporter;
   /** How long a server may take to print its ready line (embedded target). */
@@ -68,21 +71,33 @@ export async function explore(options: ExploreOptions): Promise<ExploreSummary> 
 class StudyRunner {
   readonly #settings: SessionSettings;
   readonly #asyncStore: AsyncResultsStore;
+  readonly #driver: LoadDriver;
+  readonly #ownsDriver: boolean;
   #done = 0;
   #ranNow = 0;
 
   constructor(
     private readonly study: Study,
     private readonly store: ResultsStore,
-    private readonly options: ExploreOptions,
+    options: ExploreOptions,
     capabilities: OsCapabilities,
     private readonly progress: ProgressReporter,
   ) {
     this.#asyncStore = asAsyncStore(store);
     this.#settings = sessionSettingsFor(study, capabilities, options.readyTimeoutMs ?? 120_000);
+    this.#ownsDriver = options.driver === undefined;
+    this.#driver = options.driver ?? driverForLayout(this.#settings.layout);
   }
 
   async run(startedMs: number): Promise<ExploreSummary> {
+    try {
+      return await this.#run(startedMs);
+    } finally {
+      if (this.#ownsDriver) await this.#driver.close?.();
+    }
+  }
+
+  async #run(startedMs: number): Promise<ExploreSummary> {
     const { study, store } = this;
     const sampler = createSampler(study.sampler, study.space, study.seed, study.objectives);
     const planned = sampler.plannedCount * trialsPerConfiguration(study);
@@ -90,8 +105,9 @@ class StudyRunner {
     const before = store.progress(study.name);
     this.#done = before.completed + before.failed;
     this.progress.start(planned, this.#done);
+    this.progress.note(`CPU layout: ${describeCpuLayout(this.#settings.layout)}`);
     await this.#recordEnvironment();
-    await ensureCapacities(study, this.#asyncStore, this.options.driver, this.#settings, this.progress);
+    await ensureCapacities(study, this.#asyncStore, this.#driver, this.#settings, this.progress);
 
     for (;;) {
       const configuration = this.#nextConfiguration(sampler);
@@ -132,7 +148,7 @@ class StudyRunner {
         {
           study: this.study,
           store: this.#asyncStore,
-          driver: this.options.driver,
+          driver: this.#driver,
           settings: this.#settings,
           onTrialStarted: (trial) => this.progress.trialStarted(this.#done, label(trial)),
           onTrialEnded: (trial, outcome) => {

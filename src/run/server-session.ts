@@ -8,14 +8,18 @@ import { DEFAULT_POWER_MODEL, type PowerModel } from '../energy/estimate.js';
 import type { EnergyMeter } from '../energy/meter.js';
 import { createMeter, resolveMeterChoice, type MeterChoice } from '../energy/select.js';
 import { osKnobValues, prepareOsKnobs, type AppliedOsKnob, type OsKnobLaunch } from '../knobs/apply.js';
+import { commandOnPath } from '../knobs/cpus.js';
 import type { OsCapabilities } from '../knobs/detect.js';
 import type { Study } from '../plan/study-schema.js';
+import { planCpuLayout, type CpuLayout } from './cpu-layout.js';
 import { planLaunch, type LaunchPlan } from './launch.js';
 import { ServerProcess, TrialFailure, type ReadyInfo } from './server-process.js';
 
 export interface SessionSettings {
   readonly study: Study;
+  /** The OS knobs as the server sees them: its CPUs are the layout's server share. */
   readonly capabilities: OsCapabilities;
+  readonly layout: CpuLayout;
   readonly meterChoice: MeterChoice;
   readonly powerModel?: PowerModel;
   readonly readyTimeoutMs: number;
@@ -23,9 +27,17 @@ export interface SessionSettings {
 
 const METER_CHOICE: Record<Study['energy']['meter'], MeterChoice> = { auto: 'auto', rapl: 'rapl', nvidia: 'nvidia-smi', estimate: 'cpu-time-estimate' };
 
-/** How a study's servers are started and metered on this machine. */
+/** How a study's servers are started and metered on this machine, and which CPUs they get. */
 export function sessionSettingsFor(study: Study, capabilities: OsCapabilities, readyTimeoutMs: number): SessionSettings {
-  return { study, capabilities, meterChoice: METER_CHOICE[study.energy.meter], powerModel: study.energy.powerModel ?? DEFAULT_POWER_MODEL, readyTimeoutMs };
+  const layout = planCpuLayout({ allowedCpus: capabilities.allowedCpus, generatorCpus: study.isolation.generatorCpus, canPin: commandOnPath('taskset') });
+  return {
+    study,
+    capabilities: { ...capabilities, allowedCpus: layout.serverCpus },
+    layout,
+    meterChoice: METER_CHOICE[study.energy.meter],
+    powerModel: study.energy.powerModel ?? DEFAULT_POWER_MODEL,
+    readyTimeoutMs,
+  };
 }
 
 export interface ServerSession {
@@ -51,7 +63,7 @@ export async function startSession(settings: SessionSettings, configuration: Con
     throw new TrialFailure('invalid-config', `the configuration can't be applied to the server: ${oneLine(error)}`);
   }
   try {
-    osKnobs = prepareOsKnobs(osKnobValues(configuration), plan.argv, settings.capabilities);
+    osKnobs = prepareOsKnobs(osKnobValues(configuration), plan.argv, settings.capabilities, settings.layout.isolated ? { confineToCpus: settings.layout.serverCpus } : {});
   } catch (error) {
     plan.cleanup();
     throw new TrialFailure('invalid-config', `the OS knobs can't be applied: ${oneLine(error)}`);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Clock } from '../core/clock.js';
 import { ServelabError, isServelabError } from '../core/errors.js';
 import type { ModelMetadata, ServerTiming } from '../core/target.js';
@@ -67,7 +68,7 @@ export class ServedModel {
       appliedConfig = { ...config, batching: { ...config.batching, enabled: false } };
       notes.push(`batching turned off: ${signature.notBatchableReason}`);
     }
-    if (config.ort.intraOpThreads === 0) notes.push('ort.intraOpThreads 0: ONNX Runtime picks one thread per core');
+    if (config.ort.intraOpThreads === 0) notes.push(`ort.intraOpThreads 0: one thread per CPU the server may use (${availableParallelism()})`);
     if (config.ort.executionMode === 'sequential' && config.ort.interOpThreads > 0) notes.push('ort.interOpThreads only matters with executionMode parallel');
     return new ServedModel(name, path, config, { config: appliedConfig, notes }, signature, info.loadMs, pool, metrics, clock);
   }

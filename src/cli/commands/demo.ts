@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { isAbsolute, relative } from 'node:path';
 import { runDemo } from '../../demo/run-demo.js';
-import { loadGeneratorDriver } from '../../run/load-adapter.js';
 import { explore } from '../../run/runner.js';
 
 interface DemoCliOptions {
@@ -20,7 +19,7 @@ export function registerDemo(program: Command): void {
         quick: options.quick ?? false,
         outDir: options.out,
         explore: async (studyPath, dbPath) => {
-          await explore({ studyPath, dbPath, driver: loadGeneratorDriver });
+          await explore({ studyPath, dbPath });
         },
       });
       const shown = (path: string): string => {

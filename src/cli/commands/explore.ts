@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { explore } from '../../run/runner.js';
-import { loadGeneratorDriver } from '../../run/load-adapter.js';
 import { ServelabError } from '../../core/errors.js';
 import { coordinateStudy } from '../../distributed/coordinator.js';
 import { openResultsStore } from '../../store/async-store.js';
@@ -31,7 +30,7 @@ export function registerExplore(program: Command): void {
         await exploreDistributed(studyPath, options);
         return;
       }
-      const summary = await explore({ studyPath, dbPath: options.db ?? 'study.db', driver: loadGeneratorDriver, quiet: options.quiet ?? false });
+      const summary = await explore({ studyPath, dbPath: options.db ?? 'study.db', quiet: options.quiet ?? false });
       if (!options.quiet) {
         console.log(
           `study ${summary.studyId}: ${summary.completed} completed, ${summary.failed} failed of ${summary.planned} planned ` +

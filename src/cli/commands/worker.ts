@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { ServelabError } from '../../core/errors.js';
 import { startStudyWorker } from '../../distributed/worker.js';
-import { loadGeneratorDriver } from '../../run/load-adapter.js';
 import { openResultsStore } from '../../store/async-store.js';
 
 interface WorkerCliOptions {
@@ -26,7 +25,6 @@ export function registerWorker(program: Command): void {
       const worker = await startStudyWorker({
         queueUrl: options.queue,
         store,
-        driver: loadGeneratorDriver,
         ...(options.name ? { name: options.name } : {}),
         lockDurationMs,
       });

@@ -49,6 +49,7 @@ export function environmentSection(context: SectionContext): Section {
             ]),
           },
         ];
+  if (machine.cpuLayout) blocks.push({ kind: 'heading', text: 'CPU layout' }, { kind: 'paragraph', text: escapeInline(`${machine.cpuLayout}.`) });
   blocks.push({ kind: 'heading', text: 'Energy meter' }, { kind: 'paragraph', text: escapeInline(meter.description) });
   if (meter.estimated) {
     blocks.push({

@@ -45,8 +45,11 @@ export function threatsSection(context: SectionContext): Section {
     items.push('**Emulated frequency.** No knob in this study was emulated; CPU frequency was not varied.');
   }
   const openLoop = input.loads.length > 0 && input.loads.every((load) => !/closed/i.test(load.pattern));
+  const isolated = machine.cpuLayout !== undefined && !machine.cpuLayout.startsWith('generator and server share');
   items.push(
-    '**Load generator on the same machine.** The client shares the CPU with the server, so at high load part of the measured latency is client time. ' +
+    (isolated
+      ? `**Load generator on the same machine.** The client ran on CPUs of its own (${escapeInline(machine.cpuLayout!)}), so it did not compete with the server for cores; it still shares caches, memory bandwidth and the loopback network stack. `
+      : '**Load generator on the same machine.** The client shares the CPU with the server, so at high load part of the measured latency is client time. ') +
       (openLoop
         ? 'The load is open-loop and latency is timed from the scheduled send, so a slow client shows up as latency rather than as a silently lower rate.'
         : 'Closed-loop load adapts its rate to the server, so its latencies understate what users arriving independently would see (coordinated omission).'),

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import ort from 'onnxruntime-node';
 import { datatypeFromOrt, ORT_TYPE, type TensorData } from '../../core/tensor.js';
 import type { OrtTensorMetadata, SessionWorkerData, WireTensor, WorkerReply, WorkerRequest } from './messages.js';
@@ -26,7 +27,9 @@ let session: ort.InferenceSession;
 try {
   const startedMs = performance.now();
   session = await ort.InferenceSession.create(modelPath, {
-    intraOpNumThreads: options.intraOpThreads,
+    // 0 = one thread per CPU this process may use: ONNX Runtime's own default counts the machine's cores, so a
+    // server confined to one CPU would run two spinning threads on it.
+    intraOpNumThreads: options.intraOpThreads === 0 ? availableParallelism() : options.intraOpThreads,
     interOpNumThreads: options.interOpThreads,
     executionMode: options.executionMode,
     graphOptimizationLevel: options.graphOptimizationLevel,
