@@ -5,7 +5,7 @@
 import { MAX_SCHEDULED_REQUESTS } from './pattern.js';
 import { errorKindOf } from '../targets/request-error.js';
 import { InFlightTracker } from './in-flight.js';
-import { nextRequest, type RunContext } from './run-context.js';
+import type { RunContext } from './run-context.js';
 
 export interface ClosedLoopOptions {
   readonly concurrency: number;
@@ -15,16 +15,15 @@ export interface ClosedLoopOptions {
 }
 
 export async function runClosedLoop(context: RunContext, options: ClosedLoopOptions): Promise<void> {
-  const { client, clock, recorder, startMs } = context;
+  const { client, clock, recorder, startMs, requests } = context;
   const tracker = new InFlightTracker(clock, context.timeoutMs);
   tracker.startSweeper();
   const endAtMs = startMs + options.endMs;
   let sentTotal = 0;
-  const encoded = new WeakMap();
 
   const runClient = async (): Promise<void> => {
     while (sentTotal < MAX_SCHEDULED_REQUESTS) {
-      const prepared = nextRequest(context, encoded);
+      const prepared = requests.next();
       const sentMs = clock.nowMs();
       if (sentMs >= endAtMs) return;
       sentTotal++;

@@ -27,7 +27,7 @@ export type ResolvedPlan = Omit<LoadPlan, 'pattern'> & { readonly pattern: LoadP
 
 export async function executeLocal(
   plan: ResolvedPlan,
-  session: Pick<TargetSession, 'client' | 'samples'>,
+  session: Pick<TargetSession, 'client' | 'requests'>,
   clock: Clock,
   options: { share?: Share; startMs?: number } = {},
 ): Promise<LocalRun> {
@@ -35,8 +35,7 @@ export async function executeLocal(
   const recorder = new LoadRecorder({ measureStartMs: plan.warmupMs, endMs: plan.warmupMs + plan.durationMs, windowMs: plan.windowMs });
   const context = {
     client: session.client,
-    model: plan.model,
-    samples: session.samples,
+    requests: session.requests,
     clock,
     recorder,
     startMs: options.startMs ?? clock.nowMs(),

@@ -45,8 +45,12 @@ export const loadOptionsSchema = z.strictObject({
   model: z.string().min(1, { error: 'expected a model name' }),
   workload: z.string().min(1).optional(),
   batchSize: z.int().min(1).max(4096).default(1),
-  /** Cycle through only this many distinct requests (e.g. 1 to exercise a response cache); default: the whole workload. */
+  /** Cycle through exactly this many distinct requests (e.g. 1 to exercise a response cache); overrides samplePoolSize. */
   sampleCount: z.int().min(1).max(1_000_000).optional(),
+  /** Distinct real samples encoded before the run starts (MLPerf LoadGen's performance sample count); default 512. */
+  samplePoolSize: z.int().min(1).max(1_000_000).optional(),
+  /** Bound on the encoded bytes of that pool; default 128 MiB (at least one request is always held). */
+  samplePoolBytes: z.int().min(1).max(16 * 1024 ** 3).optional(),
   pattern: z.union([z.enum(PATTERN_TYPES), patternSchema], { error: `expected a pattern: one of ${PATTERN_TYPES.join(', ')}, or a pattern object` }),
   rateRps: z.number().optional(),
   level: z.enum(STRESS_LEVELS).optional(),

@@ -3,10 +3,11 @@
  * timed from the scheduled send (so a stalled target is charged for every request queued behind the stall),
  * the service time from the actual send. At the in-flight cap a request is dropped and counted, never delayed.
  */
+import { sleepUntil } from '../core/clock.js';
 import { errorKindOf } from '../targets/request-error.js';
 import type { PreparedRequest } from '../targets/load-client.js';
 import { InFlightTracker } from './in-flight.js';
-import { nextRequest, type RunContext } from './run-context.js';
+import type { RunContext } from './run-context.js';
 import type { Schedule } from './schedule.js';
 
 /** After this many sends without a pause (the generator is behind), let I/O callbacks run. */
@@ -17,21 +18,18 @@ export interface OpenLoopOptions {
 }
 
 export async function runOpenLoop(schedule: Schedule, context: RunContext, options: OpenLoopOptions): Promise<void> {
-  const { client, clock, recorder, startMs } = context;
+  const { client, clock, recorder, startMs, requests } = context;
   const tracker = new InFlightTracker(clock, context.timeoutMs);
   tracker.startSweeper();
   const { offsetsMs, warmupCount } = schedule;
-  const encoded = new WeakMap();
-  let next: PreparedRequest | undefined;
   let burst = 0;
   try {
     for (let index = 0; index < offsetsMs.length; index++) {
       const scheduledMs = startMs + offsetsMs[index]!;
-      next ??= nextRequest(context, encoded);
       let nowMs = clock.nowMs();
       if (nowMs < scheduledMs) {
         burst = 0;
-        await clock.sleepMs(scheduledMs - nowMs);
+        await sleepUntil(clock, scheduledMs);
         nowMs = clock.nowMs();
       } else if (++burst >= BURST_BEFORE_YIELD) {
         burst = 0;
@@ -45,8 +43,7 @@ export async function runOpenLoop(schedule: Schedule, context: RunContext, optio
       }
       if (measured) recorder.recordSent(scheduledMs - startMs, nowMs - startMs);
       else recorder.warmupSent++;
-      dispatch(next, scheduledMs, nowMs, measured);
-      next = undefined;
+      dispatch(requests.next(), scheduledMs, nowMs, measured);
     }
     await tracker.drain();
   } finally {

@@ -8,12 +8,13 @@ import { createClient } from '../targets/index.js';
 import { asLoadClient, tokenFromSignal, type LoadClient } from '../targets/load-client.js';
 import { getWorkload } from '../zoo/workloads/registry.js';
 import type { LoadPlan } from './load-options.js';
-import { limitSamples, type SampleSource } from './run-context.js';
+import { DEFAULT_SAMPLE_POOL_BYTES, DEFAULT_SAMPLE_POOL_SIZE, prepareRequestPool, type RequestPool, type SampleSource } from './request-pool.js';
 
 export interface TargetSession {
   readonly client: LoadClient;
   readonly metadata: ModelMetadata;
-  readonly samples: SampleSource;
+  /** Requests encoded before any load is sent; every run of the session cycles through them. */
+  readonly requests: RequestPool;
   close(): Promise<void>;
 }
 
@@ -43,15 +44,18 @@ export async function openTargetSession(plan: LoadPlan, overrides: SessionOverri
       if (!fit.ok) throw new ServelabError(`workload '${plan.workload}' does not fit model '${plan.model}' on ${client.target}: ${fit.reason}`);
       samples = workload.createSampleStream(metadata.inputs, { seed: overrides.sampleSeed ?? plan.seed, batchSize: plan.batchSize, modelName: plan.model });
     }
-    const source = plan.sampleCount === undefined ? samples! : limitSamples(samples!, plan.sampleCount);
+    const requests = prepareRequestPool(samples!, client, plan.model, {
+      maxRequests: plan.sampleCount ?? plan.samplePoolSize ?? DEFAULT_SAMPLE_POOL_SIZE,
+      maxBytes: plan.samplePoolBytes ?? DEFAULT_SAMPLE_POOL_BYTES,
+    });
     try {
-      await client.send(client.prepare(plan.model, source.next()), tokenFromSignal(AbortSignal.timeout(plan.timeoutMs)));
+      await client.send(requests.next(), tokenFromSignal(AbortSignal.timeout(plan.timeoutMs)));
     } catch (error) {
       throw new ServelabError(`the target rejected a probe request for model '${plan.model}' on ${client.target}: ${errorMessage(error)}`, 'invalid-input', {
         cause: error,
       });
     }
-    return { client, metadata, samples: source, close: async () => (ownsClient ? client.close() : undefined) };
+    return { client, metadata, requests, close: async () => (ownsClient ? client.close() : undefined) };
   } catch (error) {
     if (ownsClient) await client.close();
     throw error;

@@ -81,14 +81,18 @@ export function createKserveGrpcClient(address: TargetAddress): LoadClient {
   }) as unknown as InferenceStub;
   const target = address.display;
 
-  const prepare = (model: string, inputs: readonly Tensor[]): GrpcPrepared => ({
-    model,
-    message: {
-      model_name: model,
-      inputs: inputs.map((tensor) => ({ name: tensor.name, datatype: tensor.datatype, shape: tensor.shape })),
-      raw_input_contents: inputs.map((tensor) => rawBytes(tensor.data)),
-    },
-  });
+  const prepare = (model: string, inputs: readonly Tensor[]): GrpcPrepared => {
+    const contents = inputs.map((tensor) => rawBytes(tensor.data));
+    return {
+      model,
+      byteLength: contents.reduce((total, part) => total + part.length, 0),
+      message: {
+        model_name: model,
+        inputs: inputs.map((tensor) => ({ name: tensor.name, datatype: tensor.datatype, shape: tensor.shape })),
+        raw_input_contents: contents,
+      },
+    };
+  };
 
   const send = async (prepared: PreparedRequest, cancelToken?: CancelToken): Promise<InferResult> => {
     const response = await call(stub.ModelInfer, stub, (prepared as GrpcPrepared).message, {}, cancelToken);

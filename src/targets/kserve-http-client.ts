@@ -42,7 +42,8 @@ export function createKserveHttpClient(address: TargetAddress, options: KserveHt
     const path = `/v2/models/${encodeURIComponent(model)}/infer`;
     if (!options.binary) {
       const body = Buffer.from(JSON.stringify({ inputs: inputs.map((t) => ({ name: t.name, shape: t.shape, datatype: t.datatype, data: jsonList(t) })) }));
-      return { model, payload: buildRequest('POST', path, hostHeader, { 'content-type': 'application/json' }, body) };
+      const payload = buildRequest('POST', path, hostHeader, { 'content-type': 'application/json' }, body);
+      return { model, payload, byteLength: payload.length };
     }
     const parts = inputs.map((tensor) => rawBytes(tensor.data));
     const header = Buffer.from(
@@ -53,7 +54,8 @@ export function createKserveHttpClient(address: TargetAddress, options: KserveHt
     );
     const body = Buffer.concat([header, ...parts]);
     const headers = { 'content-type': 'application/octet-stream', 'inference-header-content-length': header.length };
-    return { model, payload: buildRequest('POST', path, hostHeader, headers, body) };
+    const payload = buildRequest('POST', path, hostHeader, headers, body);
+    return { model, payload, byteLength: payload.length };
   };
 
   const send = async (prepared: PreparedRequest, cancelToken?: CancelToken): Promise<InferResult> => {

@@ -27,6 +27,8 @@ export function cancel(token: CancelToken): void {
 /** An encoded request, opaque to everyone but the client that prepared it. */
 export interface PreparedRequest {
   readonly model: string;
+  /** Encoded size, which bounds a pool of prepared requests (absent: the size of the input tensors counts). */
+  readonly byteLength?: number;
 }
 
 /** A token cancelled when the signal aborts, so infer(…, { signal }) can go through send(). */

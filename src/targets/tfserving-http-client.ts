@@ -40,7 +40,8 @@ export function createTfServingHttpClient(address: TargetAddress, options: { max
   const prepare = (model: string, inputs: readonly Tensor[]): TfPrepared => {
     const body = Buffer.from(JSON.stringify({ inputs: Object.fromEntries(inputs.map((tensor) => [tensor.name, nestedList(tensor)])) }));
     const path = `/v1/models/${encodeURIComponent(model)}:predict`;
-    return { model, payload: buildRequest('POST', path, hostHeader, { 'content-type': 'application/json' }, body) };
+    const payload = buildRequest('POST', path, hostHeader, { 'content-type': 'application/json' }, body);
+    return { model, payload, byteLength: payload.length };
   };
 
   const send = async (prepared: PreparedRequest, cancelToken?: CancelToken): Promise<InferResult> => {
