@@ -4,39 +4,51 @@
  * the performance distributions (M2), Spearman (M3), top/bottom-10% overlap (M4/M5), agreement of influential
  * knobs (M6–M9) and of interactions (M11–M13), correlation of knob importance (M10), Pareto-set overlap and
  * the regret of transfer: run the source's best configuration in the target, how much worse than the target's
- * best (both bests taken over the common configurations).
+ * best (both bests taken over the common configurations). Pairs with fewer than MIN_COMMON_CONFIGURATIONS
+ * common configurations stay in the output with the reason and no numbers; regret p-values are Holm-adjusted
+ * over all pairs of a metric.
  */
-import type { Rng } from '../core/random.js';
 import { analysisRng } from './stats/seeded.js';
-import { mean } from './stats/bootstrap.js';
 import { kendall, klDivergence, pearson, scaledDensity, spearman } from './stats/correlation.js';
-import type { ConfigGroup, PreparedStudy } from './prepare.js';
-import type { ConfidenceInterval, MetricEffects, Objective, ParetoResult, TransferPair } from './types.js';
+import type { PreparedStudy } from './prepare.js';
+import { importanceCorrelation, jaccard, signFlips, significantInteractions, significantKnobs } from './transfer-agreement.js';
+import { estimateRegret } from './transfer-regret.js';
+import { configurationsDifferP, holmAdjusted, MIN_COMMON_CONFIGURATIONS, tooFewCommonMessage } from './transfer-support.js';
+import type { MetricEffects, ParetoResult, TransferPair } from './types.js';
 
 export interface TransferOptions {
   readonly topFraction: number;
   readonly seed: number;
   readonly resamples: number;
+  /** Significance level of the regret test (default 0.05). */
+  readonly alpha?: number;
 }
 
-export function transferPairs(
-  study: PreparedStudy,
-  fronts: readonly ParetoResult[],
-  effectsByEnvironment: Readonly<Record<string, Readonly<Record<string, MetricEffects>>>>,
-  options: TransferOptions,
-): TransferPair[] {
+type Effects = Readonly<Record<string, Readonly<Record<string, MetricEffects>>>>;
+
+export function transferPairs(study: PreparedStudy, fronts: readonly ParetoResult[], effectsByEnvironment: Effects, options: TransferOptions): TransferPair[] {
   const rng = analysisRng(options.seed, 'transfer');
+  const alpha = options.alpha ?? 0.05;
   const environments = study.environments.map((e) => e.key);
   const byConfig = new Map(environments.map((env) => [env, new Map(study.groupsByEnvironment.get(env)!.map((g) => [g.configIndex, g]))]));
   const keyOf = (index: number): string => study.configurationKeys[index]!;
   const frontKeys = new Map(fronts.map((f) => [f.environment, new Set(f.front.filter((m) => !m.withinNoise).map((m) => m.configKey))]));
   const densityCache = new Map<string, Float64Array>();
   const extremeCache = new Map<string, Set<number>>();
+  const spreadCache = new Map<string, number>();
   // Pearson, Spearman and Kendall are symmetric: computed once per unordered pair.
   const symmetric = new Map<string, { pearson: number; spearman: number; kendall: number }>();
   const pairs: TransferPair[] = [];
   for (const objective of study.objectives) {
     const m = study.metrics.indexOf(objective.metric);
+    const sign = objective.direction === 'max' ? -1 : 1;
+    const spread = (env: string): number => {
+      const cacheKey = `${env}\u0000${objective.metric}`;
+      const cached = spreadCache.get(cacheKey) ?? configurationsDifferP(study.groupsByEnvironment.get(env)!, m);
+      spreadCache.set(cacheKey, cached);
+      return cached;
+    };
+    const metricPairs: TransferPair[] = [];
     for (let s = 0; s < environments.length; s++) {
       for (let t = 0; t < environments.length; t++) {
         if (s === t) continue;
@@ -45,7 +57,18 @@ export function transferPairs(
         const sourceGroups = byConfig.get(source)!;
         const targetGroups = byConfig.get(target)!;
         const common = [...sourceGroups.keys()].filter((key) => targetGroups.has(key)).sort((a, b) => a - b);
-        if (common.length < 2) continue;
+        const sourceEffects = effectsByEnvironment[source]?.[objective.metric];
+        const targetEffects = effectsByEnvironment[target]?.[objective.metric];
+        const agreement = {
+          influentialKnobsAgree: jaccard(significantKnobs(sourceEffects), significantKnobs(targetEffects)),
+          interactionsAgree: jaccard(significantInteractions(sourceEffects), significantInteractions(targetEffects)),
+          importanceCorrelation: importanceCorrelation(sourceEffects, targetEffects),
+          signFlips: signFlips(sourceEffects, targetEffects),
+        };
+        if (common.length < MIN_COMMON_CONFIGURATIONS) {
+          metricPairs.push(withheldPair(source, target, objective.metric, common.length, agreement));
+          continue;
+        }
         const x = Float64Array.from(common, (key) => sourceGroups.get(key)!.means[m]!);
         const y = Float64Array.from(common, (key) => targetGroups.get(key)!.means[m]!);
         const density = (env: string, values: Float64Array, everything: boolean): Float64Array => {
@@ -57,10 +80,10 @@ export function transferPairs(
         };
         const count = Math.max(1, Math.round(options.topFraction * common.length));
         const extremes = (env: string, values: Float64Array, everything: boolean, end: 'top' | 'bottom'): Set<number> => {
-          const sign = (objective.direction === 'max' ? -1 : 1) * (end === 'top' ? 1 : -1);
-          if (!everything) return extremeSet(values, sign, count);
+          const direction = sign * (end === 'top' ? 1 : -1);
+          if (!everything) return extremeSet(values, direction, count);
           const cacheKey = `${env}\u0000${objective.metric}\u0000${end}`;
-          const cached = extremeCache.get(cacheKey) ?? extremeSet(values, sign, count);
+          const cached = extremeCache.get(cacheKey) ?? extremeSet(values, direction, count);
           extremeCache.set(cacheKey, cached);
           return cached;
         };
@@ -71,13 +94,11 @@ export function transferPairs(
           for (const i of a) if (b.has(i)) shared++;
           return shared / count;
         };
-        const sourceEffects = effectsByEnvironment[source]?.[objective.metric];
-        const targetEffects = effectsByEnvironment[target]?.[objective.metric];
         const pairKey = `${Math.min(s, t)}|${Math.max(s, t)}|${objective.metric}`;
         const correlations = symmetric.get(pairKey) ?? { pearson: pearson(x, y), spearman: spearman(x, y), kendall: kendall(x, y) };
         symmetric.set(pairKey, correlations);
-        const regret = regretOfTransfer(common, sourceGroups, targetGroups, m, objective, rng, options.resamples, keyOf);
-        pairs.push({
+        const regret = estimateRegret({ common, source: sourceGroups, target: targetGroups, metricIndex: m, sign, alpha, resamples: options.resamples }, rng);
+        metricPairs.push({
           source,
           target,
           metric: objective.metric,
@@ -89,63 +110,64 @@ export function transferPairs(
             common.filter((key) => frontKeys.get(source)!.has(keyOf(key))).map(keyOf),
             common.filter((key) => frontKeys.get(target)!.has(keyOf(key))).map(keyOf),
           ),
-          influentialKnobsAgree: jaccard(significantKnobs(sourceEffects), significantKnobs(targetEffects)),
-          interactionsAgree: jaccard(significantInteractions(sourceEffects), significantInteractions(targetEffects)),
-          importanceCorrelation: importanceCorrelation(sourceEffects, targetEffects),
-          signFlips: signFlips(sourceEffects, targetEffects),
+          ...agreement,
           commonConfigurations: common.length,
-          ...regret,
+          regret: regret.regret,
+          observedRegret: regret.observedRegret,
+          regretAbsoluteCi: regret.absoluteCi,
+          regretPercentCi: regret.percentCi,
+          regretPValue: regret.pValue,
+          sourceBest: keyOf(regret.sourceBest),
+          targetBest: keyOf(regret.targetBest),
+          configurationsDifferPValue: { source: spread(source), target: spread(target) },
         });
       }
     }
+    pairs.push(...withAdjustedRegret(metricPairs, alpha));
   }
   return pairs;
 }
 
-function regretOfTransfer(
-  common: readonly number[],
-  sourceGroups: ReadonlyMap<number, ConfigGroup>,
-  targetGroups: ReadonlyMap<number, ConfigGroup>,
-  m: number,
-  objective: Objective,
-  rng: Rng,
-  resamples: number,
-  keyOf: (index: number) => string,
-): Pick<TransferPair, 'regret' | 'regretPercentCi' | 'regretAbsoluteCi' | 'sourceBest' | 'targetBest'> {
-  const sign = objective.direction === 'max' ? -1 : 1;
-  const best = (groups: ReadonlyMap<number, ConfigGroup>): number =>
-    common.reduce((a, b) => (sign * groups.get(b)!.means[m]! < sign * groups.get(a)!.means[m]! ? b : a));
-  const sourceBest = best(sourceGroups);
-  const targetBest = best(targetGroups);
-  const transferred = targetGroups.get(sourceBest)!.values[m]!;
-  const optimal = targetGroups.get(targetBest)!.values[m]!;
-  const absolute = sign * (mean(transferred) - mean(optimal));
-  const percent = (100 * absolute) / Math.abs(mean(optimal));
-  let absoluteCi: ConfidenceInterval = [Number.NaN, Number.NaN];
-  let percentCi: ConfidenceInterval = [Number.NaN, Number.NaN];
-  if (sourceBest === targetBest) {
-    absoluteCi = [0, 0];
-    percentCi = [0, 0];
-  } else if (transferred.length >= 2 && optimal.length >= 2) {
-    const absolutes = new Float64Array(resamples);
-    const percents = new Float64Array(resamples);
-    for (let r = 0; r < resamples; r++) {
-      let a = 0;
-      let b = 0;
-      for (let i = 0; i < transferred.length; i++) a += transferred[rng.int(transferred.length)]!;
-      for (let i = 0; i < optimal.length; i++) b += optimal[rng.int(optimal.length)]!;
-      a /= transferred.length;
-      b /= optimal.length;
-      absolutes[r] = sign * (a - b);
-      percents[r] = (100 * sign * (a - b)) / Math.abs(b);
-    }
-    absolutes.sort();
-    percents.sort();
-    const at = (values: Float64Array, q: number): number => values[Math.min(values.length - 1, Math.floor(q * values.length))]!;
-    absoluteCi = [at(absolutes, 0.025), at(absolutes, 0.975)];
-    percentCi = [at(percents, 0.025), at(percents, 0.975)];
-  }
-  return { regret: { absolute, percent }, regretAbsoluteCi: absoluteCi, regretPercentCi: percentCi, sourceBest: keyOf(sourceBest), targetBest: keyOf(targetBest) };
+/** Holm over the metric's regret tests; significant only when the adjusted p and the selection bootstrap agree. */
+function withAdjustedRegret(pairs: readonly TransferPair[], alpha: number): TransferPair[] {
+  const adjusted = holmAdjusted(pairs.map((p) => p.regretPValue ?? Number.NaN));
+  return pairs.map((pair, index) => {
+    if (pair.withheld) return pair;
+    const pAdjusted = adjusted[index]!;
+    const significant = pAdjusted < alpha && pair.regretPercentCi[0] > 0 && pair.regret.percent > 0;
+    return { ...pair, regretPValueAdjusted: pAdjusted, regretSignificant: significant };
+  });
+}
+
+function withheldPair(
+  source: string,
+  target: string,
+  metric: string,
+  common: number,
+  agreement: Pick<TransferPair, 'influentialKnobsAgree' | 'interactionsAgree' | 'importanceCorrelation' | 'signFlips'>,
+): TransferPair {
+  const none = Number.NaN;
+  return {
+    source,
+    target,
+    metric,
+    pearson: none,
+    spearman: none,
+    kendall: none,
+    kl: none,
+    topOverlap: none,
+    bottomOverlap: none,
+    paretoOverlap: none,
+    ...agreement,
+    regret: { absolute: none, percent: none },
+    commonConfigurations: common,
+    regretPercentCi: [none, none],
+    regretAbsoluteCi: [none, none],
+    sourceBest: '',
+    targetBest: '',
+    regretSignificant: false,
+    withheld: { code: 'too-few-common-configurations', message: tooFewCommonMessage(common) },
+  };
 }
 
 /** Indexes of the `count` smallest values of sign·value (ties broken by index), via a native numeric sort. */
@@ -165,43 +187,4 @@ function extremeSet(values: Float64Array, sign: number, count: number): Set<numb
     }
   }
   return out;
-}
-
-function jaccard(a: readonly string[], b: readonly string[]): number {
-  const left = new Set(a);
-  const right = new Set(b);
-  const union = new Set([...left, ...right]);
-  if (union.size === 0) return 1;
-  let shared = 0;
-  for (const item of left) if (right.has(item)) shared++;
-  return shared / union.size;
-}
-
-function significantKnobs(effects: MetricEffects | undefined): string[] {
-  return effects ? effects.main.filter((e) => e.significant).map((e) => e.knob) : [];
-}
-
-function significantInteractions(effects: MetricEffects | undefined): string[] {
-  return effects ? effects.interactions.filter((e) => e.significant).map((e) => e.knobs.join('×')) : [];
-}
-
-function importanceCorrelation(a: MetricEffects | undefined, b: MetricEffects | undefined): number {
-  if (!a || !b || a.importance.length < 2) return Number.NaN;
-  const lookup = new Map(b.importance.map((entry) => [entry.knob, entry.importance]));
-  return pearson(
-    a.importance.map((entry) => entry.importance),
-    a.importance.map((entry) => lookup.get(entry.knob) ?? 0),
-  );
-}
-
-function signFlips(a: MetricEffects | undefined, b: MetricEffects | undefined): string[] {
-  if (!a || !b) return [];
-  const other = new Map(b.main.map((e) => [e.knob, e]));
-  return a.main
-    .filter((e) => e.kind !== 'categorical' && e.significant)
-    .filter((e) => {
-      const o = other.get(e.knob);
-      return o !== undefined && o.significant && Math.sign(o.effectSize) !== Math.sign(e.effectSize);
-    })
-    .map((e) => e.knob);
 }

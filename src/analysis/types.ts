@@ -92,14 +92,19 @@ export interface ParetoMembership {
 export interface KnobEffect {
   readonly knob: string;
   /**
-   * In the metric's unit. Numeric/boolean knobs: mean at the highest level minus mean at the lowest (signed).
-   * Categorical knobs: highest level mean minus lowest level mean (≥ 0).
+   * In the metric's unit, from the fitted model's least-squares means (each level averaged with equal weight over
+   * the other knobs' levels and the environments). Numeric/boolean knobs: mean at the highest level minus mean at
+   * the lowest (signed). Categorical knobs: highest level mean minus lowest level mean (≥ 0).
    */
   readonly effectSize: number;
+  /** Unadjusted p-value of the Type II F test. */
   readonly pValue: number;
-  /** p < alpha and the effect's confidence interval excludes zero. */
+  /** pValue adjusted for every main-effect and interaction test of the metric (MetricEffects.pAdjustMethod). */
+  readonly pAdjusted: number;
+  /** pAdjusted < alpha and the effect's confidence interval excludes zero. */
   readonly significant: boolean;
-  readonly levels: readonly { readonly level: string; readonly mean: number; readonly n: number }[];
+  /** Per measured level: its least-squares mean, its raw mean over the rows measured at it, and how many rows. */
+  readonly levels: readonly { readonly level: string; readonly mean: number; readonly rawMean: number; readonly n: number }[];
   readonly nonMonotonic?: boolean;
   readonly kind: 'numeric' | 'boolean' | 'categorical';
   /** 95% CI of effectSize (from the ANOVA residual mean square). */
@@ -120,12 +125,17 @@ export interface KnobEffect {
 export interface InteractionEffect {
   readonly knobs: readonly [string, string];
   /**
-   * Difference of differences at the knobs' extreme levels, in the metric's unit:
+   * Difference of differences at the knobs' extreme levels, in the metric's unit, from the fitted model's
+   * least-squares cell means (NaN when a corner cell was never measured):
    * y(a_hi, b_hi) − y(a_hi, b_lo) − y(a_lo, b_hi) + y(a_lo, b_lo). Positive: raising one knob makes the other's
    * effect larger.
    */
   readonly effectSize: number;
+  /** Unadjusted p-value of the Type II F test. */
   readonly pValue: number;
+  /** pValue adjusted for every main-effect and interaction test of the metric (MetricEffects.pAdjustMethod). */
+  readonly pAdjusted: number;
+  /** pAdjusted < alpha and the effect's confidence interval excludes zero. */
   readonly significant: boolean;
   readonly ci: ConfidenceInterval;
   readonly relativeEffect: number;
@@ -149,6 +159,13 @@ export interface MetricEffects {
   readonly residualDf: number;
   /** Share of the variance within environments explained by all main effects, pairwise interactions and (pooled) environment × knob interactions. */
   readonly rSquared: number;
+  /**
+   * 'type-II': each term's F test compares the model with and without it, keeping every other term that does not
+   * contain it (statsmodels anova_lm(typ=2)).
+   */
+  readonly testType: 'type-II';
+  /** How the p-values of the metric's effect tests were adjusted together before any was called significant. */
+  readonly pAdjustMethod: 'holm';
 }
 
 export interface TransferPair {
@@ -166,7 +183,10 @@ export interface TransferPair {
   readonly regret: { readonly absolute: number; readonly percent: number };
   /** Configurations measured in both environments (what every number above is computed over). */
   readonly commonConfigurations: number;
-  /** Bootstrap 95% CI of regret.percent over the two configurations' repetitions (NaN without repetitions). */
+  /**
+   * Bootstrap 95% CI of regret.percent over the whole selection: every common configuration's repetitions are resampled
+   * in both environments and both bests picked again in each resample (NaN without repetitions).
+   */
   readonly regretPercentCi: ConfidenceInterval;
   /** Bootstrap 95% CI of regret.absolute. */
   readonly regretAbsoluteCi: ConfidenceInterval;
@@ -179,6 +199,24 @@ export interface TransferPair {
   readonly importanceCorrelation: number;
   /** Knobs whose significant main effect has opposite signs in the two environments. */
   readonly signFlips: readonly string[];
+  /**
+   * Set when the pair has too little support for any statement: every correlation, overlap, KL and regret
+   * number is then NaN (null in JSON) and the pair only records why.
+   */
+  readonly withheld?: { readonly code: 'too-few-common-configurations'; readonly message: string };
+  /** The regret as measured, before ties within noise are set to 0 (regret is 0 when the source's best is within noise of the target's best). */
+  readonly observedRegret?: { readonly absolute: number; readonly percent: number };
+  /**
+   * p-value that the source's best is worse than the target's best in the target: one-sided t tests against every other
+   * common configuration (pooled repetition variance, log scale for positive metrics), Bonferroni over them; NaN without repetitions.
+   */
+  readonly regretPValue?: number;
+  /** regretPValue after Holm's adjustment over all pairs of this metric. */
+  readonly regretPValueAdjusted?: number;
+  /** Adjusted p < alpha and the bootstrap interval of the whole selection excludes 0. Never true without repetitions. */
+  readonly regretSignificant?: boolean;
+  /** One-way ANOVA p-value that configurations differ beyond repetition noise in the source and in the target (NaN without repetitions). */
+  readonly configurationsDifferPValue?: { readonly source: number; readonly target: number };
 }
 
 /** Pearson correlations of configurations' performance across the values of one context dimension. */
