@@ -6,8 +6,14 @@ import type { ServerTiming } from '../core/target.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs, recordUs, type Histogram } from './histogram.js';
 
 export interface WindowTally {
-  /** Requests whose scheduled (or, closed loop, actual) send time fell in the window. */
+  /**
+   * Measured requests whose scheduled (closed loop: actual) send time fell in the window. Open loop: every
+   * arrival of the schedule passes through recordSent or recordDropped with its scheduled time, so this is
+   * the schedule's own count for the window.
+   */
   offered: number;
+  /** Measured requests that actually left within the window (open loop: the achieved arrivals). */
+  sent: number;
   dropped: number;
   /** Successful completions within the window. */
   ok: number;
@@ -47,7 +53,7 @@ export class LoadRecorder {
 
   constructor(readonly layout: RecorderLayout) {
     const count = Math.max(1, Math.ceil((layout.endMs - layout.measureStartMs) / layout.windowMs));
-    this.windows = Array.from({ length: count }, () => ({ offered: 0, dropped: 0, ok: 0, errors: 0, latency: createHistogram() }));
+    this.windows = Array.from({ length: count }, () => ({ offered: 0, sent: 0, dropped: 0, ok: 0, errors: 0, latency: createHistogram() }));
   }
 
   isMeasured(timeMs: number): boolean {
@@ -64,6 +70,8 @@ export class LoadRecorder {
   recordSent(scheduledMs: number, sentMs: number, hasSchedule = true): void {
     this.sent++;
     this.windowAt(scheduledMs).offered++;
+    // A send that left after the end was not achieved within the run; it lands in no window.
+    if (this.isMeasured(sentMs)) this.windowAt(sentMs).sent++;
     if (hasSchedule) recordMs(this.lag, sentMs - scheduledMs);
   }
 
@@ -121,6 +129,7 @@ export class LoadRecorder {
       const mine = this.windows[index];
       if (!mine) return;
       mine.offered += window.offered;
+      mine.sent += window.sent;
       mine.dropped += window.dropped;
       mine.ok += window.ok;
       mine.errors += window.errors;
@@ -167,6 +176,7 @@ export class LoadRecorder {
       const mine = recorder.windows[index];
       if (!mine) return;
       mine.offered = window.offered;
+      mine.sent = window.sent ?? 0;
       mine.dropped = window.dropped;
       mine.ok = window.ok;
       mine.errors = window.errors;
@@ -184,5 +194,5 @@ export interface SerializedRecorder {
     number
   >;
   readonly errorsByKind: Record<string, number>;
-  readonly windows: readonly { offered: number; dropped: number; ok: number; errors: number; latency: string }[];
+  readonly windows: readonly { offered: number; sent?: number; dropped: number; ok: number; errors: number; latency: string }[];
 }

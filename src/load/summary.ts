@@ -120,9 +120,12 @@ export function summarize(recorder: LoadRecorder, context: SummaryContext): Load
       meanMs: stats?.mean ?? null,
     };
   });
-  // A trailing window shorter than half the others is too short to judge stability on.
-  const judged = windows.filter((window) => window.endMs - window.startMs >= windowMs / 2);
-  const stability = judgeStability(context.patternType, judged.map((window) => ({ achievedRps: window.achievedRps, p99Ms: window.p99Ms })));
+  const observations = windows.map((window, index) => {
+    const tally = recorder.windows[index]!;
+    // A trailing window shorter than half the others is too short for the closed-loop rule.
+    return { achievedRps: window.achievedRps, p99Ms: window.p99Ms, scheduled: tally.offered, sent: tally.sent, latency: tally.latency, full: window.endMs - window.startMs >= windowMs / 2 };
+  });
+  const stability = judgeStability(context.patternType, observations, recorder.okInWindow);
   const offeredRps = open ? (recorder.sent + recorder.dropped) / durationS : null;
   const lag = open ? percentilesMs(recorder.lag) : null;
   const scheduleLagMs = lag ? { p50: lag.p50, p99: lag.p99, max: lag.max } : null;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { levelRate, minimumSamplesFor, parseLevelFractions } from '../../src/load/index.js';
 import { LoadRecorder } from '../../src/load/recorder.js';
-import { judgeStability } from '../../src/load/stability.js';
+import { judgeLastWindows, judgeStability } from '../../src/load/stability.js';
 import { judgeRun } from '../../src/load/verdict.js';
 import { percentileSupport } from '../../src/load/percentile-support.js';
 
@@ -16,16 +16,16 @@ test("percentile support follows MLPerf LoadGen's early-stopping counts", () => 
   assert.equal(percentileSupport(662).p999.supported, false);
 });
 
-test('stability: the last 3 windows within ±10% on throughput and p99', () => {
+test("closed-loop stability keeps perf_analyzer's rule: the last 3 windows within ±10% on throughput and p99", () => {
   const window = (achievedRps: number, p99Ms: number | null) => ({ achievedRps, p99Ms });
-  assert.equal(judgeStability('poisson', [window(50, 9), window(100, 10), window(105, 10.5), window(98, 10.2)]).state, 'stable');
-  const noisyP99 = judgeStability('constant', [window(100, 10), window(100, 12), window(100, 10)]);
+  assert.equal(judgeLastWindows([window(50, 9), window(100, 10), window(105, 10.5), window(98, 10.2)]).state, 'stable');
+  const noisyP99 = judgeLastWindows([window(100, 10), window(100, 12), window(100, 10)]);
   assert.equal(noisyP99.state, 'unstable');
   assert.match((noisyP99 as { reason: string }).reason, /p99 of the last 3 windows varies by 20\.0%/);
-  assert.match((judgeStability('closed', [window(100, 10), window(80, 10), window(100, 10)]) as { reason: string }).reason, /throughput/);
-  assert.match((judgeStability('poisson', [window(100, 10), window(0, null), window(100, 10)]) as { reason: string }).reason, /completed no requests/);
-  assert.match((judgeStability('poisson', [window(100, 10)]) as { reason: string }).reason, /only 1 measurement window/);
-  assert.equal(judgeStability('step', [window(1, 1)]).state, 'not-applicable');
+  assert.match((judgeLastWindows([window(100, 10), window(80, 10), window(100, 10)]) as { reason: string }).reason, /throughput/);
+  assert.match((judgeLastWindows([window(100, 10), window(0, null), window(100, 10)]) as { reason: string }).reason, /completed no requests/);
+  assert.match((judgeLastWindows([window(100, 10)]) as { reason: string }).reason, /only 1 measurement window/);
+  assert.equal(judgeStability('step', [], 0).state, 'not-applicable');
 });
 
 test('verdict lists every reason a run is INVALID', () => {
@@ -88,10 +88,10 @@ test('recorders merge and survive serialisation (fan-out)', () => {
   assert.ok(Math.abs(merged.latency.maxValue - 50_000) <= 50, 'within HDR precision');
   assert.equal(merged.serverTimedResponses, 100);
   assert.deepEqual(
-    merged.windows.map((window) => [window.offered, window.ok, window.errors, window.dropped]),
+    merged.windows.map((window) => [window.offered, window.sent, window.ok, window.errors, window.dropped]),
     [
-      [100, 100, 0, 0],
-      [101, 100, 2, 1],
+      [100, 100, 100, 0, 0],
+      [101, 100, 100, 2, 1],
     ],
   );
   assert.equal(merged.windows[1]!.latency.totalCount, 100);
