@@ -78,8 +78,10 @@ export const loadSchema = strict({
   warmup: durationText.optional(),
   warmupMs: durationMsNumber.optional(),
   capacity: capacitySchema.optional(),
+  /** A trial too short for the percentiles its objectives use: extend it (default) or refuse the study. */
+  minimumDuration: z.enum(['extend', 'refuse'], { error: 'expected extend or refuse' }).default('extend'),
 }).transform((load, ctx) => {
-  const { patterns, duration, durationMs, warmup, warmupMs, capacity, ...single } = load;
+  const { patterns, duration, durationMs, warmup, warmupMs, capacity, minimumDuration, ...single } = load;
   const singleGiven = Object.values(single).some((value) => value !== undefined);
   if (patterns !== undefined && singleGiven) {
     ctx.issues.push({ code: 'custom', message: 'give either patterns: [...] or one pattern inline, not both', input: single, path: ['patterns'] });
@@ -103,6 +105,7 @@ export const loadSchema = strict({
     durationMs: durationTotalMs,
     warmupMs: resolveDurationPair(ctx, 'warmup', warmup, warmupMs, 5_000),
     capacity: capacity ?? { fractions: { ...DEFAULT_STRESS_FRACTIONS }, stepDurationMs: 5_000 },
+    minimumDuration,
   };
 });
 

@@ -14,6 +14,7 @@ import { sampleDelta, scrapeMetrics } from './prometheus.js';
 import type { ServerSession } from './server-session.js';
 import { TrialFailure } from './server-process.js';
 import { constraintReasons, trialMetrics } from './trial-metrics.js';
+import type { TrialDuration } from './trial-duration.js';
 import type { TrialSpec } from './trial-plan.js';
 
 export interface MeasureSettings {
@@ -22,6 +23,8 @@ export interface MeasureSettings {
   readonly protocol: Protocol;
   /** Arrival rate for the trial's load point (stress levels resolved), when open loop. */
   readonly rateRps?: number;
+  /** Measured duration: the study's, or longer when its percentiles need more requests (trial-duration.ts). */
+  readonly duration: TrialDuration;
   readonly seed: number;
 }
 
@@ -74,7 +77,7 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
     let summary: LoadSummary;
     let energy: EnergyReading | undefined;
     try {
-      summary = await guard(driver.run({ ...base, durationMs: study.load.durationMs, warmupMs: 0 }));
+      summary = await guard(driver.run({ ...base, durationMs: settings.duration.durationMs, warmupMs: 0 }));
     } finally {
       energy = await window?.stop().catch(() => undefined);
     }
@@ -103,6 +106,8 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
         server: session.serverConfig,
         protocol: settings.protocol,
         rateRps: settings.rateRps,
+        durationMs: settings.duration.durationMs,
+        ...(settings.duration.extendedFromMs === undefined ? {} : { durationExtended: settings.duration.reason }),
         serverStartupMs: session.ready.startupMs,
       },
     };

@@ -1,7 +1,8 @@
 /**
  * `servelab explore`: the one place that composes a study. The sampler proposes configurations from the
- * stored history; each configuration's trials are planned in the store, then run server by server (a fresh
- * server per configuration, model and repetition). Every trial ends completed or failed in the store, each in
+ * stored history (the whole plan, or small batches for an adaptive sampler); their trials are planned in the
+ * store, then run server by server (a fresh server per configuration, model and repetition) with repetitions
+ * interleaved across the batch in a seeded order (run-order.ts). Every trial ends completed or failed in the store, each in
  * its own transaction, so an interrupted study resumes where it stopped: unfinished configurations first,
  * then whatever the sampler asks next given the same history.
  */
@@ -24,7 +25,9 @@ import { checkModelWorkloadPairs } from './preflight.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { sessionSettingsFor, type SessionSettings } from './server-session.js';
 import { pendingTrials, runTrialUnit } from './trial-unit.js';
-import { definitionHash, trialsOf, trialsPerConfiguration, type TrialSpec } from './trial-plan.js';
+import { planStudyTime } from './study-time-plan.js';
+import { batchSize, interleavedUnits } from './run-order.js';
+import { definitionHash, trialLabel, trialsOf, trialsPerConfiguration, type TrialSpec } from './trial-plan.js';
 
 export interface ExploreOptions {
   readonly studyPath: string;
@@ -56,6 +59,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreSummary> 
   assertOsKnobsApplicable(Object.keys(study.knobs), capabilities);
   removeStaleGroups(capabilities);
   await checkModelWorkloadPairs(study);
+  planStudyTime(study); // refuses a study whose explicit rates are too short for its percentiles (load.minimumDuration: refuse)
   const store = openSqliteStore(options.dbPath);
   const progress = options.progress ?? createProgress({ quiet: options.quiet ?? false });
   try {
@@ -110,59 +114,56 @@ class StudyRunner {
     await ensureCapacities(study, this.#asyncStore, this.#driver, this.#settings, this.progress);
 
     for (;;) {
-      const configuration = this.#nextConfiguration(sampler);
-      if (!configuration) break;
-      const trials = trialsOf(study, configuration);
-      store.planTrials(trials);
-      await this.#runConfiguration(configuration, trials);
+      const batch = this.#nextBatch(sampler).map((configuration) => ({ configuration, trials: trialsOf(study, configuration) }));
+      if (batch.length === 0) break;
+      for (const { trials } of batch) store.planTrials(trials);
+      await this.#runBatch(batch);
     }
     const after = store.progress(study.name);
     return { studyId: study.name, planned: after.planned, completed: after.completed, failed: after.failed, ranNow: this.#ranNow, durationMs: performance.now() - startedMs };
   }
 
-  /** Unfinished configurations first (resume), then the sampler's next proposal given the stored history. */
-  #nextConfiguration(sampler: ReturnType<typeof createSampler>): Configuration | undefined {
+  /**
+   * Unfinished configurations first (resume), then the sampler's next proposals given the stored history: the
+   * whole plan at once, or small batches for an adaptive sampler.
+   */
+  #nextBatch(sampler: ReturnType<typeof createSampler>): Configuration[] {
     const rows = this.store.trialRows(this.study.name);
-    const unfinished = rows.find((row) => row.state === 'planned' || row.state === 'running');
-    if (unfinished) return unfinished.configuration;
-    const [next] = sampler.ask(outcomesFromRows(rows, this.study.objectives), 1);
-    return next;
+    const unfinished = new Map<string, Configuration>();
+    for (const row of rows) if (row.state === 'planned' || row.state === 'running') unfinished.set(configurationKey(row.configuration), row.configuration);
+    if (unfinished.size > 0) return [...unfinished.values()];
+    return sampler.ask(outcomesFromRows(rows, this.study.objectives), batchSize(sampler.kind, sampler.plannedCount));
   }
 
   async #recordEnvironment(): Promise<void> {
     this.store.recordEnvironment(this.study.name, await studyEnvironment(this.#settings));
   }
 
-  async #runConfiguration(configuration: Configuration, trials: readonly TrialSpec[]): Promise<void> {
-    const pending = await pendingTrials(this.#asyncStore, trials);
-    // One server per (repetition, model): group the pending trials in their run order.
-    const units = new Map<string, TrialSpec[]>();
-    for (const trial of pending) {
-      const key = `${trial.repetition}\u0000${trial.context.model}`;
-      units.set(key, [...(units.get(key) ?? []), trial]);
-    }
-    const label = (trial: TrialSpec): string =>
-      `${describe(configuration)} | ${trial.context.model} ${trial.context.workload} ${trial.context.load} #${trial.repetition}`;
-    for (const unit of units.values()) {
+  /** Measures a batch with repetitions interleaved across its configurations (run-order.ts). */
+  async #runBatch(batch: readonly { configuration: Configuration; trials: readonly TrialSpec[] }[]): Promise<void> {
+    const pending = await Promise.all(batch.map(async ({ configuration, trials }) => ({ configuration, trials: await pendingTrials(this.#asyncStore, trials) })));
+    const label = (configuration: Configuration, trial: TrialSpec): string => `${describe(configuration)} | ${trialLabel(trial)}`;
+    for (const unit of interleavedUnits(pending, this.study.seed)) {
+      const { configuration } = unit;
       await runTrialUnit(
         {
           study: this.study,
           store: this.#asyncStore,
           driver: this.#driver,
           settings: this.#settings,
-          onTrialStarted: (trial) => this.progress.trialStarted(this.#done, label(trial)),
+          onTrialStarted: (trial) => this.progress.trialStarted(this.#done, label(configuration, trial)),
           onTrialEnded: (trial, outcome) => {
             if (outcome.state === 'completed') {
               const { measurement } = outcome;
               const verdict = measurement.valid ? '' : ` | ${measurement.verdictReasons?.[0] ?? ''}`;
-              this.#finished(`${measurement.valid ? 'VALID  ' : 'INVALID'} ${label(trial)} | ${headline(measurement.metrics, measurement.energy)}${verdict}`);
+              this.#finished(`${measurement.valid ? 'VALID  ' : 'INVALID'} ${label(configuration, trial)} | ${headline(measurement.metrics, measurement.energy)}${verdict}`);
             } else {
-              this.#finished(`FAILED  ${label(trial)} | ${outcome.failure.kind}: ${outcome.failure.message}`);
+              this.#finished(`FAILED  ${label(configuration, trial)} | ${outcome.failure.kind}: ${outcome.failure.message}`);
             }
           },
         },
         configuration,
-        unit,
+        unit.trials,
       );
     }
   }

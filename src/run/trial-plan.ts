@@ -35,6 +35,11 @@ export function trialsOf(study: Study, configuration: Configuration): TrialSpec[
   return trials;
 }
 
+/** A trial as people read it: model, workload, load point and repetition. */
+export function trialLabel(trial: Pick<TrialSpec, 'context' | 'repetition'>): string {
+  return `${trial.context.model} ${trial.context.workload} ${trial.context.load} #${trial.repetition}`;
+}
+
 export function trialsPerConfiguration(study: Study): number {
   return study.repetitions * study.models.length * study.workloads.length * study.load.points.length;
 }

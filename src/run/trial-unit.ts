@@ -13,7 +13,8 @@ import type { LoadDriver } from './load-driver.js';
 import { measureTrial, servedModelName } from './measure-trial.js';
 import { TrialFailure } from './server-process.js';
 import { oneLine, startSession, type ServerSession, type SessionSettings } from './server-session.js';
-import { protocolOf, type TrialSpec } from './trial-plan.js';
+import { trialDuration, type TrialDuration } from './trial-duration.js';
+import { protocolOf, trialLabel, type TrialSpec } from './trial-plan.js';
 
 export type UnitStore = Pick<AsyncResultsStore, 'trial' | 'startTrial' | 'completeTrial' | 'failTrial' | 'capacity' | 'saveCapacity'>;
 
@@ -64,11 +65,19 @@ export async function runTrialUnit(context: UnitContext, configuration: Configur
             throw startFailure;
           }
         }
+        const rate = await rateOf(study, store, trial);
+        let duration: TrialDuration;
+        try {
+          duration = trialDuration(study, rate.rateRps, trialLabel(trial));
+        } catch (error) {
+          throw new TrialFailure('invalid-config', oneLine(error));
+        }
         const measured = await measureTrial(session, trial, {
           study,
           driver: context.driver,
           protocol: protocolOf(configuration, study),
-          ...(await rateOf(study, store, trial)),
+          ...rate,
+          duration,
           seed: study.seed * 1000 + trial.repetition,
         });
         const measurement = context.appliedExtras ? { ...measured, applied: { ...(measured.applied as object | undefined), ...context.appliedExtras } } : measured;

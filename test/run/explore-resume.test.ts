@@ -31,6 +31,7 @@ load:
   duration: 1500ms
   warmup: 300ms
 seed: 5
+objectives: [{ metric: p50_ms }, { metric: energy_j_per_inf }]   # few requests needed: the short trials are not extended
 `;
 
 function processesMentioning(text: string): number[] {

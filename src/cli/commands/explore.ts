@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { loadStudy } from '../../plan/study-schema.js';
 import { explore } from '../../run/runner.js';
+import { formatStudyTimePlan, planStudyTime } from '../../run/study-time-plan.js';
 import { ServelabError } from '../../core/errors.js';
 import { coordinateStudy } from '../../distributed/coordinator.js';
 import { openResultsStore } from '../../store/async-store.js';
@@ -12,6 +14,7 @@ interface ExploreCliOptions {
   parallelism?: string;
   quiet?: boolean;
   readyTimeout?: string;
+  dryRun?: boolean;
 }
 
 export function registerExplore(program: Command): void {
@@ -21,11 +24,17 @@ export function registerExplore(program: Command): void {
     .argument('<study>', 'study file (YAML)')
     .option('--db <file>', 'results database (SQLite); an existing one resumes the study', 'study.db')
     .option('--quiet', 'no progress bar or per-trial lines')
+    .option('--dry-run', 'check the study and print its trials, planned durations and estimated time; run nothing')
     .option('--distributed', 'enqueue the trials for `servelab worker` processes on other machines (needs --queue and --store)')
     .option('--queue <url>', 'with --distributed: the Redis queue, e.g. redis://10.0.0.5:6379')
     .option('--store <url>', 'with --distributed: the shared store, postgres://… (or an SQLite file every worker can reach)')
     .option('--parallelism <n>', 'with --distributed: configurations in flight at once (at least the number of workers)', '4')
     .action(async (studyPath: string, options: ExploreCliOptions) => {
+      if (options.dryRun) {
+        const study = await loadStudy(studyPath);
+        for (const line of formatStudyTimePlan(study, planStudyTime(study))) console.log(line);
+        return;
+      }
       if (options.distributed) {
         await exploreDistributed(studyPath, options);
         return;
