@@ -75,12 +75,21 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
     else measured.push(row);
   }
   const allMetrics = [...new Set(measured.flatMap((row) => Object.keys(row.metrics)))].sort();
-  if (measured.length === 0 || allMetrics.length === 0) {
+  const measuredMetrics = allMetrics.filter((metric) => measured.some((row) => Number.isFinite(row.metrics[metric])));
+  if (measured.length === 0 || measuredMetrics.length === 0) {
     throw new ServelabError(
       `no valid completed trials with metrics to analyze (${rows.length} rows: ${failed} failed, ${invalid} invalid, ${incomplete} incomplete)`,
     );
   }
-  const objectives = resolveObjectives(options.objectives, allMetrics);
+  for (const objective of options.objectives ?? []) {
+    if (allMetrics.includes(objective.metric) && !measuredMetrics.includes(objective.metric)) {
+      throw new ServelabError(
+        `objective '${objective.metric}' has no numeric value in any of the ${measured.length} valid completed rows (the column is empty or NaN throughout); measured metrics: ${measuredMetrics.join(', ') || 'none'}`,
+      );
+    }
+  }
+  // Defaults are picked among metrics that were measured somewhere; a requested unknown metric is named as unknown.
+  const objectives = resolveObjectives(options.objectives, options.objectives && options.objectives.length > 0 ? allMetrics : measuredMetrics);
   const complete = measured.filter((row) => objectives.every((o) => Number.isFinite(row.metrics[o.metric])));
   incomplete += measured.length - complete.length;
   if (complete.length === 0) throw new ServelabError(`no trial has every objective (${objectives.map((o) => o.metric).join(', ')}) measured`);

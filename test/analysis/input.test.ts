@@ -83,3 +83,41 @@ test('a knob some trials do not set (a conditional knob) becomes a categorical k
   ], { skipPrediction: true });
   assert.deepEqual(result.knobs.find((k) => k.name === 'batching.maxBatchSize'), { name: 'batching.maxBatchSize', kind: 'categorical', levels: ['32', '8', 'unset'] });
 });
+
+test('a CSV with CR-only line ends (classic Mac) is read like any other', () => {
+  const lines = [`${header},state`, 't1,1,false,m,w,l,10,0.2,completed', 't1,1,false,m,w,l,11,0.3,completed', 't2,4,true,m,w,l,8,0.1,completed'];
+  const plain = parseTrialCsv(lines.join('\r'), 'mac.csv');
+  assert.equal(plain.length, 3);
+  assert.deepEqual(plain.map((r) => r.metrics.p99_ms), [10, 11, 8]);
+  assert.deepEqual(plain.map((r) => r.repetition), [0, 1, 0]);
+  const quoted = parseTrialCsv(lines.join('\r').replace('t2,4,true,m', 't2,4,true,"m"'), 'mac.csv');
+  assert.deepEqual(quoted.map((r) => r.context.model), ['m', 'm', 'm']);
+  assert.deepEqual(quoted, plain);
+});
+
+test('a header of many unknown columns gets a short one-line error, not one as long as the file', () => {
+  const garbage = Array.from({ length: 200 }, (_, i) => `column-${i}-${'x'.repeat(60)}`).join(',');
+  assert.throws(() => parseTrialCsv(`${garbage}\n1,2`, 'garbage.csv'), (error: unknown) => {
+    assert.ok(error instanceof ServelabError);
+    assert.match(error.message, /^garbage\.csv: unexpected column\(s\) 'column-0-x+…', .* and 195 more; expected trial/);
+    assert.ok(error.message.length < 500, `${error.message.length} characters`);
+    assert.ok(!error.message.includes('\n'));
+    return true;
+  });
+});
+
+test('an objective column that exists but holds no number (NaN or empty throughout) gets its own error', () => {
+  for (const cell of ['NaN', 'nan', '']) {
+    const rows = parseTrialCsv(`${header}\nt1,1,false,m,w,l,${cell},2\nt2,2,true,m,w,l,${cell},1\nt3,2,true,m,w,l,,1`);
+    rejects(
+      () => analyzeTrials(rows, { objectives: parseObjectives('p99_ms:min,energy_j_per_inf:min'), skipPrediction: true }),
+      /^objective 'p99_ms' has no numeric value in any of the 3 valid completed rows \(the column is empty or NaN throughout\); measured metrics: energy_j_per_inf$/,
+    );
+    // A metric that is not in the file at all is still an unknown objective.
+    rejects(() => analyzeTrials(rows, { objectives: parseObjectives('latency_ms:min') }), /unknown objective 'latency_ms'/);
+    // Without requested objectives the empty column is left out and named as such.
+    const result = analyzeTrials(rows, { skipPrediction: true });
+    assert.deepEqual(result.objectives.map((o) => o.metric), ['energy_j_per_inf']);
+    assert.deepEqual(result.excluded.metricsLeftOut, ['p99_ms']);
+  }
+});

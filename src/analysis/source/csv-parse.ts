@@ -1,11 +1,11 @@
-/** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF or LF line ends. */
+/** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF, LF or CR-only (classic Mac) line ends. */
 import { ServelabError } from '../../core/errors.js';
 
 export function parseCsv(text: string, sourceName: string): string[][] {
   // Most study exports quote nothing: split lines and fields directly.
   if (!text.includes('"')) {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    return body.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line)).filter((line) => line !== '').map((line) => line.split(','));
+    return body.split(/\r\n|\n|\r/).filter((line) => line !== '').map((line) => line.split(','));
   }
   return parseQuotedCsv(text, sourceName);
 }
@@ -44,7 +44,8 @@ function parseQuotedCsv(text: string, sourceName: string): string[][] {
     else if (ch === ',') {
       record.push(field);
       field = '';
-    } else if (ch === '\n') {
+    } else if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) {
+      // A lone CR ends a record too (files saved with classic Mac line ends).
       endRecord();
       line++;
     } else if (ch !== '\r') field += ch;

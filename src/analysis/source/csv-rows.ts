@@ -14,6 +14,9 @@ import { parseCsv } from './csv-parse.js';
 const PLAIN_COLUMNS = new Set(['trial', 'repetition', 'state', 'valid', 'failure']);
 const CONTEXT_COLUMNS = ['ctx.model', 'ctx.workload', 'ctx.load', 'ctx.machine'] as const;
 const STATES: readonly TrialState[] = ['planned', 'running', 'completed', 'failed'];
+/** Error messages stay one short line even when a header is garbage (e.g. a whole file read as one line). */
+const MAX_LISTED_COLUMNS = 5;
+const MAX_NAME_CHARS = 40;
 const EXPECTED_COLUMNS = 'trial, repetition, state, valid, failure, knob.<name>, ctx.model, ctx.workload, ctx.load, metric.<name>';
 
 export function readCsvTrialRows(path: string): TrialRow[] {
@@ -35,7 +38,9 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
     (name) => !PLAIN_COLUMNS.has(name) && !(CONTEXT_COLUMNS as readonly string[]).includes(name) && !/^(knob|metric)\.\S+$/.test(name),
   );
   if (unknown.length > 0) {
-    throw new ServelabError(`${sourceName}: unexpected column(s) ${unknown.map((n) => `'${n}'`).join(', ')}; expected ${EXPECTED_COLUMNS}`);
+    const listed = unknown.slice(0, MAX_LISTED_COLUMNS).map((n) => `'${shortened(n)}'`).join(', ');
+    const more = unknown.length > MAX_LISTED_COLUMNS ? ` and ${unknown.length - MAX_LISTED_COLUMNS} more` : '';
+    throw new ServelabError(`${sourceName}: unexpected column(s) ${listed}${more}; expected ${EXPECTED_COLUMNS}`);
   }
   const duplicate = columns.find((name, index) => columns.indexOf(name) !== index);
   if (duplicate) throw new ServelabError(`${sourceName}: column '${duplicate}' appears twice`);
@@ -97,7 +102,25 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
       ...(state === 'failed' ? { failure: { kind: 'crash' as const, reason: failureReason || 'failed' } } : {}),
     });
   }
+  markEmptyMetricColumns(rows, metricColumns.map((c) => c.name));
   return rows;
+}
+
+/**
+ * A metric column with no number in any row (empty or NaN throughout) still exists: completed rows record it as NaN,
+ * so the analysis can say the column is empty instead of not knowing the metric. Partly measured columns stay as they are.
+ */
+function markEmptyMetricColumns(rows: TrialRow[], metricNames: readonly string[]): void {
+  const empty = metricNames.filter((name) => rows.every((row) => row.metrics[name] === undefined));
+  if (empty.length === 0) return;
+  for (const row of rows) {
+    if (row.state !== 'completed') continue;
+    for (const name of empty) (row.metrics as Record<string, number>)[name] = Number.NaN;
+  }
+}
+
+function shortened(name: string): string {
+  return name.length > MAX_NAME_CHARS ? `${name.slice(0, MAX_NAME_CHARS)}…` : name;
 }
 
 export function parseKnobValue(raw: string): KnobValue {
