@@ -2,18 +2,25 @@
  * Ranked findings: sentences backed by their numbers and confidence intervals. Score = effect size (relative
  * to the metric's mean) times a surprise weight: sign flips across environments (×2), interactions stronger
  * than both main effects (×1.5), optima that do not transfer (×1.5), non-monotonic effects (×1.5). Only
- * effects whose interval excludes zero are reported; a regret measured without repetitions carries no noise
- * estimate, says so, and counts half.
+ * significant effects are reported (a turning point only for a knob whose effect is significant); transfer
+ * findings need repetitions and at least 5 common configurations (findings-transfer.ts), and the Pareto
+ * membership summary needs configurations that differ beyond noise in every environment.
  */
-import type { AnalysisResult, Finding, KnobEffect, TransferPair } from './types.js';
-import { describeConfigKey, formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from './format.js';
+import type { AnalysisResult, Finding, KnobEffect } from './types.js';
+import { correlationFindings, regretFindings } from './findings-transfer.js';
+import { formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from './format.js';
+
+export { MAX_REGRET_FINDINGS } from './findings-transfer.js';
 
 export const MAX_FINDINGS = 40;
 
 type Candidate = Omit<Finding, 'rank'>;
 type Inputs = Pick<AnalysisResult, 'objectives' | 'effects' | 'effectsByEnvironment' | 'transfer' | 'paretoMembership' | 'environments'>;
 
-export function rankFindings(inputs: Inputs): Finding[] {
+/** Level of the tests findings make here (configurations differing beyond noise); the effect tests carry their own. */
+export const FINDINGS_ALPHA = 0.05;
+
+export function rankFindings(inputs: Inputs, alpha = FINDINGS_ALPHA): Finding[] {
   const candidates: Candidate[] = [];
   const objectiveMetrics = inputs.objectives.map((o) => o.metric);
   for (const metric of objectiveMetrics) {
@@ -21,7 +28,7 @@ export function rankFindings(inputs: Inputs): Finding[] {
     if (!effects) continue;
     for (const effect of effects.main) if (effect.significant) candidates.push(mainEffectFinding(metric, effect));
     // A turning level is only set when it differs from both ends by more than their noise.
-    for (const effect of effects.main) if (effect.nonMonotonic) candidates.push(nonMonotonicFinding(metric, effect));
+    for (const effect of effects.main) if (effect.nonMonotonic && effect.significant) candidates.push(nonMonotonicFinding(metric, effect));
     const byKnob = new Map(effects.main.map((e) => [e.knob, e]));
     for (const interaction of effects.interactions) {
       if (!interaction.significant) continue;
@@ -40,9 +47,9 @@ export function rankFindings(inputs: Inputs): Finding[] {
     candidates.push(...signFlipFindings(metric, inputs));
   }
   candidates.push(...regretFindings(inputs.transfer));
-  candidates.push(...correlationFindings(inputs.transfer));
+  candidates.push(...correlationFindings(inputs.transfer, alpha));
   const membership = inputs.paretoMembership;
-  if (membership.environments >= 2) {
+  if (membership.environments >= 2 && configurationsDifferEverywhere(inputs, alpha)) {
     candidates.push({
       kind: 'pareto-membership',
       score: 0.05,
@@ -126,47 +133,18 @@ function describeChange(effect: KnobEffect, metric: string): string {
   return `${formatWithUnit(change.from, metric)} → ${formatWithUnit(change.to, metric)}, ${formatSigned(change.percent)}%; difference ${formatInterval(effect.ci)}`;
 }
 
-export const MAX_REGRET_FINDINGS = 10;
-
-function regretFindings(pairs: readonly TransferPair[]): Candidate[] {
-  // Sources that share a best configuration have the same regret in a target: report them together.
-  const merged = new Map<string, { pair: TransferPair; sources: string[] }>();
-  for (const pair of pairs) {
-    if (!(pair.regret.percent > 0) || pair.regretPercentCi[0] <= 0) continue;
-    const key = `${pair.metric}\u0000${pair.target}\u0000${pair.sourceBest}`;
-    const entry = merged.get(key);
-    if (entry) entry.sources.push(pair.source);
-    else merged.set(key, { pair, sources: [pair.source] });
+/**
+ * Whether every objective's configurations differ beyond repetition noise in every environment (from the transfer
+ * pairs' one-way ANOVA): otherwise the Pareto fronts are noise and which configurations share them says nothing.
+ */
+function configurationsDifferEverywhere(inputs: Inputs, alpha: number): boolean {
+  const seen = new Set<string>();
+  for (const pair of inputs.transfer) {
+    const p = pair.configurationsDifferPValue;
+    if (!p) continue;
+    if (!(p.source < alpha) || !(p.target < alpha)) return false;
+    seen.add(`${pair.source}\u0000${pair.metric}`);
+    seen.add(`${pair.target}\u0000${pair.metric}`);
   }
-  return [...merged.values()]
-    .map(({ pair: p, sources }) => {
-      const noiseKnown = Number.isFinite(p.regretPercentCi[0]);
-      return {
-        kind: 'optimum-does-not-transfer',
-        score: (p.regret.percent / 100) * (noiseKnown ? 1.5 : 0.75),
-        text: `The optimum of ${sources.join(', ')} (${describeConfigKey(p.sourceBest)}) does not transfer to ${p.target}: there its ${p.metric} is ${formatNumber(p.regret.percent)}% ` +
-          (noiseKnown ? `(${formatInterval(p.regretPercentCi, 1, '%')}) ` : '(no repetitions: noise unknown) ') +
-          `worse than that of ${p.target}'s own optimum (${describeConfigKey(p.targetBest)}), ${formatWithUnit(p.regret.absolute, p.metric)}; Pearson r=${formatNumber(p.pearson)} over ${p.commonConfigurations} common configurations`,
-        numbers: { regretPercent: p.regret.percent, regretAbsolute: p.regret.absolute, ciLow: p.regretPercentCi[0], ciHigh: p.regretPercentCi[1], pearson: p.pearson, spearman: p.spearman, sources: sources.length },
-      };
-    })
-    .sort((a, b) => b.score - a.score)
-    .slice(0, MAX_REGRET_FINDINGS);
-}
-
-function correlationFindings(pairs: readonly TransferPair[]): Candidate[] {
-  const byMetric = new Map<string, TransferPair[]>();
-  for (const pair of pairs) if (pair.source < pair.target) byMetric.set(pair.metric, [...(byMetric.get(pair.metric) ?? []), pair]);
-  const out: Candidate[] = [];
-  for (const [metric, list] of byMetric) {
-    const weakest = list.filter((p) => Number.isFinite(p.pearson)).sort((a, b) => a.pearson - b.pearson)[0];
-    if (!weakest || weakest.pearson >= 0.9) continue;
-    out.push({
-      kind: 'weak-correlation',
-      score: (1 - weakest.pearson) * 0.5,
-      text: `Configurations' ${metric} in ${weakest.source} and in ${weakest.target} is ${weakest.pearson < -0.3 ? 'anti-correlated' : 'at best weakly correlated'} (Pearson r=${formatNumber(weakest.pearson)}, Spearman ρ=${formatNumber(weakest.spearman)}, top-10% overlap ${formatPercent(weakest.topOverlap)}): far below the r > 0.9 at which a linear transfer works`,
-      numbers: { pearson: weakest.pearson, spearman: weakest.spearman, kendall: weakest.kendall, topOverlap: weakest.topOverlap, kl: weakest.kl },
-    });
-  }
-  return out;
+  return inputs.environments.every((env) => inputs.objectives.every((o) => seen.has(`${env.key}\u0000${o.metric}`)));
 }

@@ -1,6 +1,7 @@
 /** The plain-text summary `servelab analyze` prints: findings first, then fronts, drivers, transfer, prediction. */
 import { describeConfiguration, formatNumber, formatPValue } from './format.js';
-import type { AnalysisResult } from './types.js';
+import { MIN_COMMON_CONFIGURATIONS } from './transfer-support.js';
+import type { AnalysisResult, TransferPair } from './types.js';
 
 const MAX_TABLE_ROWS = 12;
 
@@ -58,19 +59,29 @@ export function summaryText(result: AnalysisResult): string {
     ));
   }
   for (const objective of result.objectives) {
-    const pairs = result.transfer.filter((t) => t.metric === objective.metric).sort((a, b) => b.regret.percent - a.regret.percent);
-    if (pairs.length === 0) continue;
-    out.push('', `Transfer of ${objective.metric} across environments (regret: the source's best run in the target vs the target's best)`);
-    out.push(...table(
-      ['source → target', 'pearson', 'spearman', 'kendall', 'KL', 'top10%', 'bottom10%', 'pareto', 'regret'],
-      pairs.slice(0, MAX_TABLE_ROWS).map((t) => [
-        `${t.source} → ${t.target}`,
-        formatNumber(t.pearson), formatNumber(t.spearman), formatNumber(t.kendall), formatNumber(t.kl),
-        formatNumber(t.topOverlap), formatNumber(t.bottomOverlap), formatNumber(t.paretoOverlap),
-        `${formatNumber(t.regret.percent)}% (${formatNumber(t.regret.absolute)})`,
-      ]),
-    ));
-    if (pairs.length > MAX_TABLE_ROWS) out.push(`  … ${pairs.length - MAX_TABLE_ROWS} more pairs in --json`);
+    const all = result.transfer.filter((t) => t.metric === objective.metric);
+    if (all.length === 0) continue;
+    const pairs = all.filter((t) => !t.withheld).sort((a, b) => b.regret.percent - a.regret.percent);
+    const withheld = all.filter((t) => t.withheld);
+    out.push('', `Transfer of ${objective.metric} across environments (regret: the source's best run in the target vs the target's best; 0 when within noise)`);
+    if (pairs.length > 0) {
+      out.push(...table(
+        ['source → target', 'common', 'pearson', 'spearman', 'kendall', 'KL', 'top10%', 'bottom10%', 'pareto', 'regret', 'regret 95% CI', ''],
+        pairs.slice(0, MAX_TABLE_ROWS).map((t) => [
+          `${t.source} → ${t.target}`,
+          String(t.commonConfigurations),
+          formatNumber(t.pearson), formatNumber(t.spearman), formatNumber(t.kendall), formatNumber(t.kl),
+          formatNumber(t.topOverlap), formatNumber(t.bottomOverlap), formatNumber(t.paretoOverlap),
+          `${formatNumber(t.regret.percent)}% (${formatNumber(t.regret.absolute)})`,
+          Number.isFinite(t.regretPercentCi[0]) ? `${formatNumber(t.regretPercentCi[0])} … ${formatNumber(t.regretPercentCi[1])}%` : '',
+          regretVerdict(t),
+        ]),
+      ));
+      if (pairs.length > MAX_TABLE_ROWS) out.push(`  … ${pairs.length - MAX_TABLE_ROWS} more pairs in --json`);
+    }
+    if (withheld.length > 0) {
+      out.push(`  ${withheld.length} pair(s) without statement: too few common configurations (fewer than ${MIN_COMMON_CONFIGURATIONS}), e.g. ${withheld[0]!.source} → ${withheld[0]!.target} (${withheld[0]!.commonConfigurations}).`);
+    }
   }
   const curves = result.prediction.learningCurves;
   if (curves.length > 0) {
@@ -87,6 +98,12 @@ export function summaryText(result: AnalysisResult): string {
   }
   for (const note of result.prediction.notes) out.push(`  note: ${note}`);
   return `${out.join('\n')}\n`;
+}
+
+function regretVerdict(pair: TransferPair): string {
+  if (!Number.isFinite(pair.regretPValue ?? Number.NaN)) return 'descriptive (no repetitions)';
+  if (pair.regretSignificant) return `significant (adjusted ${formatPValue(pair.regretPValueAdjusted ?? Number.NaN)})`;
+  return pair.regret.percent === 0 && (pair.observedRegret?.percent ?? 0) > 0 ? 'within noise (tie)' : 'within noise';
 }
 
 function environmentsNote(result: AnalysisResult): string {

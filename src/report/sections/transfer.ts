@@ -76,7 +76,8 @@ function changeKindTable(pairs: readonly TransferPair[]): Block {
 }
 
 function regretTable(pairs: readonly TransferPair[], metric: string): Block {
-  const worst = [...pairs].sort((a, b) => b.regret.percent - a.regret.percent).slice(0, 10);
+  // Pairs withheld for too few common configurations have no regret to rank.
+  const worst = pairs.filter((pair) => !pair.withheld).sort((a, b) => b.regret.percent - a.regret.percent).slice(0, 10);
   return {
     kind: 'table',
     headers: ['source → target', 'what changes', 'regret (%, 95% CI)', `regret (${escapeInline(metricUnit(metric) || 'metric units')})`, 'Spearman ρ', 'top-10% overlap', 'Pareto overlap'],
