@@ -24,6 +24,29 @@ export interface DesignLayout {
   readonly environmentKnobColumns: readonly (readonly (readonly number[])[])[];
 }
 
+/** The factor standing for the environment in a term's factor set (knobs are 0, 1, …). */
+export const ENVIRONMENT_FACTOR = -1;
+
+/** One model term: its columns and the factors it is made of (the containment Type II tests are built on). */
+export interface DesignTerm {
+  readonly kind: 'environment' | 'main' | 'interaction' | 'environment-knob';
+  readonly factors: readonly number[];
+  readonly columns: readonly number[];
+}
+
+/** Every term of the layout except the intercept, lower order first: environment, main effects, knob pairs, environment × knob. */
+export function designTerms(layout: DesignLayout): DesignTerm[] {
+  const terms: DesignTerm[] = [];
+  if (layout.environmentColumns.length > 0) terms.push({ kind: 'environment', factors: [ENVIRONMENT_FACTOR], columns: layout.environmentColumns });
+  layout.mainColumns.forEach((columns, k) => terms.push({ kind: 'main', factors: [k], columns }));
+  for (const pair of layout.pairs) terms.push({ kind: 'interaction', factors: [pair.a, pair.b], columns: pair.columns });
+  layout.environmentKnobColumns.forEach((bySlot, k) => {
+    const columns = bySlot.flat();
+    if (columns.length > 0) terms.push({ kind: 'environment-knob', factors: [ENVIRONMENT_FACTOR, k], columns });
+  });
+  return terms;
+}
+
 export function designLayout(knobs: readonly KnobInfo[], environments: number): DesignLayout {
   let next = 1;
   const take = (count: number): number[] => Array.from({ length: count }, () => next++);

@@ -120,7 +120,17 @@ export interface KnobEffect {
   /** For a non-monotonic numeric knob: the interior level where the metric turns. */
   readonly turningLevel?: string;
   readonly turningKind?: 'minimum' | 'maximum';
+  /**
+   * The model the F test compared within: the whole model (main effects, pairwise interactions and, pooled,
+   * environment blocks and environment × knob terms); without the knob × knob interactions; or main effects and
+   * environment blocks only — the largest the data can estimate without aliasing and with a residual.
+   */
+  readonly testedIn: EffectModel;
+  /** The model the least-squares means come from ('not-estimable': a level or cell needed was never measured). */
+  readonly estimatedIn: EffectModel | 'not-estimable';
 }
+
+export type EffectModel = 'full-model' | 'without-interactions' | 'main-effects-model';
 
 export interface InteractionEffect {
   readonly knobs: readonly [string, string];
@@ -144,6 +154,9 @@ export interface InteractionEffect {
   readonly df: readonly [number, number];
   /** Tested on the linear×linear contrast because the full interaction would need too many columns. */
   readonly linearContrast: boolean;
+  /** As KnobEffect.testedIn; below 'full-model' the interaction is added alone to that model and judged by its residual. */
+  readonly testedIn: EffectModel;
+  readonly estimatedIn: EffectModel | 'not-estimable';
 }
 
 export interface MetricEffects {

@@ -87,20 +87,29 @@ test('a difference smaller than its noise is never reported as an effect', () =>
   }
 });
 
-test('with no effect at all, tests are calibrated: about alpha of them come out significant', () => {
+test('with no effect at all, each unadjusted test is calibrated at alpha and Holm keeps any false effect rare', () => {
   let tests = 0;
-  let significant = 0;
+  let unadjustedRejections = 0;
+  let families = 0;
+  let familiesWithAnEffect = 0;
   for (let seed = 1; seed <= 30; seed++) {
     const effects = analyzeTrials(plantedRows(100 + seed, 5, 0, 0), { skipPrediction: true }).effects;
     for (const metric of Object.values(effects)) {
-      for (const e of [...metric.main, ...metric.interactions]) {
+      assert.equal(metric.pAdjustMethod, 'holm');
+      const all = [...metric.main, ...metric.interactions];
+      for (const e of all) {
         tests++;
-        if (e.significant) significant++;
+        if (e.pValue < 0.05) unadjustedRejections++;
+        assert.ok(e.pAdjusted >= e.pValue, 'an adjusted p-value is never below the unadjusted one');
+        if (e.significant) assert.ok(e.pAdjusted < 0.05, 'significance uses the adjusted p-value');
       }
+      families++;
+      if (all.some((e) => e.significant)) familiesWithAnEffect++;
     }
   }
-  const rate = significant / tests;
-  assert.ok(rate > 0.01 && rate < 0.09, `false-positive rate ${rate} over ${tests} null tests (alpha 0.05)`);
+  const rate = unadjustedRejections / tests;
+  assert.ok(rate > 0.01 && rate < 0.09, `unadjusted false-positive rate ${rate} over ${tests} null tests (alpha 0.05)`);
+  assert.ok(familiesWithAnEffect / families <= 0.1, `${familiesWithAnEffect} of ${families} pure-noise metrics carry a significant effect after Holm`);
 });
 
 test('unstable configurations, failed and invalid rows are excluded and counted', () => {

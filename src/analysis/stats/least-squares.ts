@@ -48,6 +48,15 @@ export interface SubsetFit {
   readonly rank: number;
   /** Coefficients per response, indexed like `columns` (0 for dropped columns). */
   readonly coefficients: Float64Array[];
+  /** The Gram columns fitted, in the order given. */
+  readonly columns: readonly number[];
+  /** Per position in `columns`: 1 when the column was kept, 0 when it was aliased with earlier ones. */
+  readonly kept: Uint8Array;
+  /**
+   * Row-major k×k lower Cholesky factor of the kept columns' block of XᵀX (k = columns.length). Row j of a dropped
+   * column holds its coordinates on the earlier kept columns' orthonormal basis.
+   */
+  readonly lower: Float64Array;
 }
 
 /** Fits the sub-model made of the given columns of the Gram matrix (ridge > 0 adds λ to the diagonal). */
@@ -96,5 +105,10 @@ export function fitSubset(gram: GramMatrix, columns: readonly number[], ridge = 
     }
     coefficients.push(beta);
   }
-  return { rss, rank, coefficients };
+  return { rss, rank, coefficients, columns, kept, lower };
+}
+
+/** True when the fit dropped a column that has data: it is a combination of the others (aliased), not just empty. */
+export function hasAliasedColumns(gram: GramMatrix, fit: SubsetFit): boolean {
+  return fit.columns.some((column, position) => !fit.kept[position] && gram.xtx[column * gram.columns + column]! > 0);
 }
