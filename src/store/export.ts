@@ -2,7 +2,8 @@
  * Exports in the analysis format: one row per trial and repetition with columns
  *   trial, repetition, state, valid, failure, knob.<name>..., ctx.model, ctx.workload, ctx.load, metric.<name>...
  * (metrics named as in core/metric.ts). The JSON export has the same rows as objects, plus the study, the
- * environment, capacities and each trial's energy meter (name and measurement/estimate) beside its figures.
+ * environment, capacities and each trial's energy meter (name and measurement/estimate) beside its figures,
+ * and each configuration's mean with its 95% interval per context (also as CSV: --summary-csv).
  */
 import { writeFileSync } from 'node:fs';
 import { ServelabError } from '../core/errors.js';
@@ -10,6 +11,7 @@ import { METRICS } from '../core/metric.js';
 import type { KnobValue } from '../core/space.js';
 import type { TrialRow } from '../core/trial.js';
 import { copyStudy, openResultsStore, requireStudy, type AsyncResultsStore } from './async-store.js';
+import { summarizeConfigurations, type ConfigurationSummary } from './configuration-summary.js';
 import type { StoredTrial, StudyRecord } from './types.js';
 
 type Cell = string | number | boolean | undefined;
@@ -51,6 +53,30 @@ function rank(metric: string): number {
   return index < 0 ? METRIC_ORDER.length : index;
 }
 
+/** One row per configuration and context: knob.*, ctx.*, then metric.<name>.mean/.n/.ci_low/.ci_high. */
+export function summaryTable(summaries: readonly ConfigurationSummary[]): ExportTable {
+  const knobs = [...new Set(summaries.flatMap((summary) => Object.keys(summary.configuration)))].sort();
+  const contexts = [...new Set(summaries.flatMap((summary) => Object.keys(summary.context)))];
+  const metrics = [...new Set(summaries.flatMap((summary) => Object.keys(summary.metrics)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const statistics = ['mean', 'n', 'ci_low', 'ci_high'] as const;
+  const columns = [...knobs.map((knob) => `knob.${knob}`), ...contexts.map((name) => `ctx.${name}`), ...metrics.flatMap((metric) => statistics.map((stat) => `metric.${metric}.${stat}`))];
+  const rows = summaries.map((summary) => {
+    const row: Record<string, Cell> = {};
+    for (const knob of knobs) row[`knob.${knob}`] = summary.configuration[knob] as KnobValue | undefined;
+    for (const name of contexts) row[`ctx.${name}`] = (summary.context as unknown as Record<string, string | undefined>)[name];
+    for (const metric of metrics) {
+      const value = summary.metrics[metric];
+      if (!value) continue;
+      row[`metric.${metric}.mean`] = value.mean;
+      row[`metric.${metric}.n`] = value.n;
+      row[`metric.${metric}.ci_low`] = value.ciLow ?? undefined;
+      row[`metric.${metric}.ci_high`] = value.ciHigh ?? undefined;
+    }
+    return row;
+  });
+  return { columns, rows };
+}
+
 export function toCsv(table: ExportTable): string {
   const lines = [table.columns.map(csvCell).join(',')];
   for (const row of table.rows) lines.push(table.columns.map((column) => csvCell(row[column])).join(','));
@@ -70,6 +96,8 @@ export interface ExportDocument {
   readonly capacities: readonly unknown[];
   readonly columns: readonly string[];
   readonly rows: readonly Readonly<Record<string, unknown>>[];
+  /** Each configuration's mean per context with its 95% t interval over the valid repetitions (null without repetitions). */
+  readonly configurations: readonly ConfigurationSummary[];
 }
 
 /** The JSON export: the table's rows plus, per row, the energy meter beside the energy figures. */
@@ -83,6 +111,7 @@ export async function exportDocument(store: AsyncResultsStore, study: StudyRecor
     capacities: await store.capacities(study.studyId),
     columns: table.columns,
     rows: table.rows.map((row, index) => ({ ...row, ...energyLabel(trials[index]!) })),
+    configurations: summarizeConfigurations(trials.map((trial) => trial.row)),
   };
 }
 
@@ -95,6 +124,8 @@ function energyLabel(trial: StoredTrial): Record<string, unknown> {
 export interface ExportOptions {
   readonly csvPath?: string;
   readonly jsonPath?: string;
+  /** Per configuration and context: means with their 95% intervals. */
+  readonly summaryCsvPath?: string;
   /** Copy the study, trial by trial, into this SQLite file (e.g. to take a PostgreSQL study home). */
   readonly sqlitePath?: string;
   readonly studyId?: string;
@@ -102,12 +133,15 @@ export interface ExportOptions {
 
 /** Writes the CSV, JSON and/or SQLite export of one study (from an SQLite file or postgres:// store); returns how many rows. */
 export async function exportStudy(location: string, options: ExportOptions): Promise<{ study: string; rows: number }> {
-  if (!options.csvPath && !options.jsonPath && !options.sqlitePath) throw new ServelabError('export: give --csv FILE, --json FILE and/or --sqlite FILE');
+  if (!options.csvPath && !options.jsonPath && !options.summaryCsvPath && !options.sqlitePath) {
+    throw new ServelabError('export: give --csv FILE, --summary-csv FILE, --json FILE and/or --sqlite FILE');
+  }
   const store = await openResultsStore(location, { mustExist: true });
   try {
     const study = await requireStudy(store, options.studyId);
     const rows = await store.trialRows(study.studyId);
     if (options.csvPath) writeFileSync(options.csvPath, toCsv(trialTable(rows)));
+    if (options.summaryCsvPath) writeFileSync(options.summaryCsvPath, toCsv(summaryTable(summarizeConfigurations(rows))));
     if (options.jsonPath) writeFileSync(options.jsonPath, `${JSON.stringify(await exportDocument(store, study), null, 2)}\n`);
     if (options.sqlitePath) {
       const copy = await openResultsStore(options.sqlitePath);
