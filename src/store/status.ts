@@ -1,7 +1,10 @@
-/** What `servelab status` shows: progress per study, failures by kind, and the repetition noise. */
+/** What `servelab status` shows: progress per study, failures by kind, the repetition noise and the drift between repetition rounds. */
 import type { TrialRow } from '../core/trial.js';
 import { openResultsStore } from './async-store.js';
+import { roundDrift, type MetricDrift } from './round-drift.js';
 import type { StudyProgress } from './types.js';
+
+const DRIFT_METRICS = ['p99_ms', 'p50_ms', 'achieved_rps', 'energy_j_per_inf'];
 
 export interface StudyStatus extends StudyProgress {
   readonly seed: number;
@@ -11,6 +14,8 @@ export interface StudyStatus extends StudyProgress {
   readonly failures: Readonly<Record<string, number>>;
   /** Median coefficient of variation per metric over configurations measured more than once in a context. */
   readonly repetitionCv: Readonly<Record<string, number>>;
+  /** Change of the machine between the first and last repetition round (interleaved repetitions). */
+  readonly drift: Readonly<Record<string, MetricDrift>>;
   readonly meter?: string;
 }
 
@@ -33,6 +38,7 @@ export async function studyStatus(location: string): Promise<StudyStatus[]> {
         invalid: completed.filter((row) => !row.valid).length,
         failures,
         repetitionCv: repetitionCv(completed),
+        drift: roundDrift(completed, DRIFT_METRICS),
         ...(meter ? { meter } : {}),
       });
     }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatDrift } from '../../store/round-drift.js';
 import { studyStatus } from '../../store/status.js';
 import { emitJson, printTable } from '../output.js';
 
@@ -22,6 +23,8 @@ export function registerStatus(program: Command): void {
         const failures = Object.entries(study.failures).map(([kind, count]) => `${count} ${kind}`);
         if (failures.length > 0) console.log(`${study.studyId}: failures: ${failures.join(', ')}`);
         const noise = Object.entries(study.repetitionCv).filter(([metric]) => ['p99_ms', 'achieved_rps', 'energy_j_per_inf'].includes(metric));
+        const drift = Object.entries(study.drift);
+        if (drift.length > 0) console.log(`${study.studyId}: drift between repetition rounds: ${drift.map(([metric, value]) => formatDrift(metric, value)).join('; ')}`);
         if (noise.length > 0) console.log(`${study.studyId}: repetition noise (median CV): ${noise.map(([m, cv]) => `${m} ${(cv * 100).toFixed(1)}%`).join(', ')}`);
       }
     });
