@@ -2,6 +2,8 @@
  * Time source for every piece of timing logic, so that schedules, batch timeouts and windows can be tested
  * on virtual time. Times are milliseconds on a monotonic scale with an arbitrary origin.
  */
+import { sleepUntilPrecisely } from './precise-sleep.js';
+
 export interface Clock {
   nowMs(): number;
   sleepMs(durationMs: number): Promise<void>;
@@ -12,31 +14,6 @@ export interface Clock {
 /** Sleeps until a clock time, precisely where the clock can. */
 export function sleepUntil(clock: Clock, wakeAtMs: number): Promise<void> {
   return clock.sleepUntilMs ? clock.sleepUntilMs(wakeAtMs) : clock.sleepMs(wakeAtMs - clock.nowMs());
-}
-
-/**
- * Timers wake up to ~1 ms late (libuv counts whole milliseconds) and can even fire early (they start from the
- * loop's cached time), so the last stretch before a wake time is waited in short kernel sleeps instead.
- */
-const COARSE_MARGIN_MS = 2;
-/** Longest the thread blocks at a time in the last stretch; I/O callbacks run between slices. */
-const FINE_SLICE_MS = 0.1;
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-
-function immediate(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-async function sleepUntilPrecisely(wakeAtMs: number): Promise<void> {
-  for (let remainingMs = wakeAtMs - performance.now(); remainingMs > 0; remainingMs = wakeAtMs - performance.now()) {
-    if (remainingMs > COARSE_MARGIN_MS) {
-      await new Promise((resolve) => setTimeout(resolve, remainingMs - COARSE_MARGIN_MS));
-    } else {
-      // A futex wait with a sub-millisecond timeout: the kernel wakes the thread within tens of µs, without spinning.
-      Atomics.wait(sleepCell, 0, 0, Math.min(remainingMs, FINE_SLICE_MS));
-      if (wakeAtMs - performance.now() > 0) await immediate();
-    }
-  }
 }
 
 export const systemClock: Clock = {
