@@ -29,6 +29,11 @@ for (;;) {
   Atomics.notify(cells, ${DONE});
 }`;
 
+/** Atomics.waitAsync (Node 16+, ES2024): the compiler's ES2022 library does not declare it. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync?: (cells: Int32Array, index: number, value: number, timeoutMs: number) => { async: boolean; value: Promise<string> | string };
+}).waitAsync;
+
 /** Timers are used until this close to the wake time: they can be ~1 ms late, or early. */
 const TIMER_MARGIN_MS = 2;
 
@@ -43,7 +48,7 @@ interface Sleeper {
 let sleeper: Sleeper | null | undefined;
 
 function startSleeper(): Sleeper | null {
-  if (typeof Atomics.waitAsync !== 'function') return null;
+  if (typeof waitAsync !== 'function') return null;
   try {
     const shared = new SharedArrayBuffer(24);
     // No execArgv: the sleeper is plain JS and needs none of the parent's loaders.
@@ -93,7 +98,7 @@ async function sleepOnThread(active: Sleeper, wakeAtMs: number): Promise<void> {
   active.worker.ref();
   try {
     // Bounded, so that a sleeper thread that died cannot hang the caller: the loop above re-checks the time.
-    const wait = Atomics.waitAsync(active.cells, DONE, before, wakeAtMs - performance.now() + 50);
+    const wait = waitAsync!.call(Atomics, active.cells, DONE, before, wakeAtMs - performance.now() + 50);
     if (wait.async) await wait.value;
   } finally {
     active.worker.unref();
