@@ -27,8 +27,9 @@ export function rankFindings(inputs: Inputs, alpha = FINDINGS_ALPHA): Finding[] 
     const effects = inputs.effects[metric];
     if (!effects) continue;
     for (const effect of effects.main) if (effect.significant) candidates.push(mainEffectFinding(metric, effect));
-    // A turning level is only set when it differs from both ends by more than their noise.
-    for (const effect of effects.main) if (effect.nonMonotonic && effect.significant) candidates.push(nonMonotonicFinding(metric, effect));
+    // A turning level is only set for a knob whose adjusted F test is significant, and only when it differs from
+    // both ends by more than their noise; a U shape has ends alike, so `significant` (ends differ) is not required.
+    for (const effect of effects.main) if (effect.nonMonotonic) candidates.push(nonMonotonicFinding(metric, effect));
     const byKnob = new Map(effects.main.map((e) => [e.knob, e]));
     for (const interaction of effects.interactions) {
       if (!interaction.significant) continue;
