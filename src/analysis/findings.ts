@@ -8,6 +8,7 @@
  */
 import type { AnalysisResult, Finding, KnobEffect } from './types.js';
 import { correlationFindings, regretFindings } from './findings-transfer.js';
+import { MIN_COMMON_CONFIGURATIONS } from './transfer-support.js';
 import { formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from './format.js';
 
 export { MAX_REGRET_FINDINGS } from './findings-transfer.js';
@@ -107,7 +108,10 @@ function nonMonotonicFinding(metric: string, effect: KnobEffect): Candidate {
 function signFlipFindings(metric: string, inputs: Inputs): Candidate[] {
   const out: Candidate[] = [];
   const perKnob = new Map<string, { env: string; effect: KnobEffect }[]>();
+  // Each side of a flip must rest on enough configurations, like every cross-environment statement.
+  const supported = new Set(inputs.environments.filter((e) => e.configurations >= MIN_COMMON_CONFIGURATIONS).map((e) => e.key));
   for (const [env, byMetric] of Object.entries(inputs.effectsByEnvironment)) {
+    if (!supported.has(env)) continue;
     for (const effect of byMetric[metric]?.main ?? []) {
       if (!effect.significant || effect.kind === 'categorical') continue;
       const list = perKnob.get(effect.knob) ?? [];

@@ -173,3 +173,16 @@ test('the regret test and the spread test match scipy on a small fixture', () =>
   assert.ok(Math.abs(pair.regret.absolute - (means[3]! - means[1]!)) < 1e-12);
   assert.ok(Math.abs(pair.regret.percent - (100 * (means[3]! - means[1]!)) / means[1]!) < 1e-9);
 });
+
+test('a sign flip needs at least 5 configurations on each side', () => {
+  const rng = createRng(13, 'flip');
+  const study = (xs: readonly number[]) => rowsFrom(xs.flatMap((x) => [
+    { configuration: { x }, context: { load: 'light' }, repetitions: repeated(rng, 10 + x, 3, 0.01) },
+    { configuration: { x }, context: { load: 'heavy' }, repetitions: repeated(rng, 30 - 2 * x, 3, 0.01) },
+  ]));
+  const four = analyzeTrials(study([1, 2, 3, 4]), { objectives, skipPrediction: true });
+  assert.ok(four.effectsByEnvironment['m|w|light']!.p99_ms!.main[0]!.significant, 'the effect itself is clear');
+  assert.deepEqual(four.findings.filter((f) => f.kind === 'sign-flip' || f.kind === 'optimum-does-not-transfer'), []);
+  const five = analyzeTrials(study([1, 2, 3, 4, 5]), { objectives, skipPrediction: true });
+  assert.ok(five.findings.some((f) => f.kind === 'sign-flip'), five.findings.map((f) => f.kind).join(', '));
+});
