@@ -32,7 +32,7 @@ export async function runClosedLoop(context: RunContext, options: ClosedLoopOpti
       else recorder.warmupSent++;
       const request = tracker.add(sentMs);
       try {
-        const result = await client.send(prepared, request.cancelToken);
+        const result = await client.send(prepared, request);
         const doneMs = clock.nowMs();
         if (measured) {
           if (request.timedOut) recorder.recordError('timeout', doneMs - startMs);

@@ -3,10 +3,10 @@
  * deadline (so every request ends, and every run ends), and drain() waits for the rest, bounded in time.
  */
 import type { Clock } from '../core/clock.js';
-import { cancel, createCancelToken, type CancelToken } from '../targets/load-client.js';
+import { cancel, type CancelToken } from '../targets/load-client.js';
 
-export interface InFlightRequest {
-  readonly cancelToken: CancelToken;
+/** A request in flight is its own cancel token: one object per request on the send path, not two. */
+export interface InFlightRequest extends CancelToken {
   readonly deadlineMs: number;
   timedOut: boolean;
 }
@@ -26,7 +26,7 @@ export class InFlightTracker {
   }
 
   add(nowMs: number): InFlightRequest {
-    const request = { cancelToken: createCancelToken(), deadlineMs: nowMs + this.timeoutMs, timedOut: false };
+    const request: InFlightRequest = { cancelled: false, onCancel: null, deadlineMs: nowMs + this.timeoutMs, timedOut: false };
     this.#requests.add(request);
     return request;
   }
@@ -52,7 +52,7 @@ export class InFlightTracker {
     for (const request of this.#requests) {
       if (request.deadlineMs <= nowMs && !request.timedOut) {
         request.timedOut = true;
-        cancel(request.cancelToken);
+        cancel(request);
       }
     }
   }
@@ -65,7 +65,7 @@ export class InFlightTracker {
     const deadline = this.clock.sleepMs(Math.max(0, lastDeadlineMs - this.clock.nowMs()) + 1).then(() => {
       for (const request of this.#requests) {
         request.timedOut = true;
-        cancel(request.cancelToken);
+        cancel(request);
       }
     });
     await Promise.race([empty, deadline]);

@@ -52,7 +52,7 @@ export async function runOpenLoop(schedule: Schedule, context: RunContext, optio
 
   function dispatch(prepared: PreparedRequest, scheduledMs: number, sentMs: number, measured: boolean): void {
     const request = tracker.add(sentMs);
-    client.send(prepared, request.cancelToken).then(
+    client.send(prepared, request).then(
       (result) => {
         tracker.remove(request);
         if (!measured) return;

@@ -15,6 +15,8 @@ export interface HttpResponse {
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n');
+/** Shared, so that finishing a response allocates no fresh empty buffer. */
+const EMPTY = Buffer.alloc(0);
 
 interface Pending {
   resolve(response: HttpResponse): void;
@@ -27,7 +29,7 @@ interface Pending {
 export class HttpConnection {
   #socket: Socket;
   #pending: Pending | null = null;
-  #buffer: Buffer = Buffer.alloc(0);
+  #buffer: Buffer = EMPTY;
   #head: { status: number; headers: Record<string, string>; bodyLength: number | 'chunked' | 'close' } | null = null;
   #closed = false;
   /** Requests completed on this connection (0 = fresh). */
@@ -148,7 +150,7 @@ export class HttpConnection {
     const head = this.#head!;
     const pending = this.#pending!;
     this.#head = null;
-    this.#buffer = Buffer.alloc(0);
+    this.#buffer = EMPTY;
     this.#pending = null;
     this.used++;
     if (extraBytes || head.bodyLength === 'close' || head.headers.connection?.toLowerCase() === 'close') {

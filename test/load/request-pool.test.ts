@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { VirtualClock, systemClock } from '../../src/core/clock.js';
 import type { Tensor } from '../../src/core/tensor.js';
 import { runLoad } from '../../src/load/index.js';
+import { generateSchedule } from '../../src/load/schedule.js';
 import { prepareRequestPool, type SampleSource } from '../../src/load/request-pool.js';
 import type { PreparedRequest } from '../../src/targets/load-client.js';
 import { drive, fakeClient } from './support/fake-client.js';
@@ -105,6 +106,25 @@ test('a source that cycles fills the pool with each distinct request once', () =
   );
 });
 
+test('the open loop sends each Poisson arrival exactly at its scheduled time on a virtual clock', async () => {
+  const clock = new VirtualClock();
+  let preciseSleeps = 0;
+  const sleepUntilMs = clock.sleepUntilMs.bind(clock);
+  clock.sleepUntilMs = (wakeAtMs: number) => {
+    preciseSleeps++;
+    return sleepUntilMs(wakeAtMs);
+  };
+  const { client, sends } = countingClient(clock);
+  const pattern = { type: 'poisson', rateRps: 400 } as const;
+  await drive(clock, runLoad({ model: 'm', client, samples: numberedSamples(), clock, pattern, durationMs: 1000, warmupMs: 250, seed: 9, samplePoolSize: 16 }), { stepMs: 0.25 });
+  const { offsetsMs } = generateSchedule(pattern, { durationMs: 1000, warmupMs: 250, seed: 9 });
+  const [, ...runSends] = sends;
+  const startMs = runSends[0]! - offsetsMs[0]!;
+  assert.equal(runSends.length, offsetsMs.length);
+  runSends.forEach((sendMs, index) => assert.ok(Math.abs(sendMs - startMs - offsetsMs[index]!) < 1e-9, `send ${index} at ${sendMs - startMs}, due ${offsetsMs[index]}`));
+  assert.ok(preciseSleeps > offsetsMs.length / 2, `${preciseSleeps} precise sleeps`);
+});
+
 test('the system clock never wakes a precise sleeper before its time (plain timers can fire early)', async () => {
   for (const durationMs of [0.05, 0.3, 0.9, 1.7, 2.5, 4.2, 0, -1]) {
     const wakeAtMs = systemClock.nowMs() + durationMs;
@@ -112,4 +132,8 @@ test('the system clock never wakes a precise sleeper before its time (plain time
     const nowMs = systemClock.nowMs();
     assert.ok(nowMs >= wakeAtMs, `woke ${(wakeAtMs - nowMs).toFixed(3)} ms early for a ${durationMs} ms sleep`);
   }
+  // Two sleepers at once: one takes the sleeper thread, the other polls; neither wakes early.
+  const wakeTimesMs = [1.2, 0.6].map((durationMs) => systemClock.nowMs() + durationMs);
+  const wokeMs = await Promise.all(wakeTimesMs.map((wakeAtMs) => systemClock.sleepUntilMs!(wakeAtMs).then(() => systemClock.nowMs())));
+  wokeMs.forEach((nowMs, index) => assert.ok(nowMs >= wakeTimesMs[index]!, `concurrent sleeper ${index} woke early`));
 });
