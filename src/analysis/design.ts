@@ -18,8 +18,9 @@ export interface DesignLayout {
   /** Per pair [a, b] (a < b): its interaction columns. */
   readonly pairs: readonly { readonly a: number; readonly b: number; readonly columns: readonly number[]; readonly linear: boolean }[];
   /**
-   * Environment × knob columns: [knob][environment slot − 1][level − 1]. Only the error model uses them, so that
-   * a knob whose effect differs between environments does not inflate the noise the average effect is judged by.
+   * Environment × knob columns: [knob][environment slot − 1][level − 1]. Part of the model when environments are
+   * pooled, so that a knob whose effect differs between environments neither leaks into other knobs' tests on
+   * unbalanced data nor inflates the noise the average effect is judged by.
    */
   readonly environmentKnobColumns: readonly (readonly (readonly number[])[])[];
 }

@@ -13,8 +13,12 @@ export async function effectsSection(context: SectionContext): Promise<Section> 
     {
       kind: 'paragraph',
       text:
-        'The effect size of a knob is how far the metric moves between its levels, with everything else averaged out; the p-value ' +
-        'says how likely an effect that large is from measurement noise alone. Effects with p ≥ 0.05 are not reported as findings. ' +
+        'The effect size of a knob is how far the metric moves between its levels, from the fitted model\'s least-squares means ' +
+        '(every other knob\'s levels and every environment weighted equally, so configurations that were measured more often or ' +
+        'not at all do not tilt it); the p-value says how likely an effect that large is from measurement noise alone. Each main ' +
+        'effect and interaction is tested by comparing the model with and without it, keeping every other term that does not contain ' +
+        'it (Type II). Within each metric the p-values of all these tests are Holm-adjusted together; an effect is significant only ' +
+        'if its adjusted p < 0.05 and its 95% interval excludes zero. The tables show the unadjusted p-value. ' +
         'An interaction means the effect of one knob depends on the level of another.',
     },
   ];
@@ -52,8 +56,8 @@ function mainEffectsTable(metric: string, effects: MetricEffects): Block {
   const sorted = [...effects.main].sort((a, b) => Math.abs(b.effectSize) - Math.abs(a.effectSize));
   return {
     kind: 'table',
-    headers: ['knob', 'levels compared', 'effect (95% CI)', 'relative', 'p-value', 'significant', 'best level', 'non-monotonic'],
-    numericColumns: [2, 3, 4],
+    headers: ['knob', 'levels compared', 'effect (95% CI)', 'relative', 'p-value', 'Holm-adjusted p', 'significant', 'best level', 'non-monotonic'],
+    numericColumns: [2, 3, 4, 5],
     rows: sorted.map((effect) => {
       const best = [...effect.levels].sort((a, b) => sign * (a.mean - b.mean))[0];
       return [
@@ -62,6 +66,7 @@ function mainEffectsTable(metric: string, effects: MetricEffects): Block {
         `${formatNumber(effect.effectSize)} [${formatNumber(effect.ci[0])}, ${formatNumber(effect.ci[1])}]`,
         formatSignedPercent(effect.relativeEffect),
         formatPValue(effect.pValue),
+        formatPValue(effect.pAdjusted),
         effect.significant ? 'yes' : 'no',
         best ? codeSpan(best.level) : '–',
         effect.nonMonotonic ? `yes${effect.turningLevel ? ` (${effect.turningKind ?? 'turns'} at ${codeSpan(effect.turningLevel)})` : ''}` : 'no',
@@ -73,14 +78,15 @@ function mainEffectsTable(metric: string, effects: MetricEffects): Block {
 function interactionsTable(interactions: readonly InteractionEffect[]): Block {
   return {
     kind: 'table',
-    headers: ['interacting knobs', 'difference of differences (95% CI)', 'relative', 'p-value', 'significant'],
-    numericColumns: [1, 2, 3],
+    headers: ['interacting knobs', 'difference of differences (95% CI)', 'relative', 'p-value', 'Holm-adjusted p', 'significant'],
+    numericColumns: [1, 2, 3, 4],
     caption: 'The strongest pairwise interactions.',
     rows: interactions.map((interaction) => [
       `${codeSpan(interaction.knobs[0])} × ${codeSpan(interaction.knobs[1])}`,
       `${formatNumber(interaction.effectSize)} [${formatNumber(interaction.ci[0])}, ${formatNumber(interaction.ci[1])}]`,
       formatSignedPercent(interaction.relativeEffect),
       formatPValue(interaction.pValue),
+      formatPValue(interaction.pAdjusted),
       interaction.significant ? 'yes' : 'no',
     ]),
   };
