@@ -5,6 +5,8 @@ import { fCdf, fSurvival, lnGamma, normalQuantile, regularizedIncompleteBeta, tQ
 import { bootstrapInterval, differenceInterval, mean, percentileInterval } from '../../src/analysis/stats/bootstrap.js';
 import { kendall, klDivergence, pearson, scaledDensity, spearman } from '../../src/analysis/stats/correlation.js';
 import { GramMatrix, fitSubset } from '../../src/analysis/stats/least-squares.js';
+import { LinearContrasts } from '../../src/analysis/stats/contrast.js';
+import { holmAdjust } from '../../src/analysis/stats/multiplicity.js';
 
 const close = (actual: number, expected: number, tolerance: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
@@ -90,4 +92,36 @@ test('least squares over sufficient statistics drops aliased columns', () => {
   close(fit.rss[0]!, 0, 1e-9, 'exact fit');
   const intercept = fitSubset(gram, [0]);
   close(intercept.rss[0]!, y.reduce((s, v) => s + (v - 3.5) ** 2, 0), 1e-9, 'intercept-only RSS is the total sum of squares');
+});
+
+test('Holm adjustment matches p.adjust(method = "holm") and leaves untestable terms out of the family', () => {
+  // R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
+  const adjusted = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+  [0.03, 0.06, 0.06, 0.02].forEach((expected, i) => close(adjusted[i]!, expected, 1e-12, `holm ${i}`));
+  const withNaN = holmAdjust([0.01, Number.NaN, 0.5]);
+  assert.ok(Number.isNaN(withNaN[1]!));
+  close(withNaN[0]!, 0.02, 1e-12, 'family of two');
+  close(holmAdjust([0.6, 0.9])[1]!, 1, 1e-12, 'capped at 1');
+});
+
+test('contrasts: estimable ones are estimated with their variance factor, non-estimable ones are refused', () => {
+  // Two-level factor a (column 1) and b (column 2) plus the a×b cell (column 3); the cell a=1, b=1 is never
+  // measured, so column 3 is all zero and any contrast needing it is not estimable.
+  const gram = new GramMatrix(4, 1);
+  const cells: [number, number, number[]][] = [[0, 0, [10, 12]], [1, 0, [20, 22]], [0, 1, [5, 7]]];
+  for (const [a, b, ys] of cells) for (const y of ys) gram.add([0, 1, 2, 3], [1, a, b, a * b], 1, [y], [y * y]);
+  const fit = fitSubset(gram, [0, 1, 2, 3]);
+  const contrasts = new LinearContrasts(gram, fit);
+  const aEffect = contrasts.estimate([0, 1, 0, 0]);
+  assert.ok(aEffect.estimable);
+  close(aEffect.estimates[0]!, 10, 1e-9, 'a effect at b=0');
+  // Var of a difference of two cell means of 2 rows each: 1/2 + 1/2.
+  close(aEffect.varianceFactor, 1, 1e-9, 'variance factor');
+  assert.equal(contrasts.estimate([0, 1, 0, 1]).estimable, false, 'the a effect at b=1 needs the empty cell');
+  // Aliased (not empty) column: column 3 = column 1 + column 2 in a design without the a=1,b=1 cell duplicated.
+  const aliased = new GramMatrix(4, 1);
+  for (const [x, y] of [[[1, 0, 0, 0], 1], [[1, 1, 0, 1], 3], [[1, 0, 1, 1], 4], [[1, 1, 1, 2], 6]] as const) aliased.add([0, 1, 2, 3], x, 1, [y], [y * y]);
+  const aliasedContrasts = new LinearContrasts(aliased, fitSubset(aliased, [0, 1, 2, 3]));
+  assert.ok(aliasedContrasts.estimate([0, 1, 0, 1]).estimable, 'x1 + x3 is in the row space');
+  assert.equal(aliasedContrasts.estimate([0, 0, 0, 1]).estimable, false, 'x3 alone is not');
 });
