@@ -30,13 +30,15 @@ try {
     const summary = await explore({ studyPath: args.study, dbPath, progress: silentProgress });
     const store = openSqliteStore(dbPath, { mustExist: true });
     const rows = store.trialRows(summary.studyId);
+    const reasons = new Map(store.trials(summary.studyId).map((trial) => [trial.row.trialId, trial.measurement?.verdictReasons ?? []]));
     const layout = (store.environments(summary.studyId)[0]?.details as { cpuLayout?: { description?: string } } | undefined)?.cpuLayout?.description;
     store.close();
     runs.push(rows);
     const valid = rows.filter((row) => row.state === 'completed' && row.valid).length;
     console.log(`run ${run + 1}: ${valid} of ${rows.length} trials VALID, ${(summary.durationMs / 1000).toFixed(0)} s (${layout ?? 'layout not recorded'})`);
     for (const row of rows.filter((r) => !(r.state === 'completed' && r.valid))) {
-      console.log(`  not valid: ${configurationKey(row.configuration)} ${row.failure ? `${row.failure.kind}: ${row.failure.reason}` : ''}`);
+      const why = row.failure ? `${row.failure.kind}: ${row.failure.reason}` : (reasons.get(row.trialId) ?? []).join('; ');
+      console.log(`  not valid: ${configurationKey(row.configuration)} ${why}`);
     }
   }
 } finally {

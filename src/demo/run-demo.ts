@@ -10,8 +10,8 @@ import type { AnalysisResult } from '../analysis/types.js';
 import { loadReportInput } from '../report/source.js';
 import { writeReport, type WrittenReport } from '../report/write.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import type { TrialRow } from '../core/trial.js';
 import { demoStudies, type DemoStudy } from './demo-study.js';
-import { acceptShortTrialRows, type AcceptedRows } from './short-trial-rows.js';
 
 export interface DemoOptions {
   readonly quick: boolean;
@@ -52,27 +52,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 
   const studyIds = studies.map((demo) => demo.study.name);
-  const accepted = readAcceptedRows(dbPath, studyIds);
-  const caveats =
-    accepted.acceptedShort > 0
-      ? [
-          `The demo measures each load level for only ${first.load.durationMs / 1000} s. The run's verdict, built for full studies, ` +
-            `marked ${accepted.acceptedShort} of ${accepted.rows.length} trials invalid only because their state was not steady ` +
-            "(perf_analyzer's rule: the last three measurement windows within ±10%) or because fewer than 662 requests back their p99 " +
-            "(MLPerf LoadGen's rule). The demo analyses them anyway, so its latency percentiles are noisier than a full study's; " +
-            `${accepted.invalidOtherwise} trials invalid for other reasons (dropped requests, errors, a load generator behind schedule) ` +
-            'stay excluded. Run a study with longer load durations for results to rely on.',
-        ]
-      : [];
-  log(`analysing ${accepted.rows.length} trial rows${accepted.acceptedShort > 0 ? ` (${accepted.acceptedShort} of them short-trial invalid, analysed and labelled so in the report)` : ''}`);
-  const analysis = analyzeTrials(accepted.rows, { objectives: first.objectives, seed: first.seed });
+  const rows = readRows(dbPath, studyIds);
+  const completed = rows.filter((row) => row.state === 'completed');
+  const valid = completed.filter((row) => row.valid).length;
+  log(`${valid} of ${rows.length} trials VALID by the run's own rules (${completed.length - valid} invalid, ${rows.length - completed.length} failed); analysing the valid ones`);
+  const analysis = analyzeTrials(rows, { objectives: first.objectives, seed: first.seed });
   const analysisPath = join(outDir, 'analysis.json');
   writeFileSync(analysisPath, `${JSON.stringify(analysis, null, 2)}\n`);
 
   const input = await loadReportInput(dbPath, {
     studyIds,
-    rows: accepted.rows,
-    caveats,
+    rows,
     title: options.quick ? 'servelab-demo-quick' : 'servelab-demo',
     analysisPath,
     reproduceCommands: reproduceCommands(options, studies),
@@ -84,18 +74,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 function reproduceCommands(options: DemoOptions, studies: readonly DemoStudy[]): string[] {
   return [
     `npx servelab demo${options.quick ? ' --quick' : ''} --out ${options.outDir}`,
-    '# or step by step, with the study files below saved beside the database',
-    "# (this applies the run's verdict strictly; the demo relaxes two of its rules, see the note at the top):",
+    '# or step by step, with the study files below saved beside the database:',
     ...studies.map((demo) => `npx servelab explore ${demo.fileName} --db study.db`),
     `npx servelab analyze study.db --json analysis.json`,
     'npx servelab report study.db --analysis analysis.json -o report.ipynb --html report.html',
   ];
 }
 
-function readAcceptedRows(dbPath: string, studyIds: readonly string[]): AcceptedRows {
+function readRows(dbPath: string, studyIds: readonly string[]): TrialRow[] {
   const store = openSqliteStore(dbPath, { mustExist: true });
   try {
-    return acceptShortTrialRows(store, studyIds);
+    return studyIds.flatMap((studyId) => store.trialRows(studyId));
   } finally {
     store.close();
   }

@@ -34,7 +34,7 @@ export interface ReportSourceOptions {
   /** Commands printed in "How to reproduce"; defaults to explore + report on the same database. */
   readonly reproduceCommands?: readonly string[];
   readonly modelCard?: (name: string) => ModelCard | undefined;
-  /** Rows to report instead of the stored ones (the demo's, see demo/unstable-rows.ts), with the caveats that explain why. */
+  /** Rows to report instead of the stored ones (the demo passes those of its parts), and caveats that explain anything about them. */
   readonly rows?: readonly TrialRow[];
   readonly caveats?: readonly string[];
 }
