@@ -19,6 +19,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LoadSummary } from '../src/load/index.js';
 import { jsonList } from '../src/targets/tensor-wire.js';
 import { getWorkload } from '../src/zoo/workloads/registry.js';
 import { measureSendPrecision, precisionLines } from './load-precision.js';
@@ -37,6 +38,9 @@ const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const list = (values: number[]): string => values.map((value) => value.toFixed(0)).join(', ');
 const loadLine = (): string => loadavg().map((value) => value.toFixed(2)).join(', ');
+/** Generator CPU per request sent (warm-up included): its own cost, whether or not the endpoint limits the rate. */
+const cpuUsPerRequest = (summary: LoadSummary): number =>
+  (summary.generator.perProcess.reduce((total, usage) => total + usage.cpuFraction * usage.wallMs, 0) * 1000) / Math.max(1, summary.requests + summary.warmupRequests);
 
 const sample = getWorkload('mnist-digits').createSampleStream([{ name: 'image', datatype: 'FP32', shape: [-1, 1, 28, 28] }], { seed: 1 }).next()[0]!;
 const body = JSON.stringify({ inputs: [{ name: sample.name, shape: sample.shape, datatype: sample.datatype, data: jsonList(sample) }] });
@@ -53,7 +57,7 @@ try {
   console.log(`request body ${body.length} bytes; ${CONNECTIONS} connections`);
   console.log(`\n1. max closed-loop throughput (${CLOSED_S} s per run, ${ROUNDS} interleaved rounds; medians compared)`);
   const closed = { ...base, pattern: 'closed', concurrency: CONNECTIONS, durationMs: CLOSED_S * 1000 };
-  const rounds = { wrk: [] as number[], autocannon: [] as number[], servelab: [] as number[], real: [] as number[], cpu: [] as number[] };
+  const rounds = { wrk: [] as number[], autocannon: [] as number[], servelab: [] as number[], real: [] as number[], cpu: [] as number[], oneUs: [] as number[], realUs: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     if (peers && wrkAvailable) rounds.wrk.push(await wrk(url, script, CLOSED_S, CONNECTIONS));
     if (peers) {
@@ -63,7 +67,10 @@ try {
     const one = await servelab({ ...closed, sampleCount: 1 });
     rounds.servelab.push(one.achievedRps);
     rounds.cpu.push(one.generator.cpuFraction * 100);
-    rounds.real.push((await servelab(closed)).achievedRps);
+    rounds.oneUs.push(cpuUsPerRequest(one));
+    const real = await servelab(closed);
+    rounds.real.push(real.achievedRps);
+    rounds.realUs.push(cpuUsPerRequest(real));
   }
   const [acRps, oneRps, realRps] = [median(rounds.autocannon), median(rounds.servelab), median(rounds.real)];
   if (peers && wrkAvailable) console.log(`   wrk -t1            ${median(rounds.wrk).toFixed(0)} req/s   (runs: ${list(rounds.wrk)})`);
@@ -72,6 +79,11 @@ try {
   console.log(`   servelab, one repeated request      ${oneRps.toFixed(0)} req/s   (runs: ${list(rounds.servelab)}; generator CPU ${list(rounds.cpu)}% of a core)`);
   console.log(`   servelab, pool of real samples      ${realRps.toFixed(0)} req/s   (runs: ${list(rounds.real)})`);
   console.log(`   real-sample / one-request throughput ${ratio(realRps, oneRps)} (goal >= 0.80)`);
+  const [oneUs, realUs] = [median(rounds.oneUs), median(rounds.realUs)];
+  console.log(
+    `   generator CPU per request: one request ${oneUs.toFixed(1)} µs, real samples ${realUs.toFixed(1)} µs (runs: ${list(rounds.oneUs)} / ${list(rounds.realUs)}); ` +
+      `one-request / real-sample ${ratio(oneUs, realUs)}: the generator-bound throughput ratio (goal >= 0.80)`,
+  );
   if (peers) {
     const wrkRatio = wrkAvailable ? `servelab/wrk ${ratio(oneRps, median(rounds.wrk))} (goal >= 0.80), ` : '';
     console.log(`   ratios: ${wrkRatio}servelab/autocannon ${ratio(oneRps, acRps)} (goal >= 1.00)`);

@@ -47,7 +47,7 @@ export const loadOptionsSchema = z.strictObject({
   batchSize: z.int().min(1).max(4096).default(1),
   /** Cycle through exactly this many distinct requests (e.g. 1 to exercise a response cache); overrides samplePoolSize. */
   sampleCount: z.int().min(1).max(1_000_000).optional(),
-  /** Distinct real samples encoded before the run starts (MLPerf LoadGen's performance sample count); default 512. */
+  /** Distinct real samples encoded before the run starts (MLPerf LoadGen's performance sample count); default 1024. */
   samplePoolSize: z.int().min(1).max(1_000_000).optional(),
   /** Bound on the encoded bytes of that pool; default 128 MiB (at least one request is always held). */
   samplePoolBytes: z.int().min(1).max(16 * 1024 ** 3).optional(),

@@ -27,7 +27,8 @@ export interface RequestPool {
   next(): PreparedRequest;
 }
 
-export const DEFAULT_SAMPLE_POOL_SIZE = 512;
+/** As many as a short trial sends (80 req/s × 10 s), so a response cache sees no repeat within one. */
+export const DEFAULT_SAMPLE_POOL_SIZE = 1024;
 export const DEFAULT_SAMPLE_POOL_BYTES = 128 * 1024 * 1024;
 
 /**
