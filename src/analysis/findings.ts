@@ -2,7 +2,7 @@
  * Ranked findings: sentences backed by their numbers and confidence intervals. Score = effect size (relative
  * to the metric's mean) times a surprise weight: sign flips across environments (×2), interactions stronger
  * than both main effects (×1.5), optima that do not transfer (×1.5), non-monotonic effects (×1.5). Only
- * significant effects are reported (a turning point only for a knob whose effect is significant); transfer
+ * significant (Holm-adjusted) effects are reported; transfer
  * findings need repetitions and at least 5 common configurations (findings-transfer.ts), and the Pareto
  * membership summary needs configurations that differ beyond noise in every environment.
  */
