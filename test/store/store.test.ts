@@ -123,6 +123,6 @@ test('export and status-type reads refuse a missing database and ambiguous studi
   store.openStudy({ ...STUDY, studyId: 'other' });
   store.close();
   await assert.rejects(exportStudy(path, { csvPath: join(path, '..', 'x.csv') }), /several studies \(demo, other\); choose one with --study NAME/);
-  await assert.rejects(exportStudy(path, {}), /give --csv FILE, --json FILE and\/or --sqlite FILE/);
+  await assert.rejects(exportStudy(path, {}), /give --csv FILE, --summary-csv FILE, --json FILE and\/or --sqlite FILE/);
   assert.equal(toCsv(trialTable([])), 'trial,repetition,state,valid,failure,ctx.model,ctx.workload,ctx.load\n');
 });
