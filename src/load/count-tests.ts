@@ -60,35 +60,132 @@ export function normalUpperTail(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
 }
 
+/** Continued fraction of the incomplete beta function (Numerical Recipes, 2nd ed., §6.4, betacf). */
+function betaContinuedFraction(a: number, b: number, x: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** The regularized incomplete beta function I_x(a, b). */
+export function regularizedBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(a, b, x)) / a : 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
+}
+
+/** P(|T| ≥ t) for Student's t with the given degrees of freedom. */
+export function studentTwoSided(t: number, degreesOfFreedom: number): number {
+  return regularizedBeta(degreesOfFreedom / (degreesOfFreedom + t * t), degreesOfFreedom / 2, 0.5);
+}
+
 export interface TrendTest {
-  /** The standardised trend statistic: positive when the proportion rises over the groups. */
+  /** The Cochran–Armitage statistic under binomial variance: positive when the proportion rises over the groups. */
   readonly z: number;
-  /** Two-sided p-value from the normal approximation. */
+  /** Pearson X² / (groups − 2) around the fitted trend, at least 1: how much more the groups vary than binomial counts. */
+  readonly dispersion: number;
+  /** z / sqrt(dispersion), read against Student's t with groups − 2 degrees of freedom. */
+  readonly t: number;
+  /** Two-sided p-value of t. */
   readonly pValue: number;
+  /** Fitted change per group (a proportion for Cochran–Armitage, the mean's unit for meanTrend). */
+  readonly slope: number;
 }
 
 /**
  * Cochran–Armitage test for a linear trend in proportions x_i / n_i over ordered groups with scores t_i
- * (Armitage 1955, Biometrics 11:375; Agresti, Categorical Data Analysis, 2nd ed., §5.3.5). Each group's
- * count enters with its own size, so a window holding few requests moves the statistic little.
+ * (Armitage 1955, Biometrics 11:375; Agresti, Categorical Data Analysis, 2nd ed., §5.3.5): each group's count
+ * enters with its own size. Requests served by a queue are not independent (a burst of arrivals slows all
+ * of them), so the groups vary more than binomial counts do; the statistic is scaled by the dispersion that
+ * Pearson's X² around the fitted line estimates and read against t with k − 2 degrees of freedom, the
+ * quasi-binomial correction of McCullagh & Nelder, Generalized Linear Models, 2nd ed., §4.5.
  */
 export function cochranArmitage(counts: readonly { readonly events: number; readonly trials: number }[], scores?: readonly number[]): TrendTest {
+  const flat = { z: 0, dispersion: 1, t: 0, pValue: 1, slope: 0 };
   const total = counts.reduce((sum, group) => sum + group.trials, 0);
   const events = counts.reduce((sum, group) => sum + group.events, 0);
-  if (total === 0) return { z: 0, pValue: 1 };
+  if (total === 0 || counts.length < 3) return flat;
   const pooled = events / total;
   const score = (index: number): number => scores?.[index] ?? index;
+  const meanScore = counts.reduce((sum, group, index) => sum + group.trials * score(index), 0) / total;
   let statistic = 0;
-  let weighted = 0;
-  let weightedSquares = 0;
+  let spread = 0;
   counts.forEach((group, index) => {
-    const t = score(index);
-    statistic += t * (group.events - group.trials * pooled);
-    weighted += group.trials * t;
-    weightedSquares += group.trials * t * t;
+    const centred = score(index) - meanScore;
+    statistic += centred * (group.events - group.trials * pooled);
+    spread += group.trials * centred * centred;
   });
-  const variance = pooled * (1 - pooled) * (weightedSquares - (weighted * weighted) / total);
-  if (!(variance > 0)) return { z: 0, pValue: 1 };
+  const variance = pooled * (1 - pooled) * spread;
+  if (!(variance > 0)) return flat;
   const z = statistic / Math.sqrt(variance);
-  return { z, pValue: Math.min(1, 2 * normalUpperTail(Math.abs(z))) };
+  const slope = statistic / spread;
+  let pearson = 0;
+  counts.forEach((group, index) => {
+    if (group.trials === 0) return;
+    const fitted = Math.min(1 - 1e-9, Math.max(1e-9, pooled + slope * (score(index) - meanScore)));
+    pearson += (group.events - group.trials * fitted) ** 2 / (group.trials * fitted * (1 - fitted));
+  });
+  const degreesOfFreedom = counts.filter((group) => group.trials > 0).length - 2;
+  if (degreesOfFreedom < 1) return flat;
+  const dispersion = Math.max(1, pearson / degreesOfFreedom);
+  const t = z / Math.sqrt(dispersion);
+  return { z, dispersion, t, pValue: studentTwoSided(t, degreesOfFreedom), slope };
+}
+
+export interface GroupMoments {
+  readonly count: number;
+  readonly mean: number;
+  /** Variance within the group. */
+  readonly variance: number;
+}
+
+/**
+ * Trend of group means over ordered groups (scores 0, 1, …): the weighted least-squares slope with weights
+ * n_i, tested with t on k − 2 degrees of freedom. Var(mean_i) is taken as σ²/n_i with σ² the larger of the
+ * pooled within-group variance and the weighted residual variance around the line, so groups that vary more
+ * than their sizes explain (correlated requests in a queue) widen the test instead of triggering it (weighted
+ * least squares: Draper & Smith, Applied Regression Analysis, 3rd ed., §9.2; the floor is the quasi-likelihood
+ * dispersion ≥ 1 of McCullagh & Nelder, §4.5).
+ */
+export function meanTrend(groups: readonly GroupMoments[]): TrendTest {
+  const flat = { z: 0, dispersion: 1, t: 0, pValue: 1, slope: 0 };
+  const used = groups.map((group, index) => ({ ...group, score: index })).filter((group) => group.count > 0);
+  const total = used.reduce((sum, group) => sum + group.count, 0);
+  const degreesOfFreedom = used.length - 2;
+  if (degreesOfFreedom < 1 || total <= used.length) return flat;
+  const meanScore = used.reduce((sum, group) => sum + group.count * group.score, 0) / total;
+  const grandMean = used.reduce((sum, group) => sum + group.count * group.mean, 0) / total;
+  const spread = used.reduce((sum, group) => sum + group.count * (group.score - meanScore) ** 2, 0);
+  const slope = used.reduce((sum, group) => sum + group.count * (group.score - meanScore) * (group.mean - grandMean), 0) / spread;
+  const residual = used.reduce((sum, group) => sum + group.count * (group.mean - grandMean - slope * (group.score - meanScore)) ** 2, 0) / degreesOfFreedom;
+  const within = used.reduce((sum, group) => sum + (group.count - 1) * group.variance, 0) / (total - used.length);
+  if (!(within > 0)) return flat;
+  const dispersion = Math.max(1, residual / within);
+  const z = slope / Math.sqrt(within / spread);
+  const t = z / Math.sqrt(dispersion);
+  return { z, dispersion, t, pValue: studentTwoSided(t, degreesOfFreedom), slope };
 }
