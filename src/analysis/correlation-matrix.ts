@@ -5,10 +5,10 @@
  */
 import { pearson } from './stats/correlation.js';
 import type { PreparedStudy } from './prepare.js';
+import { MIN_COMMON_CONFIGURATIONS } from './transfer-support.js';
 import type { CorrelationMatrix } from './types.js';
 
 const DIMENSIONS = ['model', 'workload', 'load'] as const;
-const MIN_COMMON = 3;
 
 export function correlationMatrices(study: PreparedStudy): CorrelationMatrix[] {
   const matrices: CorrelationMatrix[] = [];
@@ -53,7 +53,7 @@ function matrix(metric: string, across: CorrelationMatrix['across'], series: Rea
         ys.push(other);
       }
     }
-    return xs.length >= MIN_COMMON ? pearson(xs, ys) : Number.NaN;
+    return xs.length >= MIN_COMMON_CONFIGURATIONS ? pearson(xs, ys) : Number.NaN;
   }));
   return { metric, across, labels, values };
 }

@@ -239,7 +239,7 @@ export interface CorrelationMatrix {
    * matching configurations with the other two dimensions held equal. */
   readonly across: 'environment' | 'model' | 'workload' | 'load';
   readonly labels: readonly string[];
-  /** values[i][j]; NaN (null in JSON) where fewer than 3 configurations are common. */
+  /** values[i][j]; NaN (null in JSON) where fewer than 5 configurations are common. */
   readonly values: readonly (readonly number[])[];
 }
 

@@ -107,7 +107,7 @@ function dimensionCorrelationTables(context: SectionContext, metric: string): Bl
       kind: 'table',
       headers: [`${matrix.across}`, ...matrix.labels.map((label) => escapeInline(label))],
       numericColumns: matrix.labels.map((_, index) => index + 1),
-      caption: `Pearson r of ${metricTitle(metric)} across ${matrix.across}s, over configurations measured with the other dimensions equal (– where fewer than 3 are common).`,
+      caption: `Pearson r of ${metricTitle(metric)} across ${matrix.across}s, over configurations measured with the other dimensions equal (– where fewer than 5 are common).`,
       rows: matrix.labels.map((label, i) => [
         escapeInline(label),
         ...matrix.values[i]!.map((value) => (value === null || !Number.isFinite(value) ? '–' : formatNumber(value, 2))),
