@@ -46,7 +46,7 @@ export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions
   }
   const pareto = paretoFronts(study, settings.seed);
   const membership = paretoMembership(study, pareto);
-  const transfer = transferPairs(study, pareto, effectsByEnvironment, { topFraction: settings.topFraction, seed: settings.seed, resamples: settings.bootstrapResamples });
+  const transfer = transferPairs(study, pareto, effectsByEnvironment, { topFraction: settings.topFraction, seed: settings.seed, resamples: settings.bootstrapResamples, alpha: settings.alpha });
   const prediction = options.skipPrediction
     ? { models: [], features: [], learningCurves: [], transfer: [], notes: ['prediction skipped on request'] }
     : predictionAnalysis(study, settings.seed);
@@ -62,7 +62,7 @@ export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions
   return {
     ...partial,
     prediction,
-    findings: rankFindings(partial),
+    findings: rankFindings(partial, settings.alpha),
     excluded: study.excluded,
     correlationMatrices: correlationMatrices(study),
     knobs: study.knobs.map((k) => ({ name: k.name, kind: k.kind, levels: k.levels.map(String) })),
