@@ -71,12 +71,13 @@ function immediate(): Promise<void> {
 
 /** Resolves at wakeAtMs (performance.now() scale) within tens of µs where the machine allows, never before it. */
 export async function sleepUntilPrecisely(wakeAtMs: number): Promise<void> {
+  // Started on first use, even when no wait is needed yet: the thread takes tens of ms to boot.
+  sleeper ??= startSleeper();
   for (let remainingMs = wakeAtMs - performance.now(); remainingMs > 0; remainingMs = wakeAtMs - performance.now()) {
     if (remainingMs > TIMER_MARGIN_MS) {
       await timer(remainingMs - TIMER_MARGIN_MS);
       continue;
     }
-    sleeper ??= startSleeper();
     const active = sleeper;
     if (active && !active.busy && Atomics.load(active.cells, READY) === 1) {
       await sleepOnThread(active, wakeAtMs);
