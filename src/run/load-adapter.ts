@@ -1,6 +1,7 @@
 /** The default LoadDriver: servelab's own load generator (runLoad, findCapacity). */
 import { ServelabError } from '../core/errors.js';
 import { findCapacity, runLoad } from '../load/index.js';
+import { DEFAULT_SAMPLE_POOL_SIZE } from '../load/request-pool.js';
 import type { LoadSummary } from '../load/summary.js';
 import { targetAddress, type CapacityRequest, type CapacityResult, type LoadDriver, type LoadRunRequest } from './load-driver.js';
 
@@ -18,6 +19,7 @@ export const loadGeneratorDriver: LoadDriver = {
       model: request.model,
       workload: request.workload,
       ...shape,
+      ...(shape.pattern === 'closed' ? {} : { samplePoolSize: distinctRequestsFor(shape.rateRps!, request.durationMs + request.warmupMs) }),
       durationMs: request.durationMs,
       warmupMs: request.warmupMs,
       seed: request.seed,
@@ -45,3 +47,12 @@ export const loadGeneratorDriver: LoadDriver = {
     };
   },
 };
+
+/**
+ * Distinct requests for an open-loop run: enough that no request repeats within it (where the workload and the
+ * pool's byte bound allow), so a response cache sees the workload's own repeats, not the generator's cycling.
+ */
+export function distinctRequestsFor(rateRps: number, runMs: number): number {
+  const expected = (rateRps * runMs) / 1000;
+  return Math.max(DEFAULT_SAMPLE_POOL_SIZE, Math.ceil(expected + 4 * Math.sqrt(expected) + 16));
+}

@@ -66,7 +66,8 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
   };
   try {
     if (!session.warmed.has(trial.context.workload) && study.load.warmupMs > 0) {
-      await guard(driver.run({ ...base, durationMs: study.load.warmupMs, warmupMs: 0 }));
+      // Its own sample order: the measured run must not replay the warm-up's requests (a response cache would hit them).
+      await guard(driver.run({ ...base, seed: warmupSeed(settings.seed), durationMs: study.load.warmupMs, warmupMs: 0 }));
       session.warmed.add(trial.context.workload);
     }
     const pid = session.process.pid;
@@ -114,6 +115,10 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
   } finally {
     clearTimeout(timer);
   }
+}
+
+function warmupSeed(seed: number): number {
+  return seed + 1_000_003;
 }
 
 function safeCpuSeconds(pid: number): number | undefined {
