@@ -1,18 +1,19 @@
 /**
  * The regret of transfer with honest uncertainty. Both bests are *selected* from noisy means, so comparing the two
  * picked configurations alone overstates the regret (winner's curse). Here:
- * - the test asks whether the source's best is worse than *every* candidate for the target's best beyond noise:
- *   one-sided t tests of it against each other common configuration in the target (pooled repetition variance,
- *   log scale for positive metrics where noise is multiplicative), Bonferroni over those comparisons;
+ * - the test asks whether, in the target, the source's best is worse beyond noise than some other configuration,
+ *   so that it cannot be the target's best: one-sided t tests of it against each other common configuration
+ *   (pooled repetition variance, log scale for positive metrics where noise is multiplicative), Bonferroni over
+ *   those comparisons, which covers the target's best being selected;
  * - a regret within noise (a tie) is 0; the measured difference is kept as observedRegret;
- * - the interval comes from a bootstrap of the whole selection: every configuration's repetitions are resampled in
- *   both environments (residuals inflated by √(n/(n−1)) so 2–3 repetitions do not understate the spread), both
- *   bests are picked again and the same tie rule applied in each resample.
+ * - the interval comes from a bootstrap of the whole selection (transfer-bootstrap.ts).
  * Without repetitions there is no noise estimate: the regret is descriptive (observed), with no p-value or interval.
  */
 import type { Rng } from '../core/random.js';
 import type { ConfigGroup } from './prepare.js';
 import { tQuantileTwoSided, tTwoSidedP } from './stats/distributions.js';
+import { bootstrapSelection } from './transfer-bootstrap.js';
+import { bestIndex, meanOf, regretOf, type Regret, type TargetNoise } from './transfer-selection.js';
 import type { ConfidenceInterval } from './types.js';
 
 export interface RegretInputs {
@@ -27,11 +28,6 @@ export interface RegretInputs {
   readonly resamples: number;
 }
 
-export interface Regret {
-  readonly absolute: number;
-  readonly percent: number;
-}
-
 export interface RegretEstimate {
   readonly sourceBest: number;
   readonly targetBest: number;
@@ -42,15 +38,6 @@ export interface RegretEstimate {
   readonly pValue: number;
   readonly absoluteCi: ConfidenceInterval;
   readonly percentCi: ConfidenceInterval;
-}
-
-/** Target-side noise model over the common configurations: the scale tests run on and the pooled spread there. */
-interface TargetNoise {
-  readonly log: boolean;
-  readonly pooledSd: number;
-  readonly df: number;
-  /** One-sided critical t for the Bonferroni-corrected comparisons with every other configuration. */
-  readonly critical: number;
 }
 
 const NO_INTERVAL: ConfidenceInterval = [Number.NaN, Number.NaN];
@@ -77,25 +64,6 @@ export function estimateRegret(inputs: RegretInputs, rng: Rng): RegretEstimate {
   return result(regret, pValue, absoluteCi, percentCi);
 }
 
-function meanOf(values: readonly number[]): number {
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
-
-/** The first index with the best mean (ties go to the lower configuration index, as the common list is sorted). */
-function bestIndex(means: ArrayLike<number>, sign: number): number {
-  let best = 0;
-  for (let i = 1; i < means.length; i++) if (sign * means[i]! < sign * means[best]!) best = i;
-  return best;
-}
-
-function regretOf(targetMeans: ArrayLike<number>, s: number, t: number, sign: number): Regret {
-  if (s === t) return { absolute: 0, percent: 0 };
-  const absolute = sign * (targetMeans[s]! - targetMeans[t]!);
-  return { absolute, percent: (100 * absolute) / Math.abs(targetMeans[t]!) };
-}
-
 function targetNoise(targetValues: readonly (readonly number[])[], alpha: number): TargetNoise {
   const log = targetValues.every((values) => values.every((v) => v > 0));
   let sumSquares = 0;
@@ -114,91 +82,18 @@ function targetNoise(targetValues: readonly (readonly number[])[], alpha: number
 
 /** P(one-sided t test says configuration s is worse than some other), Bonferroni over the other configurations. */
 function worseThanBestP(scaleMeans: ArrayLike<number>, counts: readonly number[], s: number, noise: TargetNoise, sign: number): number {
-  let smallest = 1;
+  // The smallest p belongs to the largest t statistic: find it first, evaluate the distribution once.
+  let largest = Number.NEGATIVE_INFINITY;
   for (let d = 0; d < scaleMeans.length; d++) {
     if (d === s) continue;
     const difference = sign * (scaleMeans[s]! - scaleMeans[d]!);
     const standardError = noise.pooledSd * Math.sqrt(1 / counts[s]! + 1 / counts[d]!);
-    let p: number;
-    if (standardError === 0) p = difference > 0 ? 0 : 1;
-    else {
-      const tStatistic = difference / standardError;
-      const twoSided = tTwoSidedP(tStatistic, noise.df);
-      p = tStatistic > 0 ? twoSided / 2 : 1 - twoSided / 2;
-    }
-    smallest = Math.min(smallest, p);
+    const tStatistic = standardError === 0 ? (difference > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY) : difference / standardError;
+    largest = Math.max(largest, tStatistic);
   }
-  return Math.min(1, smallest * Math.max(1, scaleMeans.length - 1));
-}
-
-/** Is configuration s worse than some other beyond the critical value (the test above, as a yes/no for resamples)? */
-function beyondNoise(scaleMeans: Float64Array, counts: readonly number[], s: number, noise: TargetNoise, sign: number): boolean {
-  for (let d = 0; d < scaleMeans.length; d++) {
-    if (d === s) continue;
-    const difference = sign * (scaleMeans[s]! - scaleMeans[d]!);
-    if (difference > noise.critical * noise.pooledSd * Math.sqrt(1 / counts[s]! + 1 / counts[d]!)) return true;
-  }
-  return false;
-}
-
-function bootstrapSelection(
-  sourceValues: readonly (readonly number[])[],
-  targetValues: readonly (readonly number[])[],
-  noise: TargetNoise,
-  sign: 1 | -1,
-  resamples: number,
-  rng: Rng,
-): { absoluteCi: ConfidenceInterval; percentCi: ConfidenceInterval } {
-  const k = sourceValues.length;
-  const counts = targetValues.map((values) => values.length);
-  const source = sourceValues.map((values) => inflatedResiduals(values));
-  const target = targetValues.map((values) => inflatedResiduals(values));
-  const targetScale = targetValues.map((values) => inflatedResiduals(noise.log ? values.map(Math.log) : values));
-  const sourceMeans = new Float64Array(k);
-  const targetMeans = new Float64Array(k);
-  const scaleMeans = new Float64Array(k);
-  const absolutes = new Float64Array(resamples);
-  const percents = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    for (let c = 0; c < k; c++) {
-      sourceMeans[c] = resampledMean(source[c]!, rng);
-      // The same draws for the raw and the test scale, so the two stay one resample.
-      const draws = target[c]!;
-      const scale = targetScale[c]!;
-      let sumRaw = 0;
-      let sumScale = 0;
-      for (let i = 0; i < draws.residuals.length; i++) {
-        const j = rng.int(draws.residuals.length);
-        sumRaw += draws.residuals[j]!;
-        sumScale += scale.residuals[j]!;
-      }
-      targetMeans[c] = draws.mean + sumRaw / draws.residuals.length;
-      scaleMeans[c] = scale.mean + sumScale / scale.residuals.length;
-    }
-    const s = bestIndex(sourceMeans, sign);
-    const t = bestIndex(targetMeans, sign);
-    const tie = s === t || !beyondNoise(scaleMeans, counts, s, noise, sign);
-    const regret = tie ? { absolute: 0, percent: 0 } : regretOf(targetMeans, s, t, sign);
-    absolutes[r] = regret.absolute;
-    percents[r] = regret.percent;
-  }
-  absolutes.sort();
-  percents.sort();
-  const at = (values: Float64Array, q: number): number => values[Math.min(values.length - 1, Math.floor(q * values.length))]!;
-  return { absoluteCi: [at(absolutes, 0.025), at(absolutes, 0.975)], percentCi: [at(percents, 0.025), at(percents, 0.975)] };
-}
-
-/** The mean and the residuals scaled by √(n/(n−1)): their bootstrap variance then matches s²/n rather than (n−1)s²/n². */
-function inflatedResiduals(values: readonly number[]): { mean: number; residuals: Float64Array } {
-  const mean = meanOf(values);
-  const n = values.length;
-  const inflation = n >= 2 ? Math.sqrt(n / (n - 1)) : 0;
-  return { mean, residuals: Float64Array.from(values, (v) => inflation * (v - mean)) };
-}
-
-function resampledMean(sample: { mean: number; residuals: Float64Array }, rng: Rng): number {
-  const n = sample.residuals.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += sample.residuals[rng.int(n)]!;
-  return sample.mean + sum / n;
+  if (largest === Number.POSITIVE_INFINITY) return 0;
+  if (largest === Number.NEGATIVE_INFINITY) return 1;
+  const twoSided = tTwoSidedP(largest, noise.df);
+  const oneSided = largest > 0 ? twoSided / 2 : 1 - twoSided / 2;
+  return Math.min(1, oneSided * Math.max(1, scaleMeans.length - 1));
 }
