@@ -25,8 +25,15 @@ const fractionsSchema = z.strictObject(Object.fromEntries(STRESS_LEVELS.map((lev
 export const capacitySearchSchema = z.strictObject({
   /** First rate tried (req/s). */
   startRps: z.number().positive().max(1_000_000).default(50),
-  /** The rate stops rising when p99 exceeds this bound (default: 10 × p99 at the start rate, at least 20 ms). */
+  /**
+   * A step fails when its p99 exceeds this bound. Default: derived from the unloaded service time (see
+   * latency-bound.ts): max(unloadedP99Multiple × unloaded p99, unloaded p99 + unloadedHeadroomMs).
+   */
   maxP99Ms: z.number().positive().optional(),
+  /** Length of the sequential single-request probe that measures the unloaded service time. */
+  unloadedProbeMs: z.number().positive().max(600_000).default(2000),
+  unloadedP99Multiple: z.number().gt(1).max(1000).default(5),
+  unloadedHeadroomMs: z.number().min(0).max(60_000).default(10),
   maxErrorRate: z.number().min(0).max(1).default(0.01),
   /** A step passes when at least this share of the requests it scheduled complete within it. */
   minAchievedFraction: z.number().gt(0).max(1).default(0.95),
