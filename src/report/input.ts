@@ -114,6 +114,8 @@ export interface CapacityMeasurement {
   readonly method: string;
   /** Offered rate per load level, as applied. */
   readonly offeredRps?: Readonly<Record<string, number>>;
+  /** What the capacity search stored (its steps and latency bound); read by figures/capacity-figure.ts. */
+  readonly details?: unknown;
 }
 
 export interface ReproduceInfo {

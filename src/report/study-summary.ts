@@ -49,12 +49,16 @@ export function loadSummaries(study: Study): LoadSummary[] {
 }
 
 /** The offered rate of each capacity-relative load level, next to the measured capacity. */
-export function withOfferedRates(capacities: readonly { model: string; workload: string; capacityRps: number; method: string }[], loads: readonly LoadSummary[]): CapacityMeasurement[] {
+export function withOfferedRates(
+  capacities: readonly { model: string; workload: string; capacityRps: number; method: string; details?: unknown }[],
+  loads: readonly LoadSummary[],
+): CapacityMeasurement[] {
   return capacities.map((capacity) => ({
     model: capacity.model,
     workload: capacity.workload,
     capacityRps: capacity.capacityRps,
     method: capacity.method,
+    ...(capacity.details === undefined ? {} : { details: capacity.details }),
     offeredRps: Object.fromEntries(
       loads.filter((load) => load.fractionOfCapacity !== undefined).map((load) => [load.name, capacity.capacityRps * load.fractionOfCapacity!]),
     ),

@@ -4,6 +4,8 @@ import { VirtualClock } from '../../src/core/clock.js';
 import { stepFailure, type CapacityResult } from '../../src/load/capacity.js';
 import { findCapacity } from '../../src/load/index.js';
 import { boundFromUnloaded } from '../../src/load/latency-bound.js';
+import { capacitySearchFigure, storedCapacitySearch } from '../../src/report/figures/capacity-figure.js';
+import { renderFigure } from '../../src/report/figures/render.js';
 import { constantSamples, drive } from './support/fake-client.js';
 import { simulatedServer } from './support/simulated-server.js';
 
@@ -81,4 +83,18 @@ test('the derived bound: 5 × unloaded p99, or p99 + 10 ms for a fast model', ()
   assert.equal(fast.maxP99Ms, 11.6);
   assert.equal(fast.boundSource, 'unloaded-service-time');
   assert.match(boundFromUnloaded({ p50Ms: 90, p99Ms: 120, requests: 20, durationMs: 2000 }, 5, 10).boundRule, /only 20 probe requests/);
+});
+
+test('the report shows the search curve and the bound from a stored capacity search', async () => {
+  const result = await search({});
+  // What the store hands back: the result as JSON.
+  const capacity = { model: 'm', workload: 'w', capacityRps: result.capacityRps, method: 'search', details: JSON.parse(JSON.stringify(result)) as unknown };
+  const stored = storedCapacitySearch(capacity);
+  assert.ok(stored);
+  assert.equal(stored.steps.length, result.steps.length);
+  const figure = await renderFigure(capacitySearchFigure([capacity])!);
+  assert.match(figure.svg, /p99 latency \(ms\)/);
+  assert.match(figure.svg, /offered rate \(req\/s\)/);
+  // Older studies stored no search: no figure, no crash.
+  assert.equal(capacitySearchFigure([{ model: 'm', workload: 'w', capacityRps: 100, method: 'old' }]), undefined);
 });

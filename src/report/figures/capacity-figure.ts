@@ -1,4 +1,5 @@
-/** Measured capacity per model · workload and the offered rate of each load level. */
+/** Measured capacity per model · workload, the offered rate of each load level, and the search behind it. */
+import { z } from 'zod';
 import type { CapacityMeasurement } from '../input.js';
 import { roundForFigure } from './records.js';
 import { scaleFor, withScaleNote, type FigureDefinition } from './render.js';
@@ -38,6 +39,94 @@ export function capacityFigure(capacities: readonly CapacityMeasurement[], loadO
           encoding: { x, y, tooltip: [y, { ...x, title: 'measured capacity (req/s)', format: '.4~g' }] },
         },
       ],
+    },
+  };
+}
+
+/** The parts of a stored capacity search (src/load/capacity.ts CapacityResult) the report shows. */
+const storedSearchSchema = z.object({
+  capacityRps: z.number(),
+  maxP99Ms: z.number(),
+  boundSource: z.enum(['study', 'unloaded-service-time']),
+  boundRule: z.string(),
+  unloaded: z.object({ p50Ms: z.number(), p99Ms: z.number(), requests: z.number() }).nullable(),
+  steps: z.array(z.object({ rateRps: z.number(), achievedRps: z.number(), p99Ms: z.number().nullable(), passed: z.boolean(), note: z.string().nullable() })),
+});
+export type StoredCapacitySearch = z.output<typeof storedSearchSchema>;
+
+/** The search curve and bound of a capacity measurement, or null when it was stored without them (older studies). */
+export function storedCapacitySearch(capacity: CapacityMeasurement): StoredCapacitySearch | null {
+  const parsed = storedSearchSchema.safeParse(capacity.details);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Every step of each capacity search: p99 against the offered rate, with the bound and the capacity found. */
+export function capacitySearchFigure(capacities: readonly CapacityMeasurement[]): FigureDefinition | undefined {
+  const searches = capacities.flatMap((capacity) => {
+    const search = storedCapacitySearch(capacity);
+    return search ? [{ series: `${capacity.model} · ${capacity.workload}`, search }] : [];
+  });
+  if (searches.length === 0) return undefined;
+  const steps = searches.flatMap(({ series, search }) =>
+    search.steps
+      .filter((step) => step.p99Ms !== null && step.p99Ms > 0)
+      .map((step, order) => ({
+        series,
+        rps: roundForFigure(step.rateRps),
+        achieved: roundForFigure(step.achievedRps),
+        p99: roundForFigure(step.p99Ms!),
+        result: step.passed ? 'passed' : 'failed',
+        note: step.note ?? '',
+        order: order + 1,
+        kind: 'step',
+      })),
+  );
+  const bounds = searches.map(({ series, search }) => ({ series, bound: roundForFigure(search.maxP99Ms), capacity: roundForFigure(search.capacityRps), kind: 'bound' }));
+  const onlySteps = [{ filter: "datum.kind === 'step'" }];
+  const onlyBounds = [{ filter: "datum.kind === 'bound'" }];
+  const x = { field: 'rps', type: 'quantitative', title: 'offered rate (req/s)', scale: { type: 'log' } };
+  const y = { field: 'p99', type: 'quantitative', title: 'p99 latency (ms)', scale: { type: 'log' } };
+  return {
+    id: 'capacity-search',
+    title: 'Capacity search: p99 of every step and the latency bound',
+    caption:
+      'One panel per model · workload. Dots: every step of the capacity search, joined in order of rate (filled: passed — p99 under the bound and at least 95% ' +
+      'of the offered rate achieved; hollow: failed). Dashed line: the p99 bound; solid line: the capacity found (the highest rate that passed). ' +
+      'The table above says where each bound came from.',
+    spec: {
+      data: { values: [...steps, ...bounds] },
+      facet: { row: { field: 'series', type: 'nominal', title: null } },
+      spec: {
+        width: 420,
+        height: 160,
+        layer: [
+          {
+            transform: onlySteps,
+            mark: { type: 'line', color: '#bbb', strokeWidth: 1 },
+            encoding: { x, y, order: { field: 'rps', type: 'quantitative' } },
+          },
+          {
+            transform: onlySteps,
+            mark: { type: 'point', size: 70, strokeWidth: 2 },
+            encoding: {
+              x,
+              y,
+              color: { field: 'result', type: 'nominal', title: 'step', scale: { domain: ['passed', 'failed'], range: ['#1b7837', '#c51b7d'] } },
+              fill: { field: 'result', type: 'nominal', legend: null, scale: { domain: ['passed', 'failed'], range: ['#1b7837', 'transparent'] } },
+              tooltip: [
+                { field: 'order', type: 'quantitative', title: 'step' },
+                { ...x, format: '.4~g' },
+                { field: 'achieved', type: 'quantitative', title: 'achieved (req/s)', format: '.4~g' },
+                { ...y, format: '.4~g' },
+                { field: 'note', type: 'nominal', title: 'why it failed' },
+              ],
+            },
+          },
+          { transform: onlyBounds, mark: { type: 'rule', strokeDash: [6, 4], color: 'black' }, encoding: { y: { field: 'bound', type: 'quantitative' } } },
+          { transform: onlyBounds, mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'capacity', type: 'quantitative' } } },
+        ],
+      },
+      resolve: { scale: { x: 'independent', y: 'independent' } },
     },
   };
 }
