@@ -51,7 +51,11 @@ type PatternEntry = z.output<typeof patternEntry>;
 
 const capacitySchema = strict({
   fractions: strict({ light: fraction.optional(), medium: fraction.optional(), high: fraction.optional(), overload: fraction.optional() }).optional(),
-  /** The capacity search stops raising the rate when p99 exceeds this bound... */
+  /**
+   * A capacity-search step fails when its p99 exceeds this bound (or it achieves < 95% of its offered rate).
+   * Default: derived from the model's unloaded service time, measured first with one request at a time:
+   * max(5 × unloaded p99, unloaded p99 + 10 ms) (src/load/latency-bound.ts); never from a loaded step.
+   */
   maxP99Ms: positive.optional(),
   /** ...or when the error rate exceeds this one. */
   maxErrorRate: z.number().min(0).max(1, { error: 'expected a fraction in [0, 1]' }).optional(),
