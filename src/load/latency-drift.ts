@@ -13,7 +13,10 @@
  * Requests served by a queue are correlated (a burst of arrivals slows all of them), so both tests scale
  * their variance by the dispersion measured around the fitted line and read t on k − 2 degrees of freedom;
  * without that, a steady FIFO server at 70% utilisation was called unstable in half of the simulated runs.
- * A per-window outlier test (window p90 against a binomial interval) was tried and dropped for that reason.
+ * Two tests for a single slow window (a stall mid-run, which a linear trend misses) were tried and dropped:
+ * window p90 against a binomial interval (25–99% false alarms behind a simulated FIFO queue at utilisation
+ * 0.4–0.85), and each window's mean log latency against the other windows' own scatter (3–10%): window means
+ * behind a queue are too skewed for either. A stall still raises the run's p99 and, near the end, the trend.
  *
  * Significance alone would call a 1% drift over 300,000 requests unstable, so a finding must also be
  * material, beyond perf_analyzer's 10% stability tolerance: for the typical latency, the fitted line's change
