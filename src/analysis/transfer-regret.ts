@@ -9,18 +9,21 @@
  * - the interval comes from a bootstrap of the whole selection (transfer-bootstrap.ts).
  * Without repetitions there is no noise estimate: the regret is descriptive (observed), with no p-value or interval.
  */
-import type { Rng } from '../core/random.js';
 import type { ConfigGroup } from './prepare.js';
 import { tQuantileTwoSided, tTwoSidedP } from './stats/distributions.js';
 import { bootstrapSelection } from './transfer-bootstrap.js';
-import { bestIndex, meanOf, regretOf, type Regret, type TargetNoise } from './transfer-selection.js';
+import type { EnvironmentResamples } from './transfer-resamples.js';
+import { bestIndex, regretOf, type Regret, type TargetNoise } from './transfer-selection.js';
 import type { ConfidenceInterval } from './types.js';
 
 export interface RegretInputs {
-  /** Configuration indexes measured in both environments (at least 2). */
+  /** Configuration indexes measured in both environments (at least 2), ascending. */
   readonly common: readonly number[];
   readonly source: ReadonlyMap<number, ConfigGroup>;
   readonly target: ReadonlyMap<number, ConfigGroup>;
+  /** The two environments' shared per-configuration statistics and resampled means for this metric. */
+  readonly sourceResamples: EnvironmentResamples;
+  readonly targetResamples: EnvironmentResamples;
   readonly metricIndex: number;
   /** 1 when smaller is better, −1 when larger is better. */
   readonly sign: 1 | -1;
@@ -42,15 +45,11 @@ export interface RegretEstimate {
 
 const NO_INTERVAL: ConfidenceInterval = [Number.NaN, Number.NaN];
 
-export function estimateRegret(inputs: RegretInputs, rng: Rng): RegretEstimate {
-  const { common, source, target, metricIndex: m, sign } = inputs;
-  const sourceValues = common.map((c) => source.get(c)!.values[m]!);
-  const targetValues = common.map((c) => target.get(c)!.values[m]!);
-  const sourceMeans = sourceValues.map(meanOf);
-  const targetMeans = targetValues.map(meanOf);
-  const noise = targetNoise(targetValues, inputs.alpha);
-  const targetScaleMeans = targetValues.map((values) => meanOf(noise.log ? values.map(Math.log) : values));
-  const counts = targetValues.map((values) => values.length);
+export function estimateRegret(inputs: RegretInputs): RegretEstimate {
+  const { common, source, target, metricIndex: m, sign, targetResamples: stats } = inputs;
+  const sourceMeans = Float64Array.from(common, (c) => source.get(c)!.means[m]!);
+  const targetMeans = Float64Array.from(common, (c) => target.get(c)!.means[m]!);
+  const noise = targetNoise(common, stats, inputs.alpha);
   const s = bestIndex(sourceMeans, sign);
   const t = bestIndex(targetMeans, sign);
   const observedRegret = regretOf(targetMeans, s, t, sign);
@@ -58,30 +57,36 @@ export function estimateRegret(inputs: RegretInputs, rng: Rng): RegretEstimate {
     sourceBest: common[s]!, targetBest: common[t]!, regret, observedRegret, pValue, absoluteCi, percentCi,
   });
   if (noise.df === 0) return result(s === t ? { absolute: 0, percent: 0 } : observedRegret, Number.NaN, NO_INTERVAL, NO_INTERVAL);
-  const pValue = s === t ? 1 : worseThanBestP(targetScaleMeans, counts, s, noise, sign);
+  const scaleMeans = noise.log ? Float64Array.from(common, (c) => stats.logMeans[c]!) : targetMeans;
+  const counts = Float64Array.from(common, (c) => stats.counts[c]!);
+  const pValue = s === t ? 1 : worseThanBestP(scaleMeans, counts, s, noise, sign);
   const regret = pValue >= inputs.alpha ? { absolute: 0, percent: 0 } : observedRegret;
-  const { absoluteCi, percentCi } = bootstrapSelection(sourceValues, targetValues, noise, sign, inputs.resamples, rng);
+  const selection = { common, source: inputs.sourceResamples, target: stats, noise, sign };
+  const { absoluteCi, percentCi } = bootstrapSelection(selection, inputs.resamples);
   return result(regret, pValue, absoluteCi, percentCi);
 }
 
-function targetNoise(targetValues: readonly (readonly number[])[], alpha: number): TargetNoise {
-  const log = targetValues.every((values) => values.every((v) => v > 0));
+/** Critical values by (alpha, comparisons, df): the bisection is the costly part and studies repeat them. */
+const criticalValues = new Map<string, number>();
+
+function targetNoise(common: readonly number[], stats: EnvironmentResamples, alpha: number): TargetNoise {
+  let log = true;
+  for (const c of common) if (!stats.positive[c]) log = false;
   let sumSquares = 0;
   let df = 0;
-  for (const raw of targetValues) {
-    if (raw.length < 2) continue;
-    const values = log ? raw.map(Math.log) : raw;
-    const mean = meanOf(values);
-    for (const v of values) sumSquares += (v - mean) ** 2;
-    df += values.length - 1;
+  for (const c of common) {
+    sumSquares += log ? stats.logSs[c]! : stats.rawSs[c]!;
+    df += stats.counts[c]! - 1;
   }
-  const comparisons = Math.max(1, targetValues.length - 1);
-  const critical = df > 0 ? tQuantileTwoSided(1 - (2 * alpha) / comparisons, df) : Number.NaN;
+  const comparisons = Math.max(1, common.length - 1);
+  const key = `${alpha}|${comparisons}|${df}`;
+  const critical = criticalValues.get(key) ?? (df > 0 ? tQuantileTwoSided(1 - (2 * alpha) / comparisons, df) : Number.NaN);
+  criticalValues.set(key, critical);
   return { log, pooledSd: df > 0 ? Math.sqrt(sumSquares / df) : Number.NaN, df, critical };
 }
 
 /** P(one-sided t test says configuration s is worse than some other), Bonferroni over the other configurations. */
-function worseThanBestP(scaleMeans: ArrayLike<number>, counts: readonly number[], s: number, noise: TargetNoise, sign: number): number {
+function worseThanBestP(scaleMeans: ArrayLike<number>, counts: ArrayLike<number>, s: number, noise: TargetNoise, sign: number): number {
   // The smallest p belongs to the largest t statistic: find it first, evaluate the distribution once.
   let largest = Number.NEGATIVE_INFINITY;
   for (let d = 0; d < scaleMeans.length; d++) {

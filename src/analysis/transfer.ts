@@ -13,6 +13,7 @@ import { kendall, klDivergence, pearson, scaledDensity, spearman } from './stats
 import type { PreparedStudy } from './prepare.js';
 import { importanceCorrelation, jaccard, signFlips, significantInteractions, significantKnobs } from './transfer-agreement.js';
 import { estimateRegret } from './transfer-regret.js';
+import { StudyResamples } from './transfer-resamples.js';
 import { configurationsDifferP, holmAdjusted, MIN_COMMON_CONFIGURATIONS, tooFewCommonMessage } from './transfer-support.js';
 import type { MetricEffects, ParetoResult, TransferPair } from './types.js';
 
@@ -27,7 +28,7 @@ export interface TransferOptions {
 type Effects = Readonly<Record<string, Readonly<Record<string, MetricEffects>>>>;
 
 export function transferPairs(study: PreparedStudy, fronts: readonly ParetoResult[], effectsByEnvironment: Effects, options: TransferOptions): TransferPair[] {
-  const rng = analysisRng(options.seed, 'transfer');
+  const resamples = new StudyResamples(options.resamples, study.configurationKeys.length, analysisRng(options.seed, 'transfer'));
   const alpha = options.alpha ?? 0.05;
   const environments = study.environments.map((e) => e.key);
   const byConfig = new Map(environments.map((env) => [env, new Map(study.groupsByEnvironment.get(env)!.map((g) => [g.configIndex, g]))]));
@@ -97,7 +98,10 @@ export function transferPairs(study: PreparedStudy, fronts: readonly ParetoResul
         const pairKey = `${Math.min(s, t)}|${Math.max(s, t)}|${objective.metric}`;
         const correlations = symmetric.get(pairKey) ?? { pearson: pearson(x, y), spearman: spearman(x, y), kendall: kendall(x, y) };
         symmetric.set(pairKey, correlations);
-        const regret = estimateRegret({ common, source: sourceGroups, target: targetGroups, metricIndex: m, sign, alpha, resamples: options.resamples }, rng);
+        const regret = estimateRegret({
+          common, source: sourceGroups, target: targetGroups, metricIndex: m, sign, alpha, resamples: options.resamples,
+          sourceResamples: resamples.of(source, sourceGroups, m), targetResamples: resamples.of(target, targetGroups, m),
+        });
         metricPairs.push({
           source,
           target,
