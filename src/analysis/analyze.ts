@@ -37,11 +37,13 @@ export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions
   const input = options.byMachine ? rows : rows.map(withoutMachine);
   const study = prepareStudy(input, { ...(options.objectives ? { objectives: options.objectives } : {}), maxCv: settings.maxCv });
   const pooled = study.environments.length > 1;
-  const effects = computeEffects(study, study.groups, { alpha: settings.alpha, pooled, seed: settings.seed });
+  // Every effect test of an objective can become a finding: they are Holm-adjusted as one family.
+  const familyMetrics = study.objectives.map((objective) => objective.metric);
+  const effects = computeEffects(study, study.groups, { alpha: settings.alpha, pooled, seed: settings.seed, familyMetrics });
   const effectsByEnvironment: Record<string, Record<string, MetricEffects>> = {};
   for (const environment of study.environments) {
     effectsByEnvironment[environment.key] = pooled
-      ? computeEffects(study, study.groupsByEnvironment.get(environment.key)!, { alpha: settings.alpha, pooled: false, seed: settings.seed, importanceMetrics: study.objectives.map((o) => o.metric) })
+      ? computeEffects(study, study.groupsByEnvironment.get(environment.key)!, { alpha: settings.alpha, pooled: false, seed: settings.seed, familyMetrics, importanceMetrics: study.objectives.map((o) => o.metric) })
       : effects;
   }
   const pareto = paretoFronts(study, settings.seed);

@@ -12,8 +12,9 @@
  * environments' differences do not leak into them. Pooled main effects are average effects over the
  * environments (each weighted equally), judged against the noise within them.
  *
- * Within each metric the p-values of all main-effect and interaction tests are Holm-adjusted together. An effect
- * is significant only if its adjusted p < alpha and its 95% interval excludes zero.
+ * The p-values of all main-effect and interaction tests are Holm-adjusted together, over all the objectives'
+ * metrics as one family (every one of those tests can become a finding; options.familyMetrics) and within each
+ * other metric. An effect is significant only if its adjusted p < alpha and its 95% interval excludes zero.
  */
 import { fSurvival, tQuantileTwoSided } from './stats/distributions.js';
 import { LinearContrasts } from './stats/contrast.js';
@@ -31,6 +32,11 @@ export interface EffectsOptions {
   /** Pool several environments, each its own block. */
   readonly pooled: boolean;
   readonly seed: number;
+  /**
+   * Metrics whose effect tests are Holm-adjusted together as one family (the objectives: every test that can
+   * become a finding); every other metric is its own family.
+   */
+  readonly familyMetrics?: readonly string[];
   /** Metrics to grow importance trees for (default: all). */
   readonly importanceMetrics?: readonly string[];
 }
@@ -118,13 +124,14 @@ export function computeEffects(study: PreparedStudy, groups: readonly ConfigGrou
     return { test, contrast: interactionContrast(grid, pair.a, pair.b, [new LinearContrasts(gram, augmented)]) };
   });
 
+  const tests = metrics.map((_, m) => ({ mainF: mainTests.map((test) => fTest(test, m)), pairF: pairResults.map((pair) => fTest(pair.test, m)) }));
+  const adjustedByMetric = adjustInFamilies(metrics, tests, options.familyMetrics ?? []);
   const result: Record<string, MetricEffects> = {};
   for (let m = 0; m < M; m++) {
     const mse = errorDf > 0 ? errorFit.rss[m]! / errorDf : Number.NaN;
     const grandMean = centres[m]!;
-    const mainF = mainTests.map((test) => fTest(test, m));
-    const pairF = pairResults.map((pair) => fTest(pair.test, m));
-    const adjusted = holmAdjust([...mainF, ...pairF].map((t) => t.p));
+    const { mainF, pairF } = tests[m]!;
+    const adjusted = adjustedByMetric[m]!;
     const main: KnobEffect[] = knobs.map((knob, k) => {
       const test = mainTests[k]!;
       const means = levelMeans[k]!;
@@ -196,6 +203,7 @@ export function computeEffects(study: PreparedStudy, groups: readonly ConfigGrou
       rSquared: totalSs > 0 ? 1 - fitFull.rss[m]! / totalSs : 0,
       testType: 'type-II',
       pAdjustMethod: 'holm',
+      pAdjustFamily: (options.familyMetrics ?? []).includes(metrics[m]!) ? [...options.familyMetrics!] : [metrics[m]!],
     };
   }
   const importance = knobImportance(study, groups, options.pooled, options.seed, options.importanceMetrics ?? metrics);
@@ -247,4 +255,20 @@ function turningPoint(means: readonly number[], levelMeans: KnobLevelMeans, mse:
   const highest = interior.reduce((a, b) => (means[b]! > means[a]! ? b : a));
   if (means[highest]! - means[first]! > margin(first, highest) && means[highest]! - means[last]! > margin(last, highest)) return { position: highest, kind: 'maximum' };
   return undefined;
+}
+
+/** Holm-adjusted p-values per metric: the family metrics' tests all together, every other metric's on their own. */
+function adjustInFamilies(metrics: readonly string[], tests: readonly { mainF: readonly { p: number }[]; pairF: readonly { p: number }[] }[], familyMetrics: readonly string[]): number[][] {
+  const pValues = tests.map((test) => [...test.mainF, ...test.pairF].map((t) => t.p));
+  const adjusted = pValues.map((ps) => holmAdjust(ps));
+  const family = metrics.flatMap((metric, m) => (familyMetrics.includes(metric) ? [m] : []));
+  if (family.length > 1) {
+    const joint = holmAdjust(family.flatMap((m) => pValues[m]!));
+    let offset = 0;
+    for (const m of family) {
+      adjusted[m] = joint.slice(offset, offset + pValues[m]!.length);
+      offset += pValues[m]!.length;
+    }
+  }
+  return adjusted;
 }

@@ -9,7 +9,7 @@
 import type { AnalysisResult, Finding, KnobEffect } from './types.js';
 import { correlationFindings, regretFindings } from './findings-transfer.js';
 import { MIN_COMMON_CONFIGURATIONS } from './transfer-support.js';
-import { formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from './format.js';
+import { formatAdjustedPValue, formatInterval, formatNumber, formatPercent, formatWithUnit } from './format.js';
 
 export { MAX_REGRET_FINDINGS } from './findings-transfer.js';
 
@@ -41,9 +41,9 @@ export function rankFindings(inputs: Inputs, alpha = FINDINGS_ALPHA): Finding[] 
       candidates.push({
         kind: stronger ? 'interaction-stronger-than-main' : 'interaction',
         score: Math.abs(interaction.relativeEffect) * (stronger ? 1.5 : 1),
-        text: `${a} and ${b} interact on ${metric}: the effect of one changes by ${formatWithUnit(interaction.effectSize, metric)} (${formatPercent(interaction.relativeEffect)} of the mean; ${formatInterval(interaction.ci)}; ${formatPValue(interaction.pValue)}) between the other's extreme levels` +
+        text: `${a} and ${b} interact on ${metric}: the effect of one changes by ${formatWithUnit(interaction.effectSize, metric)} (${formatPercent(interaction.relativeEffect)} of the mean; ${formatInterval(interaction.ci)}; ${formatAdjustedPValue(interaction.pAdjusted)}) between the other's extreme levels` +
           (stronger ? `, more than either knob's own effect explains (partial η² ${formatNumber(interaction.partialEtaSquared)} vs ${formatNumber(mainA.partialEtaSquared)} and ${formatNumber(mainB.partialEtaSquared)})` : ''),
-        numbers: { effect: interaction.effectSize, relative: interaction.relativeEffect, ciLow: interaction.ci[0], ciHigh: interaction.ci[1], pValue: interaction.pValue, partialEtaSquared: interaction.partialEtaSquared },
+        numbers: { effect: interaction.effectSize, relative: interaction.relativeEffect, ciLow: interaction.ci[0], ciHigh: interaction.ci[1], pValue: interaction.pValue, pAdjusted: interaction.pAdjusted, partialEtaSquared: interaction.partialEtaSquared },
       });
     }
     candidates.push(...signFlipFindings(metric, inputs));
@@ -78,13 +78,13 @@ function mainEffectFinding(metric: string, effect: KnobEffect): Candidate {
   const verb = effect.effectSize < 0 ? 'lowers' : 'raises';
   const change = levelChange(effect);
   const text = ordered
-    ? `Raising ${effect.knob} from ${effect.fromLevel} to ${effect.toLevel} ${verb} ${metric} from ${formatWithUnit(change.from, metric)} to ${formatWithUnit(change.to, metric)} on average (${formatSigned(change.percent)}%; difference ${formatInterval(effect.ci)}; ${formatPValue(effect.pValue)})`
-    : `${metric} is ${formatWithUnit(effect.effectSize, metric)} higher with ${effect.knob}=${effect.toLevel} (${formatWithUnit(change.to, metric)}) than with ${effect.knob}=${effect.fromLevel} (${formatWithUnit(change.from, metric)}) on average (${formatSigned(change.percent)}%; difference ${formatInterval(effect.ci)}; ${formatPValue(effect.pValue)})`;
+    ? `Raising ${effect.knob} from ${effect.fromLevel} to ${effect.toLevel} ${verb} ${metric} from ${formatWithUnit(change.from, metric)} to ${formatWithUnit(change.to, metric)} on average (${formatSigned(change.percent)}%; difference ${formatInterval(effect.ci)}; ${formatAdjustedPValue(effect.pAdjusted)})`
+    : `${metric} is ${formatWithUnit(effect.effectSize, metric)} higher with ${effect.knob}=${effect.toLevel} (${formatWithUnit(change.to, metric)}) than with ${effect.knob}=${effect.fromLevel} (${formatWithUnit(change.from, metric)}) on average (${formatSigned(change.percent)}%; difference ${formatInterval(effect.ci)}; ${formatAdjustedPValue(effect.pAdjusted)})`;
   return {
     kind: 'main-effect',
     score: Math.abs(effect.relativeEffect),
     text,
-    numbers: { effect: effect.effectSize, relative: effect.relativeEffect, changePercent: change.percent, fromMean: change.from, toMean: change.to, ciLow: effect.ci[0], ciHigh: effect.ci[1], pValue: effect.pValue, partialEtaSquared: effect.partialEtaSquared },
+    numbers: { effect: effect.effectSize, relative: effect.relativeEffect, changePercent: change.percent, fromMean: change.from, toMean: change.to, ciLow: effect.ci[0], ciHigh: effect.ci[1], pValue: effect.pValue, pAdjusted: effect.pAdjusted, partialEtaSquared: effect.partialEtaSquared },
   };
 }
 
@@ -101,7 +101,7 @@ function nonMonotonicFinding(metric: string, effect: KnobEffect): Candidate {
     kind: 'non-monotonic',
     score: Math.abs(Number.isFinite(relative) ? relative : 0) * 1.5,
     text: `${metric} is not monotonic in ${effect.knob}: it reaches its ${effect.turningKind} at ${effect.knob}=${effect.turningLevel} (${formatWithUnit(turning.mean, metric)}), against ${effect.levels.map((l) => `${l.level}: ${formatNumber(l.mean)}`).join(', ')}`,
-    numbers: { turningMean: turning.mean, range, pValue: effect.pValue },
+    numbers: { turningMean: turning.mean, range, pValue: effect.pValue, pAdjusted: effect.pAdjusted },
   };
 }
 

@@ -28,6 +28,12 @@ export function formatPValue(p: number): string {
   return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`;
 }
 
+/** A p-value after the multiplicity adjustment, named as such. */
+export function formatAdjustedPValue(p: number): string {
+  if (!Number.isFinite(p)) return 'adjusted p n/a';
+  return p < 0.001 ? 'Holm-adjusted p<0.001' : `Holm-adjusted p=${p.toFixed(3)}`;
+}
+
 export function describeConfiguration(configuration: Configuration): string {
   return Object.keys(configuration)
     .sort()

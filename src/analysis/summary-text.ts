@@ -50,11 +50,11 @@ export function summaryText(result: AnalysisResult): string {
     }
     out.push('', `What drives ${objective.metric}${environmentsNote(result)} (R² ${formatNumber(effects.rSquared)}; effect = mean at high level − mean at low level)`);
     const rows = [
-      ...effects.main.map((e) => ({ name: e.knob, effect: e.effectSize, ci: e.ci, p: e.pValue, eta: e.partialEtaSquared, significant: e.significant, note: (e.nonMonotonic ? `turns at ${e.turningLevel}` : ''), importance: importance.get(e.knob), environments: perEnvironment.get(e.knob) ?? '' })),
-      ...effects.interactions.map((e) => ({ name: e.knobs.join(' × '), effect: e.effectSize, ci: e.ci, p: e.pValue, eta: e.partialEtaSquared, significant: e.significant, note: '', importance: undefined, environments: '' })),
+      ...effects.main.map((e) => ({ name: e.knob, effect: e.effectSize, ci: e.ci, p: e.pAdjusted, eta: e.partialEtaSquared, significant: e.significant, note: (e.nonMonotonic ? `turns at ${e.turningLevel}` : ''), importance: importance.get(e.knob), environments: perEnvironment.get(e.knob) ?? '' })),
+      ...effects.interactions.map((e) => ({ name: e.knobs.join(' × '), effect: e.effectSize, ci: e.ci, p: e.pAdjusted, eta: e.partialEtaSquared, significant: e.significant, note: '', importance: undefined, environments: '' })),
     ].sort((a, b) => b.eta - a.eta).slice(0, MAX_TABLE_ROWS);
     out.push(...table(
-      ['knob(s)', 'effect', '95% CI', 'p', 'partial η²', 'importance', 'per environment', ''],
+      ['knob(s)', 'effect', '95% CI', 'p (Holm)', 'partial η²', 'importance', 'per environment', ''],
       rows.map((r) => [r.name, formatNumber(r.effect), `${formatNumber(r.ci[0])} … ${formatNumber(r.ci[1])}`, formatPValue(r.p), formatNumber(r.eta), r.importance === undefined ? '' : formatNumber(r.importance), r.environments, [r.significant ? 'significant' : 'within noise', r.note].filter(Boolean).join(', ')]),
     ));
   }

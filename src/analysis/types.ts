@@ -179,6 +179,8 @@ export interface MetricEffects {
   readonly testType: 'type-II';
   /** How the p-values of the metric's effect tests were adjusted together before any was called significant. */
   readonly pAdjustMethod: 'holm';
+  /** The metrics whose tests formed one family for that adjustment: all objectives together, or this metric alone. */
+  readonly pAdjustFamily: readonly string[];
 }
 
 export interface TransferPair {
