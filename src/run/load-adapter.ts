@@ -42,7 +42,9 @@ export const loadGeneratorDriver: LoadDriver = {
     });
     return {
       capacityRps: result.capacityRps,
-      method: `rising rate then binary search until p99 > ${Math.round(result.maxP99Ms * 100) / 100} ms or errors > ${(result.maxErrorRate * 100).toFixed(1)}%`,
+      method:
+        `highest rate with p99 ≤ ${Math.round(result.maxP99Ms * 100) / 100} ms (${result.boundRule}), ≥ ${(result.minAchievedFraction * 100).toFixed(0)}% of the offered rate achieved ` +
+        `and errors ≤ ${(result.maxErrorRate * 100).toFixed(1)}%; rising rate, then binary search`,
       details: result,
     };
   },
