@@ -24,12 +24,17 @@ export interface RunLoadOptions extends Omit<LoadOptionsInput, 'pattern'> {
   readonly samples?: SampleSource;
   /** Injected time source (tests use a VirtualClock); defaults to the system clock. */
   readonly clock?: Clock;
+  /**
+   * Called once the target is checked and the requests are prepared, just before the first request of the
+   * schedule: meters that must cover the load and nothing else (energy, CPU time) start here.
+   */
+  readonly onLoadStart?: () => void;
 }
 
-export type FindCapacityOptions = Omit<RunLoadOptions, 'pattern' | 'rateRps' | 'level' | 'levels' | 'concurrency' | 'thinkTimeMs' | 'stepDurationMs'>;
+export type FindCapacityOptions = Omit<RunLoadOptions, 'pattern' | 'onLoadStart' | 'rateRps' | 'level' | 'levels' | 'concurrency' | 'thinkTimeMs' | 'stepDurationMs'>;
 
 export async function runLoad(options: RunLoadOptions): Promise<LoadSummary> {
-  const { client, samples, clock = systemClock, ...input } = options;
+  const { client, samples, clock = systemClock, onLoadStart, ...input } = options;
   const plan = resolveLoadPlan(input);
   if (plan.processes > 1 && (client || samples || clock !== systemClock)) {
     throw new ServelabError('processes > 1 needs a target, protocol and workload name (each process opens its own client) and the system clock');
@@ -47,6 +52,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadSummary> {
     const problems = patternProblems(pattern);
     if (problems.length > 0) throw new ServelabError(`invalid load after resolving stress levels: ${problems.join('; ')}`);
     const resolved: ResolvedPlan = { ...plan, pattern };
+    onLoadStart?.();
     const run =
       plan.processes > 1
         ? await fanOut(resolved, plan.processes)

@@ -13,7 +13,9 @@ const send = (message: FromGenerator): void => {
 process.on('message', (message: ToGenerator) => {
   const work =
     message.type === 'run'
-      ? loadGeneratorDriver.run(message.request).then((summary) => send({ id: message.id, type: 'run-done', summary }))
+      ? loadGeneratorDriver
+          .run({ ...message.request, onStart: () => send({ id: message.id, type: 'started' }) })
+          .then((summary) => send({ id: message.id, type: 'run-done', summary }))
       : loadGeneratorDriver.capacity(message.request).then((result) => send({ id: message.id, type: 'capacity-done', result }));
   work.catch((error: unknown) => send({ id: message.id, type: 'error', message: errorMessage(error), code: isServelabError(error) ? error.code : null }));
 });

@@ -2,12 +2,13 @@ import type { ServelabErrorCode } from '../core/errors.js';
 import type { LoadSummary } from '../load/summary.js';
 import type { CapacityRequest, CapacityResult, LoadRunRequest } from './load-driver.js';
 
-/** Requests travel without their AbortSignal: an aborted call ends the generator process instead. */
+/** Requests travel without their AbortSignal (an aborted call ends the generator process instead) and callbacks ('started' comes back as a message). */
 export type ToGenerator =
-  | { readonly id: number; readonly type: 'run'; readonly request: Omit<LoadRunRequest, 'signal'> }
+  | { readonly id: number; readonly type: 'run'; readonly request: Omit<LoadRunRequest, 'signal' | 'onStart'> }
   | { readonly id: number; readonly type: 'capacity'; readonly request: Omit<CapacityRequest, 'signal'> };
 
 export type FromGenerator =
+  | { readonly id: number; readonly type: 'started' }
   | { readonly id: number; readonly type: 'run-done'; readonly summary: LoadSummary }
   | { readonly id: number; readonly type: 'capacity-done'; readonly result: CapacityResult }
   | { readonly id: number; readonly type: 'error'; readonly message: string; readonly code: ServelabErrorCode | null };

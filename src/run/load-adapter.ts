@@ -23,6 +23,7 @@ export const loadGeneratorDriver: LoadDriver = {
       durationMs: request.durationMs,
       warmupMs: request.warmupMs,
       seed: request.seed,
+      ...(request.onStart ? { onLoadStart: request.onStart } : {}),
     });
   },
 

@@ -29,6 +29,8 @@ export interface LoadRunRequest {
   readonly signal?: AbortSignal;
   /** The server process, when servelab started it (for drivers that watch it). */
   readonly serverPid?: number;
+  /** Called just before the first scheduled request, after the client and its requests are prepared. */
+  readonly onStart?: () => void;
 }
 
 export interface CapacityRequest {

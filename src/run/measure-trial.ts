@@ -5,7 +5,7 @@
  */
 import type { Protocol } from '../core/target.js';
 import { readPeakRssMb, readProcessCpuSeconds } from '../energy/proc.js';
-import type { EnergyReading } from '../energy/meter.js';
+import type { EnergyReading, EnergyWindow } from '../energy/meter.js';
 import type { LoadSummary } from '../load/summary.js';
 import type { Study } from '../plan/study-schema.js';
 import type { TrialMeasurement } from '../store/types.js';
@@ -72,17 +72,25 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
     }
     const pid = session.process.pid;
     const countersBefore = await guard(scrapeMetrics(session.ready.http));
-    const window = session.meter ? await session.meter.start() : undefined;
-    const cpuBefore = safeCpuSeconds(pid);
-    const startedMs = performance.now();
+    // The energy window and the CPU time cover the load itself: they start when the generator sends its first
+    // request, after it has connected and prepared its requests (which take a varying part of a second).
+    let window: Promise<EnergyWindow> | undefined;
+    let cpuBefore: number | undefined;
+    let startedMs: number | undefined;
+    const onStart = (): void => {
+      startedMs = performance.now();
+      cpuBefore = safeCpuSeconds(pid);
+      window = session.meter?.start();
+      window?.catch(() => undefined);
+    };
     let summary: LoadSummary;
     let energy: EnergyReading | undefined;
     try {
-      summary = await guard(driver.run({ ...base, durationMs: settings.duration.durationMs, warmupMs: 0 }));
+      summary = await guard(driver.run({ ...base, durationMs: settings.duration.durationMs, warmupMs: 0, onStart }));
     } finally {
-      energy = await window?.stop().catch(() => undefined);
+      energy = window ? await window.then((started) => started.stop()).catch(() => undefined) : undefined;
     }
-    const windowMs = performance.now() - startedMs;
+    const windowMs = startedMs === undefined ? 0 : performance.now() - startedMs;
     const cpuAfter = safeCpuSeconds(pid);
     const peakRssMb = readPeakRssMb(pid);
     const countersAfter = await guard(scrapeMetrics(session.ready.http));

@@ -16,6 +16,7 @@ const ENTRY_URL = new URL(`./generator-entry${import.meta.url.endsWith('.ts') ? 
 
 interface Pending {
   readonly child: ChildProcess;
+  readonly onStarted?: () => void;
   readonly resolve: (message: FromGenerator) => void;
   readonly reject: (error: Error) => void;
 }
@@ -37,8 +38,8 @@ export class PinnedGenerator implements LoadDriver {
   }
 
   async run(request: LoadRunRequest): Promise<LoadSummary> {
-    const { signal, ...rest } = request;
-    const reply = await this.#call({ id: this.#nextId++, type: 'run', request: rest }, signal);
+    const { signal, onStart, ...rest } = request;
+    const reply = await this.#call({ id: this.#nextId++, type: 'run', request: rest }, signal, onStart);
     if (reply.type !== 'run-done') throw new ServelabError(`the generator process answered ${reply.type} to a run`, 'internal');
     return reply.summary;
   }
@@ -61,7 +62,7 @@ export class PinnedGenerator implements LoadDriver {
     clearTimeout(timer);
   }
 
-  #call(message: ToGenerator, signal: AbortSignal | undefined): Promise<FromGenerator> {
+  #call(message: ToGenerator, signal: AbortSignal | undefined, onStarted?: () => void): Promise<FromGenerator> {
     if (signal?.aborted) return Promise.reject(new ServelabError('the load run was aborted before it started', 'unavailable'));
     const child = this.#ensureChild();
     return new Promise<FromGenerator>((resolve, reject) => {
@@ -72,6 +73,7 @@ export class PinnedGenerator implements LoadDriver {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(message.id, {
         child,
+        ...(onStarted ? { onStarted } : {}),
         resolve: (reply) => {
           signal?.removeEventListener('abort', onAbort);
           if (reply.type === 'error') reject(new ServelabError(reply.message, reply.code ?? 'internal'));
@@ -93,6 +95,10 @@ export class PinnedGenerator implements LoadDriver {
     const child = spawn('taskset', ['-c', formatCpuList(this.#cpus), process.execPath, ...execArgv, entry], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (reply: FromGenerator) => {
       const pending = this.#pending.get(reply.id);
+      if (reply.type === 'started') {
+        pending?.onStarted?.();
+        return;
+      }
       this.#pending.delete(reply.id);
       pending?.resolve(reply);
     });

@@ -87,7 +87,7 @@ test('a cgroup v1 apply on a fixture tree writes the quota, joins the group by p
   assert.match(launch.argv[2]!, /^echo \$\$ > '.*cgroup\.procs' && exec "\$@"$/);
   assert.deepEqual(launch.argv.slice(4), ['taskset', '-c', '0,1', 'node', 'server.js']);
   const { readFileSync, existsSync } = await import('node:fs');
-  assert.equal(readFileSync(join(groupDir, 'cpu.cfs_quota_us'), 'utf8'), '100000'); // 0.5 x 2 cores x 100 ms
+  assert.equal(readFileSync(join(groupDir, 'cpu.cfs_quota_us'), 'utf8'), '10000'); // 0.5 x 2 cores x 10 ms
   assert.deepEqual(launch.applied.map((a) => [a.knob, a.method, a.emulated !== undefined]), [
     ['os.cpuCores', 'taskset', false],
     ['os.cpuQuota', 'cgroup-cpu-quota', true],

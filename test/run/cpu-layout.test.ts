@@ -54,6 +54,7 @@ test('a trial server and the pinned generator run on disjoint CPUs', { skip: can
   const generator = new PinnedGenerator(settings.layout.generatorCpus);
   t.after(() => generator.close());
 
+  let startedAt: number | undefined;
   const summary = await generator.run({
     target: { http: session.ready.http, grpc: session.ready.grpc },
     protocol: 'kserve-http',
@@ -64,8 +65,15 @@ test('a trial server and the pinned generator run on disjoint CPUs', { skip: can
     durationMs: 500,
     warmupMs: 0,
     seed: 1,
+    onStart: () => {
+      assert.equal(startedAt, undefined, 'the load starts once');
+      startedAt = performance.now();
+    },
   });
+  const endedAt = performance.now();
   assert.ok(summary.completed > 0, 'the pinned generator completed requests');
+  // The start is announced once the requests are prepared, so the load's 500 ms lie between it and the end.
+  assert.ok(startedAt !== undefined && endedAt - startedAt >= 500, `started ${startedAt}, ended ${endedAt}`);
 
   const serverCpus = allowedCpusOf(session.process.pid);
   const generatorCpus = allowedCpusOf(generator.pid!);
