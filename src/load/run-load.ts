@@ -52,6 +52,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadSummary> {
     const problems = patternProblems(pattern);
     if (problems.length > 0) throw new ServelabError(`invalid load after resolving stress levels: ${problems.join('; ')}`);
     const resolved: ResolvedPlan = { ...plan, pattern };
+    collectGarbage();
     onLoadStart?.();
     const run =
       plan.processes > 1
@@ -88,4 +89,14 @@ export async function findCapacity(options: FindCapacityOptions): Promise<Capaci
   } finally {
     await session.close();
   }
+}
+
+/**
+ * A full garbage collection now, where the process allows it (node --expose-gc, as the pinned generator runs):
+ * the workload's data and the prepared requests make a heap whose major collection pauses for 100 ms or more,
+ * which would otherwise land inside the measured window and delay every send behind it.
+ */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
 }

@@ -12,6 +12,7 @@ import type { LoadSummary } from '../load/summary.js';
 import type { FromGenerator, ToGenerator } from './generator-messages.js';
 import type { CapacityRequest, CapacityResult, LoadDriver, LoadRunRequest } from './load-driver.js';
 
+const GENERATOR_NODE_FLAGS = ['--expose-gc'];
 const ENTRY_URL = new URL(`./generator-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 interface Pending {
@@ -91,7 +92,9 @@ export class PinnedGenerator implements LoadDriver {
   #ensureChild(): ChildProcess {
     if (this.#child) return this.#child;
     const entry = fileURLToPath(ENTRY_URL);
-    const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    // --expose-gc: the load library collects garbage before each measured schedule starts (run-load.ts), so
+    // a full collection of the prepared requests and the workload's data does not stall sends mid-run.
+    const execArgv = [...GENERATOR_NODE_FLAGS, ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : [])];
     const child = spawn('taskset', ['-c', formatCpuList(this.#cpus), process.execPath, ...execArgv, entry], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (reply: FromGenerator) => {
       const pending = this.#pending.get(reply.id);
