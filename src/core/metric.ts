@@ -18,6 +18,7 @@ export const METRICS = {
   mean_batch_size: { unit: 'requests', better: 'higher', label: 'mean executed batch size' },
   cache_hit_rate: { unit: 'fraction', better: 'higher', label: 'response cache hit rate' },
   cpu_util: { unit: 'cores', better: 'lower', label: 'server CPU use' },
+  cpu_steal: { unit: 'fraction', better: 'lower', label: 'CPU time taken by the hypervisor (steal)' },
   rss_mb: { unit: 'MB', better: 'lower', label: 'server peak resident memory' },
   power_w: { unit: 'W', better: 'lower', label: 'mean server power' },
   energy_j: { unit: 'J', better: 'lower', label: 'server energy over the steady window' },

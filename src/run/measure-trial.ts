@@ -14,6 +14,7 @@ import { sampleDelta, scrapeMetrics } from './prometheus.js';
 import type { ServerSession } from './server-session.js';
 import { TrialFailure } from './server-process.js';
 import { constraintReasons, trialMetrics } from './trial-metrics.js';
+import { NOTABLE_STEAL, readCpuTimes, stealShare, type CpuTimes } from './cpu-steal.js';
 import type { TrialDuration } from './trial-duration.js';
 import type { TrialSpec } from './trial-plan.js';
 
@@ -25,6 +26,8 @@ export interface MeasureSettings {
   readonly rateRps?: number;
   /** Measured duration: the study's, or longer when its percentiles need more requests (trial-duration.ts). */
   readonly duration: TrialDuration;
+  /** The CPUs of the generator and the server, whose steal time the trial records. */
+  readonly cpus?: readonly number[];
   readonly seed: number;
 }
 
@@ -77,8 +80,10 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
     let window: Promise<EnergyWindow> | undefined;
     let cpuBefore: number | undefined;
     let startedMs: number | undefined;
+    let cpuTimesBefore: CpuTimes | undefined;
     const onStart = (): void => {
       startedMs = performance.now();
+      cpuTimesBefore = readCpuTimes(settings.cpus);
       cpuBefore = safeCpuSeconds(pid);
       window = session.meter?.start();
       window?.catch(() => undefined);
@@ -91,6 +96,7 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
       energy = window ? await window.then((started) => started.stop()).catch(() => undefined) : undefined;
     }
     const windowMs = startedMs === undefined ? 0 : performance.now() - startedMs;
+    const steal = stealShare(cpuTimesBefore, readCpuTimes(settings.cpus));
     const cpuAfter = safeCpuSeconds(pid);
     const peakRssMb = readPeakRssMb(pid);
     const countersAfter = await guard(scrapeMetrics(session.ready.http));
@@ -100,12 +106,14 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
       throw new TrialFailure('load-error', `no request completed (${summary.requests} sent${kinds ? `: ${kinds}` : ''}); the server is hung or rejects every request`);
     }
     const usage = cpuBefore !== undefined && cpuAfter !== undefined ? { cpuSeconds: cpuAfter - cpuBefore, windowMs, ...(peakRssMb === undefined ? {} : { peakRssMb }) } : undefined;
-    const metrics = trialMetrics(summary, usage, energy);
+    const metrics: Record<string, number> = { ...trialMetrics(summary, usage, energy), ...(steal === undefined ? {} : { cpu_steal: steal }) };
     const constraints = constraintReasons(metrics, study.constraints);
+    const valid = summary.valid && constraints.length === 0;
+    const machine = !valid && steal !== undefined && steal > NOTABLE_STEAL ? [`note: the hypervisor took ${(steal * 100).toFixed(1)}% of the CPUs' time during the run (steal)`] : [];
     return {
-      metrics: metrics as Record<string, number>,
-      valid: summary.valid && constraints.length === 0,
-      verdictReasons: [...summary.reasons, ...constraints],
+      metrics,
+      valid,
+      verdictReasons: [...summary.reasons, ...constraints, ...machine],
       client: summary,
       ...(countersBefore && countersAfter ? { server: sampleDelta(countersBefore, countersAfter) } : {}),
       ...(energy ? { energy } : {}),

@@ -78,6 +78,7 @@ export async function runTrialUnit(context: UnitContext, configuration: Configur
           protocol: protocolOf(configuration, study),
           ...rate,
           duration,
+          cpus: [...new Set([...context.settings.layout.serverCpus, ...context.settings.layout.generatorCpus])],
           seed: study.seed * 1000 + trial.repetition,
         });
         const measurement = context.appliedExtras ? { ...measured, applied: { ...(measured.applied as object | undefined), ...context.appliedExtras } } : measured;

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { demoStudies } from '../../src/demo/demo-study.js';
 import type { Notebook } from '../../src/report/notebook.js';
 
-test('the demo studies: three models of two modalities, three knobs, two load levels, repetitions; quick is smaller', () => {
+test('the demo studies: three models of three modalities, three knobs, two load levels, repetitions; quick is smaller', () => {
   const full = demoStudies(false);
-  assert.deepEqual(full.map((demo) => demo.part.model), ['mnist-cnn', 'ocr-cls', 'sentiment-cls']);
+  assert.deepEqual(full.map((demo) => demo.part.model), ['mnist-cnn', 'sentiment-cls', 'lstm-forecaster']);
   for (const demo of full) {
     assert.deepEqual(demo.study.models, [demo.part.model]);
     assert.deepEqual(demo.study.workloads, [demo.part.workload]);

@@ -11,7 +11,7 @@ interface DemoCliOptions {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Run a small complete study on the embedded server (3 models, 2 modalities, 3 knobs, 2 load levels, 2 repetitions; about 10 minutes on 2 cores), then write its database, analysis and report')
+    .description('Run a small complete study on the embedded server (3 models of 3 modalities, 3 knobs, 2 load levels, 2 repetitions; under 10 minutes on 2 cores), then write its database, analysis and report')
     .option('--quick', 'a much smaller study (2 models, 2 knobs, 2 load levels, no repetitions; under 2 minutes), for CI')
     .option('--out <dir>', 'folder for the study files, database, analysis and report', 'servelab-out/demo')
     .action(async (options: DemoCliOptions) => {
