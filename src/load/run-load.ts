@@ -25,8 +25,9 @@ export interface RunLoadOptions extends Omit<LoadOptionsInput, 'pattern'> {
   /** Injected time source (tests use a VirtualClock); defaults to the system clock. */
   readonly clock?: Clock;
   /**
-   * Called once the target is checked and the requests are prepared, just before the first request of the
-   * schedule: meters that must cover the load and nothing else (energy, CPU time) start here.
+   * Called when the measured part of the run begins: once the target is checked and the requests are prepared,
+   * warmupMs after the first request of the schedule. Meters that must cover the measured load and nothing else
+   * (energy, CPU time) start here.
    */
   readonly onLoadStart?: () => void;
 }
@@ -53,11 +54,12 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadSummary> {
     if (problems.length > 0) throw new ServelabError(`invalid load after resolving stress levels: ${problems.join('; ')}`);
     const resolved: ResolvedPlan = { ...plan, pattern };
     collectGarbage();
-    onLoadStart?.();
+    const measuredStart = announceMeasuredStart(onLoadStart, plan.warmupMs);
     const run =
       plan.processes > 1
         ? await fanOut(resolved, plan.processes)
         : await executeLocal(resolved, session, clock).then((local) => ({ recorder: local.recorder, usage: [local.usage] }));
+    clearTimeout(measuredStart);
     return summarize(run.recorder, {
       pattern: plan.label,
       patternType: pattern.type,
@@ -99,4 +101,14 @@ export async function findCapacity(options: FindCapacityOptions): Promise<Capaci
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
+}
+
+/** Calls back when the measured part begins: now, or after the in-run warm-up (a timer: a millisecond late at most). */
+function announceMeasuredStart(onLoadStart: (() => void) | undefined, warmupMs: number): NodeJS.Timeout | undefined {
+  if (!onLoadStart) return undefined;
+  if (warmupMs <= 0) {
+    onLoadStart();
+    return undefined;
+  }
+  return setTimeout(onLoadStart, warmupMs);
 }

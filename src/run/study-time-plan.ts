@@ -7,6 +7,7 @@
 import { createSampler } from '../plan/samplers/index.js';
 import type { LoadPoint } from '../plan/load-schema.js';
 import type { Study } from '../plan/study-schema.js';
+import { IN_RUN_WARMUP_MS } from './measure-trial.js';
 import { percentileNeed, trialDuration, type PercentileNeed } from './trial-duration.js';
 import { trialsPerConfiguration } from './trial-plan.js';
 
@@ -43,7 +44,7 @@ export function planStudyTime(study: Study): StudyTimePlan {
   });
   const repetitionsPerPoint = configurations * study.repetitions * study.models.length * study.workloads.length;
   const servers = configurations * study.repetitions * study.models.length;
-  const measuredMs = points.reduce((sum, plan) => sum + (plan.durationMs ?? study.load.durationMs) * repetitionsPerPoint, 0);
+  const measuredMs = points.reduce((sum, plan) => sum + ((plan.durationMs ?? study.load.durationMs) + IN_RUN_WARMUP_MS) * repetitionsPerPoint, 0);
   const warmupsMs = servers * study.workloads.length * study.load.warmupMs;
   const need = percentileNeed(study);
   return {
@@ -68,7 +69,7 @@ export function formatStudyTimePlan(study: Study, plan: StudyTimePlan): string[]
   const hours = plan.estimatedMs / 3_600_000;
   const total = hours >= 1 ? `${hours.toFixed(1)} h` : `${(plan.estimatedMs / 60_000).toFixed(1)} min`;
   lines.push(
-    `estimated time: ${plan.estimateIsLowerBound ? 'at least ' : ''}${total} (measured windows, warm-ups of ${(study.load.warmupMs / 1000).toFixed(1)} s per server and workload, ~${SERVER_START_ESTIMATE_MS / 1000} s per server start${study.load.points.some((p) => p.level) ? ', plus the capacity search' : ''})`,
+    `estimated time: ${plan.estimateIsLowerBound ? 'at least ' : ''}${total} (measured windows and their first ${IN_RUN_WARMUP_MS / 1000} s, warm-ups of ${(study.load.warmupMs / 1000).toFixed(1)} s per server and workload, ~${SERVER_START_ESTIMATE_MS / 1000} s per server start${study.load.points.some((p) => p.level) ? ', plus the capacity search' : ''})`,
   );
   return lines;
 }

@@ -42,11 +42,11 @@ test('the dry-run plan shows planned durations and the total time', () => {
   assert.equal(plan.trials, 8);
   assert.equal(plan.servers, 4);
   assert.deepEqual(plan.points.map((point) => point.durationMs), [7400, 2000]);
-  // 4 trials at 7.4 s + 4 at 2 s + 4 warm-ups of 1 s + 4 server starts of ~2 s.
-  assert.equal(plan.estimatedMs, 4 * 7400 + 4 * 2000 + 4 * 1000 + 4 * 2000);
+  // 4 trials at 7.4 s + 4 at 2 s, each with its unmeasured first second, + 4 warm-ups of 1 s + 4 server starts of ~2 s.
+  assert.equal(plan.estimatedMs, 4 * 8400 + 4 * 3000 + 4 * 1000 + 4 * 2000);
   const text = formatStudyTimePlan(study, plan).join('\n');
   assert.match(text, /poisson@100rps: 7\.4 s measured \(extended/);
-  assert.match(text, /estimated time: 0\.8 min/);
+  assert.match(text, /estimated time: 1\.0 min/);
   const levels = planStudyTime(parseStudy(`${base}load: { pattern: poisson, levels: [light] }\n`));
   assert.equal(levels.estimateIsLowerBound, true);
 });
