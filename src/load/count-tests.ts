@@ -1,26 +1,14 @@
 /**
  * Exact and normal-approximation tail probabilities for counts: the binomial tails behind the per-window
- * schedule and latency checks, and the normal tail behind the Cochran–Armitage trend statistic.
+ * schedule and latency checks, and the normal tail behind the Cochran–Armitage trend statistic. The gamma and
+ * beta functions are the analysis' own (one implementation, checked against scipy there).
  */
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error below 1e-13). */
-export function logGamma(x: number): number {
-  const coefficients = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const shifted = x - 1;
-  let sum = coefficients[0]!;
-  for (let i = 1; i < coefficients.length; i++) sum += coefficients[i]! / (shifted + i);
-  const t = shifted + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (shifted + 0.5) * Math.log(t) - t + Math.log(sum);
-}
+import { lnGamma, tTwoSidedP } from '../analysis/stats/distributions.js';
 
 function logBinomialPmf(k: number, n: number, p: number): number {
   if (p <= 0) return k === 0 ? 0 : -Infinity;
   if (p >= 1) return k === n ? 0 : -Infinity;
-  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log(1 - p);
+  return lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log(1 - p);
 }
 
 /** P(X ≤ k) for X ~ Binomial(n, p), summed exactly downwards from k (terms fall off geometrically below the mode). */
@@ -58,49 +46,6 @@ function erfc(x: number): number {
 /** P(Z ≥ z) for a standard normal Z. */
 export function normalUpperTail(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
-}
-
-/** Continued fraction of the incomplete beta function (Numerical Recipes, 2nd ed., §6.4, betacf). */
-function betaContinuedFraction(a: number, b: number, x: number): number {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return h;
-}
-
-/** The regularized incomplete beta function I_x(a, b). */
-export function regularizedBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(a, b, x)) / a : 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
-}
-
-/** P(|T| ≥ t) for Student's t with the given degrees of freedom. */
-export function studentTwoSided(t: number, degreesOfFreedom: number): number {
-  return regularizedBeta(degreesOfFreedom / (degreesOfFreedom + t * t), degreesOfFreedom / 2, 0.5);
 }
 
 export interface TrendTest {
@@ -153,7 +98,7 @@ export function cochranArmitage(counts: readonly { readonly events: number; read
   if (degreesOfFreedom < 1) return flat;
   const dispersion = Math.max(1, pearson / degreesOfFreedom);
   const t = z / Math.sqrt(dispersion);
-  return { z, dispersion, t, pValue: studentTwoSided(t, degreesOfFreedom), slope };
+  return { z, dispersion, t, pValue: tTwoSidedP(t, degreesOfFreedom), slope };
 }
 
 export interface GroupMoments {
@@ -187,5 +132,5 @@ export function meanTrend(groups: readonly GroupMoments[]): TrendTest {
   const dispersion = Math.max(1, residual / within);
   const z = slope / Math.sqrt(within / spread);
   const t = z / Math.sqrt(dispersion);
-  return { z, dispersion, t, pValue: studentTwoSided(t, degreesOfFreedom), slope };
+  return { z, dispersion, t, pValue: tTwoSidedP(t, degreesOfFreedom), slope };
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VirtualClock } from '../../src/core/clock.js';
 import { runLoad, type LoadSummary } from '../../src/load/index.js';
-import { binomialLowerTail, binomialUpperTail, cochranArmitage, meanTrend, normalUpperTail, studentTwoSided } from '../../src/load/count-tests.js';
+import { tTwoSidedP } from '../../src/analysis/stats/distributions.js';
+import { binomialLowerTail, binomialUpperTail, cochranArmitage, meanTrend, normalUpperTail } from '../../src/load/count-tests.js';
 import { judgeLastWindows } from '../../src/load/stability.js';
 import { judgeScheduleAdherence } from '../../src/load/schedule-adherence.js';
 import { constantSamples, drive } from './support/fake-client.js';
@@ -54,8 +55,8 @@ test('count tails match scipy', () => {
   close(binomialLowerTail(900, 1000, 0.95), 8.410251084877745e-11);
   close(binomialUpperTail(30, 200, 0.1), 0.016326565931766502);
   close(normalUpperTail(2.5), 0.006209665325776132);
-  close(studentTwoSided(3.0, 11), 0.01207983947192137);
-  close(studentTwoSided(1.2, 3), 0.31626211469810517);
+  close(tTwoSidedP(3.0, 11), 0.01207983947192137);
+  close(tTwoSidedP(1.2, 3), 0.31626211469810517);
   assert.equal(binomialLowerTail(64, 64, 0.95), 1);
 });
 
