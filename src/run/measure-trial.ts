@@ -75,8 +75,8 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
     }
     const pid = session.process.pid;
     const countersBefore = await guard(scrapeMetrics(session.ready.http));
-    // The energy window and the CPU time cover the load itself: they start when the generator sends its first
-    // request, after it has connected and prepared its requests (which take a varying part of a second).
+    // The energy window and the CPU time cover the measured load itself: they start when the generator reports
+    // the measured part begun, not while it connects and prepares its requests (a varying part of a second).
     let window: Promise<EnergyWindow> | undefined;
     let cpuBefore: number | undefined;
     let startedMs: number | undefined;
