@@ -3,6 +3,7 @@
  * repetitions), for the export: the figure a reader compares configurations by, with the noise beside it.
  * Without repetitions the interval is unknown (null), never zero.
  */
+import { mean, variance } from '../analysis/stats/bootstrap.js';
 import { tQuantileTwoSided } from '../analysis/stats/distributions.js';
 import { configurationKey, type Configuration } from '../core/space.js';
 import type { TrialContext, TrialRow } from '../core/trial.js';
@@ -45,9 +46,8 @@ export function summarizeConfigurations(rows: readonly TrialRow[]): Configuratio
 
 function summarize(values: readonly number[]): MetricSummary {
   const n = values.length;
-  const mean = values.reduce((sum, value) => sum + value, 0) / n;
-  if (n < 2) return { mean, n, ciLow: null, ciHigh: null };
-  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1);
-  const halfWidth = tQuantileTwoSided(CONFIDENCE_LEVEL, n - 1) * Math.sqrt(variance / n);
-  return { mean, n, ciLow: mean - halfWidth, ciHigh: mean + halfWidth };
+  const center = mean(values);
+  if (n < 2) return { mean: center, n, ciLow: null, ciHigh: null };
+  const halfWidth = tQuantileTwoSided(CONFIDENCE_LEVEL, n - 1) * Math.sqrt(variance(values) / n);
+  return { mean: center, n, ciLow: center - halfWidth, ciHigh: center + halfWidth };
 }

@@ -4,6 +4,7 @@
  * estimates how much the machine itself moved between the rounds. Reported per metric as the geometric mean
  * ratio last/first − 1 with a 95% t interval over the configurations' log ratios.
  */
+import { mean, variance } from '../analysis/stats/bootstrap.js';
 import { tQuantileTwoSided } from '../analysis/stats/distributions.js';
 import type { TrialRow } from '../core/trial.js';
 
@@ -38,10 +39,9 @@ export function roundDrift(rows: readonly TrialRow[], metrics: readonly string[]
     }
     if (logRatios.length < MIN_PAIRS) continue;
     const n = logRatios.length;
-    const mean = logRatios.reduce((sum, value) => sum + value, 0) / n;
-    const sd = Math.sqrt(logRatios.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1));
-    const halfWidth = tQuantileTwoSided(0.95, n - 1) * (sd / Math.sqrt(n));
-    out[metric] = { relativeChange: Math.expm1(mean), ciLow: Math.expm1(mean - halfWidth), ciHigh: Math.expm1(mean + halfWidth), pairs: n, fromRound, toRound };
+    const center = mean(logRatios);
+    const halfWidth = tQuantileTwoSided(0.95, n - 1) * Math.sqrt(variance(logRatios) / n);
+    out[metric] = { relativeChange: Math.expm1(center), ciLow: Math.expm1(center - halfWidth), ciHigh: Math.expm1(center + halfWidth), pairs: n, fromRound, toRound };
   }
   return out;
 }
