@@ -11,6 +11,7 @@
  * unbalanced or transfer runs one scenario.
  *   npm run bench:stats
  */
+import { loadavg } from 'node:os';
 import { analyzeTrials } from '../src/analysis/analyze.js';
 import type { AnalysisResult } from '../src/analysis/types.js';
 import { createRng, type Rng } from '../src/core/random.js';
@@ -183,7 +184,8 @@ const doesNotTransfer = (r: AnalysisResult): boolean => r.findings.some((f) => f
 
 function run(): void {
   const started = performance.now();
-  const lines: string[] = [`bench:stats — ${DATASETS} datasets per scenario, seeded`];
+  const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
+  const lines: string[] = [`bench:stats — ${DATASETS} datasets per scenario, seeded; load average at start ${load()}`];
   const kinds = new Map<string, number>();
   let anyFinding = 0;
   let effectsAcrossObjectives = 0;
@@ -261,7 +263,7 @@ function run(): void {
     `  non-transferring optimum (20% regret) detected: ${share(detectedSmall, DATASETS)}`,
     `  tie study (9 configurations share the optimum): datasets with "does not transfer" ${share(tieFalse, DATASETS)}, pairs with regret 0 ${share(tieRegretZero, tiePairs)}`,
     '',
-    `${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${load()}`,
   );
   console.log(lines.join('\n'));
 }
