@@ -11,6 +11,8 @@ const BIN = fileURLToPath(new URL('../bin/servelab.js', import.meta.url));
 export interface ServerProcess {
   readonly http: string;
   readonly grpc: string;
+  /** The server's process id, for memory samples. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startServerProcess(config: ServerConfigInput): Promise<Ser
   });
   return {
     ...ready,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
