@@ -11,7 +11,7 @@
 import { bootstrapInterval, mean } from './stats/bootstrap.js';
 import { tQuantileTwoSided } from './stats/distributions.js';
 import { analysisRng } from './stats/seeded.js';
-import { dominates, hypervolume, nonDominated } from './hypervolume.js';
+import { dominates, hypervolume, paretoFrontIndices } from '../core/pareto.js';
 import type { ConfigGroup, PreparedStudy } from './prepare.js';
 import type { FrontMember, ParetoMembership, ParetoResult } from './types.js';
 
@@ -34,7 +34,7 @@ function paretoFront(study: PreparedStudy, groups: readonly ConfigGroup[], envir
     const range = worst[j]! - ideal[j]!;
     return worst[j]! + REFERENCE_MARGIN * (range > 0 ? range : Math.abs(worst[j]!) || 1);
   });
-  const frontIndexes = nonDominated(points);
+  const frontIndexes = paretoFrontIndices(points);
   const onFront = new Set(frontIndexes);
   const noise = groups.map((g) => Float64Array.from(metricIndexes, (m) => halfWidth95(g.values[m]!)));
   const withinNoise: number[] = [];

@@ -3,7 +3,8 @@
  * to the history. Used to compare samplers on a finished full-factorial study without measuring again.
  */
 import { configurationKey, type Configuration } from '../core/space.js';
-import { hypervolume, minimizationVector, normalize, paretoFrontIndices, bounds, type Objective } from './pareto.js';
+import { hypervolume, paretoFrontIndices } from '../core/pareto.js';
+import { minimizationVector, normalize, bounds, type Objective } from './pareto.js';
 import type { Sampler, TrialOutcome } from './samplers/sampler.js';
 
 /** Metrics of a configuration, or undefined when it failed. */

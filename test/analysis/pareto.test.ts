@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeTrials } from '../../src/analysis/analyze.js';
-import { hypervolume, nonDominated } from '../../src/analysis/hypervolume.js';
+import { hypervolume, paretoFrontIndices } from '../../src/core/pareto.js';
 import { createRng } from '../../src/core/random.js';
 import { rowsFrom } from './rows.js';
 
@@ -30,7 +30,7 @@ test('maximized objectives and three-dimensional hypervolume', () => {
   assert.ok(Math.abs(hypervolume([[1, 1, 1], [2, 2, 0]], [3, 3, 3]) - 9) < 1e-12);
   const rng = createRng(9, 'mc');
   const cloud = Array.from({ length: 40 }, () => Float64Array.from([rng.next(), rng.next(), rng.next()]));
-  const front = nonDominated(cloud).map((i) => cloud[i]!);
+  const front = paretoFrontIndices(cloud).map((i) => cloud[i]!);
   let inside = 0;
   const samples = 200000;
   for (let s = 0; s < samples; s++) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dominates, hypervolume, minimizationVector, paretoFrontIndices } from '../../src/plan/pareto.js';
+import { dominates, hypervolume, paretoFrontIndices } from '../../src/core/pareto.js';
+import { minimizationVector } from '../../src/plan/pareto.js';
 import { createRng } from '../../src/core/random.js';
 
 test('dominance and the Pareto front', () => {

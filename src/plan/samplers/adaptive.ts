@@ -10,7 +10,8 @@
 import type { Rng } from '../../core/random.js';
 import { configurationKey, spaceSize, type Configuration, type DesignSpace } from '../../core/space.js';
 import { enumerateSpace } from '../design-space.js';
-import { bounds, dominates, hypervolume, minimizationVector, normalize, paretoFrontIndices, type Objective } from '../pareto.js';
+import { dominates, hypervolume, paretoFrontIndices } from '../../core/pareto.js';
+import { bounds, minimizationVector, normalize, type Objective } from '../pareto.js';
 import { createEncoder, type ConfigurationEncoder } from './encoding.js';
 import { latinHypercubePlan } from './lhs.js';
 import { randomConfigurations } from './random.js';
