@@ -14,6 +14,7 @@ import { outcomesFromRows } from '../plan/outcomes.js';
 import { createSampler } from '../plan/samplers/index.js';
 import { loadStudy, type Study } from '../plan/study-schema.js';
 import { usesStressLevels } from '../run/capacity.js';
+import { checkLaunchCommand } from '../run/launch.js';
 import { definitionHash, trialsOf, trialsPerConfiguration } from '../run/trial-plan.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
 import type { StudyProgress } from '../store/types.js';
@@ -41,6 +42,7 @@ export async function coordinateStudy(options: CoordinatorOptions): Promise<Coor
   const log = options.log ?? ((line: string) => console.error(line));
   const study = await loadStudy(options.studyPath);
   const sourceText = await readFile(options.studyPath, 'utf8');
+  checkLaunchCommand(study);
   const { store } = options;
   await store.openStudy({ studyId: study.name, definitionHash: definitionHash(study), definition: study, sourceText, seed: study.seed });
   const sampler = createSampler(study.sampler, study.space, study.seed, study.objectives);

@@ -13,6 +13,7 @@ import type { Study } from '../plan/study-schema.js';
 import { applyServerKnobs, isServerKnob, parseServerConfig } from '../server/index.js';
 import type { ReadyInfo } from './server-process.js';
 import { freePort } from './free-port.js';
+import { renderShellTemplate } from './shell-template.js';
 
 export const SERVELAB_BIN = fileURLToPath(new URL('../../bin/servelab.js', import.meta.url));
 
@@ -28,6 +29,25 @@ export interface LaunchPlan {
 
 export function serverKnobValues(configuration: Configuration): Record<string, KnobValue> {
   return Object.fromEntries(Object.entries(configuration).filter(([name]) => isServerKnob(name)));
+}
+
+/**
+ * Fills the launch command with every level of every knob and each model before anything runs, so a value
+ * the command can't carry safely (shell-template.ts) stops the study at once instead of failing its trials.
+ */
+export function checkLaunchCommand(study: Study): void {
+  const launch = study.target.kind === 'external' ? study.target.launch : undefined;
+  if (!launch) return;
+  const first = Object.fromEntries(Object.entries(study.knobs).flatMap(([name, levels]) => (levels.length > 0 ? [[name, levels[0]!]] : [])));
+  for (const model of study.models) {
+    const base = { ...first, ...builtinValues(study, model, 1, 2) };
+    renderShellTemplate(launch.command, base);
+    for (const [name, levels] of Object.entries(study.knobs)) for (const level of levels) renderShellTemplate(launch.command, { ...base, [name]: level });
+  }
+}
+
+function builtinValues(study: Study, model: string, port: number, grpcPort: number): Record<string, KnobValue> {
+  return { port, grpcPort, host: '127.0.0.1', model, models: study.models.join(','), modelPath: model };
 }
 
 export async function planLaunch(study: Study, configuration: Configuration, model: string, readyTimeoutMs: number): Promise<LaunchPlan> {
@@ -48,16 +68,8 @@ export async function planLaunch(study: Study, configuration: Configuration, mod
   if (!target.launch) throw new Error('an external target without target.launch has no server to start');
   const port = await freePort();
   const grpcPort = await freePort();
-  const values: Record<string, KnobValue> = {
-    ...configuration,
-    port,
-    grpcPort,
-    host: '127.0.0.1',
-    model,
-    models: study.models.join(','),
-    modelPath: model,
-  };
-  const command = renderTemplate(target.launch.command, values);
+  const values: Record<string, KnobValue> = { ...configuration, ...builtinValues(study, model, port, grpcPort) };
+  const command = renderShellTemplate(target.launch.command, values);
   const url = renderTemplate(target.url, values);
   const httpUrl = url.startsWith('grpc://') ? `http://127.0.0.1:${port}` : url;
   const grpc = url.startsWith('grpc://') ? url.slice('grpc://'.length) : `127.0.0.1:${grpcPort}`;

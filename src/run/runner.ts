@@ -17,6 +17,7 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { asAsyncStore, type AsyncResultsStore } from '../store/async-store.js';
 import type { ResultsStore } from '../store/types.js';
 import { ensureCapacities } from './capacity.js';
+import { checkLaunchCommand } from './launch.js';
 import { studyEnvironment } from './environment.js';
 import { describeCpuLayout } from './cpu-layout.js';
 import { driverForLayout } from './default-driver.js';
@@ -59,6 +60,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreSummary> 
   assertOsKnobsApplicable(Object.keys(study.knobs), capabilities);
   removeStaleGroups(capabilities);
   await checkModelWorkloadPairs(study);
+  checkLaunchCommand(study);
   planStudyTime(study); // refuses a study whose explicit rates are too short for its percentiles (load.minimumDuration: refuse)
   const store = openSqliteStore(options.dbPath);
   const progress = options.progress ?? createProgress({ quiet: options.quiet ?? false });

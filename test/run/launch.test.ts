@@ -52,7 +52,7 @@ test('external target: knob values and picked ports fill the launch template; re
   const plan = await planLaunch(study, { 'custom.tag': 'alpha' }, 'm', 1);
   assert.equal(plan.readyTimeoutMs, 20_000);
   assert.equal(plan.argv[0], 'sh');
-  assert.match(plan.argv[2]!, /^exec .*server\.cjs \d+ alpha$/);
+  assert.match(plan.argv[2]!, /^exec .*server\.cjs '\d+' 'alpha'$/);
   assert.equal(plan.readiness.kind, 'url');
   if (plan.readiness.kind !== 'url') return;
   const port = /127\.0\.0\.1:(\d+)/.exec(plan.readiness.target.http)![1];
