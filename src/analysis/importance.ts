@@ -4,7 +4,7 @@
  * that the difference between environments does not masquerade as a knob's importance.
  */
 import { analysisRng } from './stats/seeded.js';
-import { RegressionTree } from './models/regression-tree.js';
+import { RegressionTree } from '../core/regression-tree.js';
 import type { ConfigGroup, PreparedStudy } from './prepare.js';
 
 /** Trees are grown on at most this many configurations (a seeded sample). */

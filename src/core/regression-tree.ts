@@ -2,13 +2,16 @@
  * CART regression tree. Split search sorts each feature once per node and scans prefix sums, O(n log n) per
  * feature per node, so trees on thousands of configurations take milliseconds (ml-cart rescans every
  * candidate split, O(n²), which is too slow for the 100,000-row goal). Importance is each feature's total
- * reduction of squared error, normalized to sum to 1.
+ * reduction of squared error, normalized to sum to 1. The analysis' predictors and importance and the adaptive
+ * sampler's surrogate all use these trees. A row goes left when its feature is below the threshold.
  */
-import type { Rng } from '../../core/random.js';
+import type { Rng } from './random.js';
 
 export interface TreeOptions {
   readonly maxDepth?: number;
   readonly minLeaf?: number;
+  /** A node with fewer rows than this becomes a leaf (default 2 × minLeaf). */
+  readonly minSplit?: number;
   /** Fraction of features tried at each split (random forests use < 1; needs rng). */
   readonly featureFraction?: number;
   readonly rng?: Rng;
@@ -51,7 +54,8 @@ export class RegressionTree {
     this.right.push(-1);
     this.value.push(sum / indexes.length);
     const minLeaf = this.options.minLeaf ?? 2;
-    if (depth >= (this.options.maxDepth ?? 10) || indexes.length < 2 * minLeaf) return node;
+    const minSplit = Math.max(this.options.minSplit ?? 0, 2 * minLeaf);
+    if (depth >= (this.options.maxDepth ?? 10) || indexes.length < minSplit) return node;
     const split = this.bestSplit(indexes, sum, minLeaf);
     if (!split) return node;
     const column = this.columns[split.feature]!;
@@ -92,7 +96,7 @@ export class RegressionTree {
     const all = this.columns.map((_, f) => f);
     const fraction = this.options.featureFraction ?? 1;
     if (fraction >= 1 || !this.options.rng) return all;
-    const count = Math.max(1, Math.round(fraction * all.length));
+    const count = Math.max(1, Math.ceil(fraction * all.length));
     return this.options.rng.shuffle(all).slice(0, count);
   }
 }
@@ -102,7 +106,13 @@ export class RandomForest {
   private readonly trees: RegressionTree[] = [];
   readonly importance: Float64Array;
 
-  constructor(columns: readonly Float64Array[], y: ArrayLike<number>, sampleIndexes: readonly number[], rng: Rng, options: { trees?: number; featureFraction?: number; maxDepth?: number; minLeaf?: number } = {}) {
+  constructor(
+    columns: readonly Float64Array[],
+    y: ArrayLike<number>,
+    sampleIndexes: readonly number[],
+    rng: Rng,
+    options: { trees?: number; featureFraction?: number; maxDepth?: number; minLeaf?: number; minSplit?: number } = {},
+  ) {
     const trees = options.trees ?? 40;
     const n = sampleIndexes.length;
     this.importance = new Float64Array(columns.length);
@@ -111,6 +121,7 @@ export class RandomForest {
       const tree = new RegressionTree(columns, y, bag, {
         maxDepth: options.maxDepth ?? 12,
         minLeaf: options.minLeaf ?? 1,
+        ...(options.minSplit === undefined ? {} : { minSplit: options.minSplit }),
         featureFraction: options.featureFraction ?? 0.8,
         rng,
       });
@@ -124,4 +135,15 @@ export class RandomForest {
     for (const tree of this.trees) sum += tree.predict(row);
     return sum / this.trees.length;
   }
+
+  /** Every tree's prediction for the row: their spread is the forest's uncertainty. */
+  predictPerTree(row: ArrayLike<number>): number[] {
+    return this.trees.map((tree) => tree.predict(row));
+  }
+}
+
+/** Column-major copy of row-major features, the layout the trees split on. */
+export function featureColumns(rows: readonly (readonly number[])[]): Float64Array[] {
+  const width = rows[0]?.length ?? 0;
+  return Array.from({ length: width }, (_, f) => Float64Array.from(rows, (row) => row[f]!));
 }

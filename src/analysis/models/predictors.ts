@@ -2,7 +2,7 @@
 import { analysisRng } from '../stats/seeded.js';
 import { fitSubset, GramMatrix } from '../stats/least-squares.js';
 import type { PredictionModelKind } from '../types.js';
-import { RandomForest, RegressionTree } from './regression-tree.js';
+import { RandomForest, RegressionTree } from '../../core/regression-tree.js';
 
 export type Predictor = (row: Float64Array) => number;
 

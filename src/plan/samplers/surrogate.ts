@@ -3,9 +3,9 @@
  * predictions is the estimate and their spread the uncertainty that the acquisition trades against it.
  */
 import { createRng } from '../../core/random.js';
-import { trainRegressionForest, type ForestSettings } from './regression-forest.js';
+import { RandomForest, featureColumns } from '../../core/regression-tree.js';
 
-const FOREST: Omit<ForestSettings, 'trees'> = { featureFraction: 5 / 6, minSplit: 3, maxDepth: 20 };
+const FOREST = { featureFraction: 5 / 6, minSplit: 3, minLeaf: 1, maxDepth: 20 } as const;
 
 export interface SurrogatePrediction {
   readonly mean: number[];
@@ -29,14 +29,14 @@ export function fitForest(features: readonly (readonly number[])[], targets: rea
     const mean = targets.reduce((sum, value) => sum + value, 0) / Math.max(1, targets.length);
     return { predict: (rows) => ({ mean: rows.map(() => mean), std: rows.map(() => spread || 1) }) };
   }
-  const forest = trainRegressionForest(features, targets, { ...FOREST, trees: options.trees }, createRng(options.seed, 'surrogate-forest'));
+  const rows = targets.map((_, i) => i);
+  const forest = new RandomForest(featureColumns(features), targets, rows, createRng(options.seed, 'surrogate-forest'), { ...FOREST, trees: options.trees });
   return {
     predict(rows) {
       if (rows.length === 0) return { mean: [], std: [] };
-      const perTree = forest.predictPerTree(rows);
       const mean: number[] = [];
       const std: number[] = [];
-      for (const values of perTree) {
+      for (const values of rows.map((row) => forest.predictPerTree(row))) {
         const m = values.reduce((sum, value) => sum + value, 0) / values.length;
         const variance = values.reduce((sum, value) => sum + (value - m) ** 2, 0) / values.length;
         mean.push(m);
