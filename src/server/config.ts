@@ -51,6 +51,17 @@ const cacheShape = {
 export const CacheConfigSchema = z.strictObject(cacheShape);
 export type CacheConfig = z.infer<typeof CacheConfigSchema>;
 
+const admissionShape = {
+  /**
+   * Overload admission control: a request whose expected wait before its batch starts (the work queued and
+   * running ahead of it, at the model's measured per-batch service time) exceeds this is refused at once
+   * with 503 / RESOURCE_EXHAUSTED instead of being queued to answer late. 0 or null turns it off.
+   */
+  maxQueueDelayMs: z.number().min(0).max(600_000).nullable(),
+};
+export const AdmissionConfigSchema = z.strictObject(admissionShape);
+export type AdmissionConfig = z.infer<typeof AdmissionConfigSchema>;
+
 /** Which axis of a tensor is its batch axis: a number, or 'shared' for a tensor every batched request must equal. */
 const batchAxisSchema = z.union([z.int().min(0), z.literal('shared')]);
 
@@ -59,6 +70,7 @@ export const ModelConfigSchema = z.strictObject({
   ort: OrtOptionsSchema,
   batching: BatchingConfigSchema,
   cache: CacheConfigSchema,
+  admission: AdmissionConfigSchema,
   /** Overrides the batch axes read from the model's metadata (tensor name -> axis or 'shared'). */
   batchAxes: z.record(z.string(), batchAxisSchema).optional(),
 });
@@ -69,6 +81,7 @@ export const ModelConfigOverridesSchema = z.strictObject({
   ort: z.strictObject(ortShape).partial().optional(),
   batching: z.strictObject(batchingShape).partial().optional(),
   cache: z.strictObject(cacheShape).partial().optional(),
+  admission: z.strictObject(admissionShape).partial().optional(),
   batchAxes: z.record(z.string(), batchAxisSchema).optional(),
 });
 export type ModelConfigOverrides = z.infer<typeof ModelConfigOverridesSchema>;
@@ -90,11 +103,27 @@ export const ServerConfigSchema = z.strictObject({
   grpcPort: z.int().min(0).max(65535).nullable().default(8501),
   /** Largest request body accepted (HTTP and gRPC), larger ones get 413 / RESOURCE_EXHAUSTED. */
   maxBodyBytes: z.int().min(1024).default(64 * 1024 * 1024),
+  /** Request bodies held at once across all connections (being read or being served); beyond it 503 / RESOURCE_EXHAUSTED. */
+  maxInFlightBodyBytes: z.int().min(1024).default(256 * 1024 * 1024),
+  /** Largest batch (rows along the batch axis, else the first axis) one request may carry, batching on or off. */
+  maxRequestBatchSize: z.int().min(1).default(256),
+  /** Largest total size of one request's decoded input tensors, batching on or off. */
+  maxRequestTensorBytes: z.int().min(1024).default(32 * 1024 * 1024),
+  /** After SIGTERM or close(), connections still open after this long are destroyed so the process can exit. */
+  drainTimeoutMs: z.int().min(0).max(3_600_000).default(30_000),
   /** Folder with one subfolder per model holding model.onnx and an optional config.yaml. */
   modelRepository: z.string().min(1).optional(),
   models: z.array(ModelEntrySchema).default([]),
   /** Applied to every model before its own overrides. */
   defaults: ModelConfigOverridesSchema.default({}),
+}).superRefine((config, ctx) => {
+  if (config.maxInFlightBodyBytes < config.maxBodyBytes) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxInFlightBodyBytes'],
+      message: `must be >= maxBodyBytes (${config.maxBodyBytes}) so that one largest request fits, but got ${config.maxInFlightBodyBytes}`,
+    });
+  }
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
@@ -119,6 +148,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
     variableLength: 'equal-length',
   },
   cache: { enabled: false, capacityMb: 64 },
+  admission: { maxQueueDelayMs: 250 },
 };
 
 /** Every problem a zod parse found, one per line, each with its path. */
@@ -143,6 +173,7 @@ export function resolveModelConfig(...layers: (ModelConfigOverrides | undefined)
       ort: { ...merged.ort, ...stripUndefined(layer.ort) },
       batching: { ...merged.batching, ...stripUndefined(layer.batching) },
       cache: { ...merged.cache, ...stripUndefined(layer.cache) },
+      admission: { ...merged.admission, ...stripUndefined(layer.admission) },
       ...(layer.batchAxes || merged.batchAxes ? { batchAxes: { ...merged.batchAxes, ...layer.batchAxes } } : {}),
     };
   }

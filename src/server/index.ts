@@ -4,6 +4,7 @@ import { ServerMetrics } from './metrics.js';
 import { ModelSet } from './model-set.js';
 import { startGrpcServer, type RunningGrpcServer } from './protocols/grpc/grpc-server.js';
 import { startHttpServer } from './protocols/http/http-server.js';
+import { requestLimitsOf } from './protocols/request-limits.js';
 import { resolveModelSources, type ModelResolver } from './repository.js';
 import { ServedModel } from './served-model.js';
 import { defaultModelResolver } from './zoo-resolver.js';
@@ -54,7 +55,10 @@ export interface RunningServer {
   readonly config: ServerConfig;
   readonly metrics: ServerMetrics;
   describe(): { requested: ServerConfig; applied: { host: string; httpPort: number; grpcPort: number | null; models: ModelReport[] } };
-  /** Stops accepting, lets in-flight requests finish, then ends every model instance. */
+  /**
+   * Stops accepting, lets in-flight requests finish, then ends every model instance. Connections still open
+   * after drainTimeoutMs are destroyed (their requests fail) so that shutdown always ends.
+   */
   close(): Promise<void>;
 }
 
@@ -74,10 +78,11 @@ export async function startServer(input: ServerConfigInput | ServerConfig, optio
     throw failure.reason;
   }
   const models = new ModelSet(new Map(served.map((model) => [model.name, model])), metrics);
-  const http = await startHttpServer(models, config.host, config.httpPort, config.maxBodyBytes);
+  const limits = requestLimitsOf(config);
+  const http = await startHttpServer(models, config.host, config.httpPort, limits);
   let grpc: RunningGrpcServer | null = null;
   try {
-    if (config.grpcPort !== null) grpc = await startGrpcServer(models, config.host, config.grpcPort, config.maxBodyBytes);
+    if (config.grpcPort !== null) grpc = await startGrpcServer(models, config.host, config.grpcPort, limits);
   } catch (error) {
     await http.close();
     await Promise.all(served.map((model) => model.close()));
@@ -113,12 +118,28 @@ export async function startServer(input: ServerConfigInput | ServerConfig, optio
     }),
     close: () => {
       closing ??= (async () => {
-        const listenersClosed = Promise.all([http.close(), grpc?.close()]);
-        await models.drain();
-        // Connections still open after the drain only hold idle keep-alive sockets.
-        const forced = setTimeout(() => http.server.closeAllConnections(), 2000);
-        await listenersClosed;
-        clearTimeout(forced);
+        const drained = (async () => {
+          const listenersClosed = Promise.all([http.close(), grpc?.close()]);
+          await models.drain();
+          // Connections still open after the drain only hold idle keep-alive sockets.
+          const idle = setTimeout(() => http.destroyConnections(), Math.min(2000, config.drainTimeoutMs));
+          await listenersClosed;
+          clearTimeout(idle);
+        })();
+        // A client that never finishes its request (a trickled body) must not hold the process forever.
+        let deadline: NodeJS.Timeout | undefined;
+        const deadlinePassed = new Promise<void>((resolve) => {
+          deadline = setTimeout(resolve, config.drainTimeoutMs);
+        });
+        const outcome = await Promise.race([drained.then(() => 'drained' as const), deadlinePassed.then(() => 'deadline' as const)]);
+        clearTimeout(deadline);
+        if (outcome === 'deadline') {
+          console.error(`servelab: drain deadline of ${config.drainTimeoutMs} ms passed: closing the connections still open`);
+          http.destroyConnections();
+          grpc?.destroyConnections();
+          // Requests cut off mid-body end at once; any still computing end with their batch.
+          await drained;
+        }
         await Promise.all(served.map((model) => model.close()));
       })();
       return closing;

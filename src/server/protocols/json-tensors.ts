@@ -40,11 +40,24 @@ export function nestedShape(value: unknown, what: string): number[] {
   return shape;
 }
 
+/** Largest finite float32; a larger double would become Infinity in an FP32 tensor. */
+const FP32_MAX = 3.4028234663852886e38;
+
+export interface TypedFromValuesOptions {
+  /**
+   * NaN and ±Infinity pass (gRPC typed contents carry IEEE floats). JSON cannot carry them, so a JSON
+   * number that parsed to Infinity (1e999) or overflows FP32 is refused instead of turned into Infinity.
+   */
+  readonly allowNonFinite?: boolean;
+}
+
 /** Typed data from a flat list of JSON values, checking every element fits the datatype. */
-export function typedFromJson(values: readonly unknown[], datatype: Datatype, what: string): TensorData {
+export function typedFromJson(values: readonly unknown[], datatype: Datatype, what: string, options: TypedFromValuesOptions = {}): TensorData {
   const data = allocate(datatype, values.length);
   const bad = (index: number, expected: string): never => {
-    throw new ServelabError(`${what}: element ${index} is ${JSON.stringify(values[index])}, expected ${expected} for datatype ${datatype}`);
+    const value = values[index];
+    const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+    throw new ServelabError(`${what}: element ${index} is ${shown}, expected ${expected} for datatype ${datatype}`);
   };
   if (datatype === 'BYTES') {
     values.forEach((value, index) => {
@@ -74,19 +87,49 @@ export function typedFromJson(values: readonly unknown[], datatype: Datatype, wh
   }
   const integer = datatype !== 'FP32' && datatype !== 'FP64';
   const out = data as Float32Array;
+  if (integer || options.allowNonFinite) {
+    values.forEach((value, index) => {
+      if (typeof value !== 'number' || (integer && !Number.isInteger(value))) bad(index, integer ? 'an integer' : 'a number');
+      out[index] = value as number;
+    });
+    return data;
+  }
+  const limit = datatype === 'FP32' ? FP32_MAX : Number.MAX_VALUE;
+  const expected = `a finite number within ±${limit} (JSON has no NaN or Infinity)`;
   values.forEach((value, index) => {
-    if (typeof value !== 'number' || (integer && !Number.isInteger(value))) bad(index, integer ? 'an integer' : 'a number');
+    if (typeof value !== 'number' || !(Math.abs(value) <= limit)) bad(index, expected);
     out[index] = value as number;
   });
   return data;
 }
 
-/** JSON-ready flat list of a tensor's data (INT64 as numbers, BOOL as booleans). */
+/** How JSON responses carry non-finite floats: the strings of the proto3 JSON mapping, as JSON numbers cannot. */
+const NON_FINITE_JSON = { nan: 'NaN', infinity: 'Infinity', negativeInfinity: '-Infinity' } as const;
+
+function jsonFromFloats(data: Float32Array | Float64Array): unknown[] {
+  let finite = true;
+  for (let index = 0; index < data.length; index++) {
+    if (!Number.isFinite(data[index]!)) {
+      finite = false;
+      break;
+    }
+  }
+  if (finite) return Array.from(data);
+  return Array.from(data, (value) =>
+    Number.isFinite(value) ? value : Number.isNaN(value) ? NON_FINITE_JSON.nan : value > 0 ? NON_FINITE_JSON.infinity : NON_FINITE_JSON.negativeInfinity,
+  );
+}
+
+/**
+ * JSON-ready flat list of a tensor's data (INT64 as numbers, BOOL as booleans; non-finite FP32/FP64 values as
+ * the strings "NaN", "Infinity" and "-Infinity", which JSON.stringify would otherwise turn into null).
+ */
 export function jsonFromTyped(data: TensorData, datatype: Datatype): unknown[] {
   if (Array.isArray(data)) return data;
   if (datatype === 'BOOL') return Array.from(data as Uint8Array, (value) => value !== 0);
   if (data instanceof BigInt64Array) return Array.from(data, Number);
-  return Array.from(data as Float32Array);
+  if (data instanceof Float32Array || data instanceof Float64Array) return jsonFromFloats(data);
+  return Array.from(data as Int32Array);
 }
 
 /** Nests a flat list into the given shape (TF Serving answers with nested arrays). */

@@ -7,6 +7,7 @@ import { isDatatype } from '../../../core/tensor.js';
 import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION, type ModelSet } from '../../model-set.js';
 import { selectOutputs } from '../http/kserve-codec.js';
 import { bytesFromTyped, typedFromBytes, typedFromJson } from '../json-tensors.js';
+import { assertRequestWithinLimits, type RequestLimits } from '../request-limits.js';
 import { timingParameters } from '../timing.js';
 
 /** The KServe v2 gRPC definition shared by the server and the load generator's client. */
@@ -52,6 +53,24 @@ const CONTENTS_FIELD: Record<Datatype, string> = {
   BYTES: 'bytes_contents',
 };
 
+/** Whether an input carries typed contents (any *_contents field non-empty). */
+function hasTypedContents(input: InferInputTensor): boolean {
+  return Object.values(input.contents ?? {}).some((values) => Array.isArray(values) && values.length > 0);
+}
+
+/** Bytes a request holds: raw contents, plus typed contents at 8 bytes a number as decoded. */
+function requestBytes(request: ModelInferRequest): number {
+  let bytes = 0;
+  for (const raw of request.raw_input_contents) bytes += raw.length;
+  for (const input of request.inputs) {
+    for (const values of Object.values(input.contents ?? {})) {
+      if (!Array.isArray(values)) continue;
+      for (const value of values) bytes += value instanceof Uint8Array ? value.length : 8;
+    }
+  }
+  return bytes;
+}
+
 function decodeInputs(request: ModelInferRequest): Tensor[] {
   const raw = request.raw_input_contents;
   if (request.inputs.length === 0) throw new ServelabError('ModelInferRequest has no inputs');
@@ -63,11 +82,15 @@ function decodeInputs(request: ModelInferRequest): Tensor[] {
     if (!isDatatype(input.datatype)) throw new ServelabError(`${label}: unknown datatype '${input.datatype}'`);
     const shape = input.shape.map(Number);
     let data: TensorData;
-    if (raw.length > 0) data = typedFromBytes(raw[index]!, input.datatype, shape, label);
-    else {
+    if (raw.length > 0) {
+      if (hasTypedContents(input)) {
+        throw new ServelabError(`${label} has both typed contents and raw_input_contents; send each input's data in exactly one of them`);
+      }
+      data = typedFromBytes(raw[index]!, input.datatype, shape, label);
+    } else {
       const values = input.contents?.[CONTENTS_FIELD[input.datatype]] ?? [];
       const plain = input.datatype === 'BYTES' ? values.map((value) => Buffer.from(value as Uint8Array).toString('utf8')) : values;
-      data = typedFromJson(plain, input.datatype, label);
+      data = typedFromJson(plain, input.datatype, label, { allowNonFinite: true });
     }
     return { name: input.name, datatype: input.datatype, shape, data };
   });
@@ -81,13 +104,17 @@ function toParameters(values: Record<string, number | boolean>): Record<string, 
 
 export interface RunningGrpcServer {
   readonly port: number;
+  /** Stops accepting; resolves once every call has finished. */
   close(): Promise<void>;
+  /** Cancels every call and closes every connection (the drain deadline). */
+  destroyConnections(): void;
 }
 
-export async function startGrpcServer(models: ModelSet, host: string, port: number, maxMessageBytes: number): Promise<RunningGrpcServer> {
+export async function startGrpcServer(models: ModelSet, host: string, port: number, limits: RequestLimits): Promise<RunningGrpcServer> {
   const definition = protoLoader.loadSync(KSERVE_PROTO_PATH, KSERVE_PROTO_OPTIONS);
   const proto = grpc.loadPackageDefinition(definition) as unknown as { inference: { GRPCInferenceService: grpc.ServiceClientConstructor } };
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': maxMessageBytes, 'grpc.max_send_message_length': -1 });
+  // A message over maxBodyBytes is refused from its length prefix, before it is buffered (RESOURCE_EXHAUSTED).
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': limits.maxBodyBytes, 'grpc.max_send_message_length': -1 });
   const fail = (callback: grpc.sendUnaryData<unknown>, error: unknown): void => {
     const code = isServelabError(error) ? STATUS_BY_CODE[error.code] : grpc.status.INTERNAL;
     callback({ code, details: errorMessage(error) });
@@ -121,10 +148,16 @@ export async function startGrpcServer(models: ModelSet, host: string, port: numb
       const wanted = request.outputs.map((output) => output.name);
       if (wanted.length > 0) selectOutputs(model.metadata().outputs.map((spec) => ({ ...spec, data: [] })), wanted, model.name);
       const done = models.admit();
+      // grpc-js has already buffered the message; charging it still bounds how many are held while served.
+      const charge = limits.bodyBudget.charge();
       let outcome;
       try {
-        outcome = await models.infer(request.model_name, decodeInputs(request), 'kserve-grpc');
+        charge.holdAtLeast(requestBytes(request));
+        const inputs = decodeInputs(request);
+        assertRequestWithinLimits(model, inputs, limits);
+        outcome = await models.infer(request.model_name, inputs, 'kserve-grpc');
       } finally {
+        charge.release();
         done();
       }
       const startedNs = process.hrtime.bigint();
@@ -153,5 +186,6 @@ export async function startGrpcServer(models: ModelSet, host: string, port: numb
       new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
       }),
+    destroyConnections: () => server.forceShutdown(),
   };
 }

@@ -2,6 +2,7 @@ import { ServelabError } from '../../../core/errors.js';
 import { isDatatype, type Tensor } from '../../../core/tensor.js';
 import type { InferOutcome } from '../../served-model.js';
 import { bytesFromTyped, flatten, jsonFromTyped, typedFromBytes, typedFromJson } from '../json-tensors.js';
+import { parseRequestJson } from '../json-depth.js';
 import { timingParameters } from '../timing.js';
 
 /** KServe v2 HTTP request/response bodies: JSON tensors, and the binary tensor data extension. */
@@ -25,12 +26,7 @@ export function parseKserveInfer(body: Buffer, headerLength: number | undefined)
     throw new ServelabError(`Inference-Header-Content-Length ${headerLength} does not fit a body of ${body.length} bytes (truncated binary payload?)`);
   }
   const jsonEnd = headerLength ?? body.length;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.subarray(0, jsonEnd).toString('utf8'));
-  } catch (error) {
-    throw new ServelabError(`malformed JSON in the request body: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const parsed = parseRequestJson(body.subarray(0, jsonEnd));
   if (!isRecord(parsed)) throw new ServelabError('request body must be a JSON object with an "inputs" array');
   if (!Array.isArray(parsed.inputs) || parsed.inputs.length === 0) {
     throw new ServelabError('request body must have a non-empty "inputs" array of {name, shape, datatype, data}');

@@ -1,9 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { ServelabError } from '../../../core/errors.js';
+import type { BodyCharge } from '../../body-budget.js';
 import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION, type ModelSet } from '../../model-set.js';
 import { timingHeaders } from '../timing.js';
-import { HttpError, readBody, type HttpReply } from './http-server.js';
+import { assertRequestWithinLimits, type RequestLimits } from '../request-limits.js';
+import { HttpError } from './http-error.js';
+import type { HttpReply } from './http-server.js';
 import { encodeKserveInfer, parseKserveInfer, selectOutputs } from './kserve-codec.js';
+import { readBody } from './read-body.js';
 import { encodeTfPredict, parseTfPredict, tfModelMetadata, tfModelStatus } from './tfserving-codec.js';
 
 const KSERVE_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
@@ -12,8 +16,8 @@ const TF_MODEL = /^\/v1\/models\/([^/:]+)(?:\/versions\/([^/:]+)|\/labels\/([^/:
 const json = (value: unknown, status = 200): HttpReply => ({ status, body: JSON.stringify(value) });
 
 /** Routes one HTTP request to the KServe v2 or TF Serving handlers, or /metrics. */
-export async function routeRequest(request: IncomingMessage, models: ModelSet, maxBodyBytes: number): Promise<HttpReply> {
-  const path = decodeURIComponent((request.url ?? '/').split('?')[0]!);
+export async function routeRequest(request: IncomingMessage, models: ModelSet, limits: RequestLimits): Promise<HttpReply> {
+  const path = decodePath(request.url ?? '/');
   const method = request.method ?? 'GET';
   if (method === 'GET') {
     if (path === '/v2/health/live') return json({ live: true });
@@ -28,9 +32,11 @@ export async function routeRequest(request: IncomingMessage, models: ModelSet, m
     if (action === '/infer') {
       if (method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
       const done = models.admit();
+      const charge = limits.bodyBudget.charge();
       try {
-        return await kserveInfer(request, models, name, maxBodyBytes);
+        return await kserveInfer(request, models, name, limits, charge);
       } finally {
+        charge.release();
         done();
       }
     }
@@ -48,15 +54,18 @@ export async function routeRequest(request: IncomingMessage, models: ModelSet, m
       if (method !== 'POST') throw new HttpError(405, `use POST for ${path}`);
       model.assertQueueHasRoom('tfserving-http');
       const done = models.admit();
+      const charge = limits.bodyBudget.charge();
       try {
-        const body = await readBody(request, maxBodyBytes);
+        const body = await readBody(request, limits.maxBodyBytes, charge);
         const { inputs, format } = parseTfPredict(body, model.metadata().inputs);
+        assertRequestWithinLimits(model, inputs, limits);
         const outcome = await models.infer(name, inputs, 'tfserving-http');
         const startedNs = process.hrtime.bigint();
         const text = encodeTfPredict(outcome.outputs, format);
         const serializeUs = Number(process.hrtime.bigint() - startedNs) / 1000;
         return { body: text, headers: timingHeaders({ ...outcome.timing, serializeUs }) };
       } finally {
+        charge.release();
         done();
       }
     }
@@ -66,17 +75,29 @@ export async function routeRequest(request: IncomingMessage, models: ModelSet, m
   throw new HttpError(404, `no route for ${method} ${path}; see /v2, /v2/models/NAME/infer, /v1/models/NAME:predict, /metrics`);
 }
 
+/** The URL's path, percent-decoded; malformed escapes (%E0%A4%A) are the client's error. */
+function decodePath(url: string): string {
+  const raw = url.split('?')[0]!;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, `malformed percent-encoding in the URL path ${JSON.stringify(raw.slice(0, 200))}: each % must start a valid UTF-8 escape such as %2F`);
+  }
+}
+
 function checkVersion(version: string | undefined): void {
   if (version !== undefined && version !== '1') throw new ServelabError(`model version '${version}' not found; only version 1 is served`, 'not-found');
 }
 
-async function kserveInfer(request: IncomingMessage, models: ModelSet, name: string, maxBodyBytes: number): Promise<HttpReply> {
+async function kserveInfer(request: IncomingMessage, models: ModelSet, name: string, limits: RequestLimits, charge: BodyCharge): Promise<HttpReply> {
   const headerValue = request.headers['inference-header-content-length'];
-  models.get(name).assertQueueHasRoom(headerValue === undefined ? 'kserve-http' : 'kserve-http-binary');
-  const body = await readBody(request, maxBodyBytes);
+  const model = models.get(name);
+  model.assertQueueHasRoom(headerValue === undefined ? 'kserve-http' : 'kserve-http-binary');
+  const body = await readBody(request, limits.maxBodyBytes, charge);
   const headerLength = headerValue === undefined ? undefined : Number(headerValue);
   const parsed = parseKserveInfer(body, headerLength);
-  if (parsed.outputs) selectOutputs(models.get(name).metadata().outputs.map((spec) => ({ ...spec, data: [] })), parsed.outputs, name);
+  if (parsed.outputs) selectOutputs(model.metadata().outputs.map((spec) => ({ ...spec, data: [] })), parsed.outputs, name);
+  assertRequestWithinLimits(model, parsed.inputs, limits);
   const protocol = headerLength === undefined ? 'kserve-http' : 'kserve-http-binary';
   const outcome = await models.infer(name, parsed.inputs, protocol);
   const encoded = encodeKserveInfer(name, parsed, outcome);

@@ -1,6 +1,7 @@
 import { ServelabError } from '../../../core/errors.js';
 import { type Datatype, type Tensor, type TensorSpec } from '../../../core/tensor.js';
 import type { ModelMetadata } from '../../../core/target.js';
+import { parseRequestJson } from '../json-depth.js';
 import { flatten, jsonFromTyped, nest, nestedShape, typedFromJson } from '../json-tensors.js';
 
 /** TensorFlow Serving REST predict API: row ("instances") and columnar ("inputs") request formats. */
@@ -23,12 +24,7 @@ function tensorFrom(name: string, datatype: Datatype, value: unknown): Tensor {
 }
 
 export function parseTfPredict(body: Buffer, inputs: readonly TensorSpec[]): { inputs: Tensor[]; format: PredictFormat } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new ServelabError(`malformed JSON in the request body: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const parsed = parseRequestJson(body);
   if (!isRecord(parsed)) throw new ServelabError('request body must be a JSON object with "instances" or "inputs"');
   const datatypeOf = (name: string): Datatype => {
     const spec = inputs.find((candidate) => candidate.name === name);
