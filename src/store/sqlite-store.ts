@@ -5,10 +5,11 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { ServelabError, errorMessage } from '../core/errors.js';
+import { ServelabError } from '../core/errors.js';
 import { configurationKey, type Configuration } from '../core/space.js';
 import type { FailureKind, TrialRow, TrialState } from '../core/trial.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { checkStoreFile, storeFileError, withFileErrors } from './sqlite-file-check.js';
 import type {
   CapacityRecord,
   EnvironmentRecord,
@@ -63,27 +64,27 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   if (options.mustExist && path !== ':memory:' && !existsSync(path)) {
     throw new ServelabError(`no study database at ${path}; expected a file written by 'servelab explore --db ${path}'`, 'not-found');
   }
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.mustExist ?? false });
     db.pragma('busy_timeout = 10000');
+    checkStoreFile(db, path, options.mustExist ?? false);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new ServelabError(`${path}: store schema version ${version}; this servelab reads version ${SCHEMA_VERSION}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       db.exec(SCHEMA_SQL);
-      const version = db.pragma('user_version', { simple: true }) as number;
       if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
       else if (version === 1 && SCHEMA_VERSION === 2) migrateV1ToV2(db);
       else if (version !== SCHEMA_VERSION) throw new ServelabError(`${path}: store schema version ${version}; this servelab reads version ${SCHEMA_VERSION}`);
-    } else {
-      db.prepare('SELECT 1 FROM studies LIMIT 1').all();
     }
   } catch (error) {
-    if (error instanceof ServelabError) throw error;
-    throw new ServelabError(`cannot open study database ${path}: ${errorMessage(error)}`, 'unavailable');
+    db?.close();
+    throw storeFileError(path, error);
   }
-  return new SqliteStore(db, options.now ?? (() => new Date()));
+  return withFileErrors(new SqliteStore(db, options.now ?? (() => new Date())), path);
 }
 
 /** Version 2 gave environment rows their own id (several workers may record at the same instant); rows are kept. */
