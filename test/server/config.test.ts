@@ -11,6 +11,25 @@ test('an empty server configuration gets documented defaults', () => {
   assert.equal(config.grpcPort, 8501);
   assert.deepEqual(config.models, []);
   assert.deepEqual(resolveModelConfig(config.defaults), DEFAULT_MODEL_CONFIG);
+  assert.equal(config.maxBodyBytes, 64 * 1024 * 1024);
+  assert.equal(config.maxInFlightBodyBytes, 256 * 1024 * 1024);
+  assert.equal(config.maxRequestBatchSize, 256);
+  assert.equal(config.maxRequestTensorBytes, 32 * 1024 * 1024);
+  assert.equal(config.drainTimeoutMs, 30_000);
+});
+
+test('server limits: the in-flight body budget must hold one largest body; limits are positive', () => {
+  assert.throws(
+    () => parseServerConfig({ maxBodyBytes: 4096, maxInFlightBodyBytes: 2048, maxRequestBatchSize: 0, drainTimeoutMs: -1 }),
+    (error: unknown) => {
+      assert.ok(error instanceof ServelabError);
+      assert.match(error.message, /maxRequestBatchSize/);
+      assert.match(error.message, /drainTimeoutMs/);
+      return true;
+    },
+  );
+  assert.throws(() => parseServerConfig({ maxBodyBytes: 4096, maxInFlightBodyBytes: 2048 }), /maxInFlightBodyBytes: must be >= maxBodyBytes \(4096\) so that one largest request fits, but got 2048/);
+  assert.equal(parseServerConfig({ drainTimeoutMs: 0 }).drainTimeoutMs, 0);
 });
 
 test('every configuration problem is reported with its path', () => {

@@ -84,3 +84,33 @@ test('bad gRPC requests get INVALID_ARGUMENT, NOT_FOUND or RESOURCE_EXHAUSTED na
   const ok = await call('ModelInfer', { model_name: 'cls', inputs: [input], raw_input_contents: [one] });
   assert.equal(ok.raw_output_contents.length, 1, 'still serving after every bad request');
 });
+
+test('gRPC: raw plus typed contents, and requests over the batch or tensor-size cap, get INVALID_ARGUMENT; typed contents may hold NaN', async (t) => {
+  const server = await startTestServer(t, { grpcPort: 0, maxRequestBatchSize: 2, maxRequestTensorBytes: 2 * 110_592, models: [{ name: 'cls', path: MODEL_PATHS.cls }] });
+  const { client, call } = connect(server.grpcAddress!);
+  t.after(() => client.close());
+  const invalid = async (request: unknown, message: RegExp) => {
+    await assert.rejects(call('ModelInfer', request), (error: grpc.ServiceError) => {
+      assert.equal(error.code, grpc.status.INVALID_ARGUMENT, error.details);
+      assert.match(error.details, message);
+      return true;
+    });
+  };
+  const one = clsInput(1);
+  await invalid(
+    { model_name: 'cls', inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3, 48, 192], contents: { fp32_contents: Array.from(one) } }], raw_input_contents: [Buffer.from(one.buffer)] },
+    /input 'x' has both typed contents and raw_input_contents; send each input's data in exactly one of them/,
+  );
+  await invalid(
+    { model_name: 'cls', inputs: [{ name: 'x', datatype: 'FP32', shape: [3, 3, 48, 8] }], raw_input_contents: [Buffer.alloc(3 * 3 * 48 * 8 * 4)] },
+    /request batch size 3 \(input 'x', axis 0\) exceeds the server's limit of 2 rows per request \(maxRequestBatchSize\)/,
+  );
+  await invalid(
+    { model_name: 'cls', inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3, 48, 576] }], raw_input_contents: [Buffer.alloc(3 * 48 * 576 * 4)] },
+    /request input tensors take 331776 bytes, over the server's limit of 221184 bytes per request \(maxRequestTensorBytes\)/,
+  );
+  // Protobuf floats carry NaN and Infinity, unlike JSON: typed contents may hold them.
+  const special = Array.from(one, (value, index) => (index === 0 ? Number.NaN : index === 1 ? Infinity : value));
+  const reply = await call('ModelInfer', { model_name: 'cls', inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3, 48, 192], contents: { fp32_contents: special } }] });
+  assert.equal(reply.raw_output_contents.length, 1);
+});

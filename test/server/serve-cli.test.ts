@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { serveConfigFromOptions } from '../../src/cli/commands/serve.js';
 import { MODEL_PATHS, clsInput } from './fixtures/models.js';
 import { writeTextSumModel } from './fixtures/text-model.js';
+import { trickleGrpcCall, trickleHttpBody } from './fixtures/trickle-clients.js';
 import { postJson } from './support.js';
 
 const BIN = fileURLToPath(new URL('../../bin/servelab.js', import.meta.url));
@@ -108,4 +110,47 @@ test('servelab serve reports every configuration problem, or an unknown model, a
   const missing = runCli(['serve', '--models', '/nonexistent/model.onnx', '--port', '0', '--grpc-port', '0']);
   assert.equal(await missing.exited, 1);
   assert.match(missing.output().stderr, /^servelab: model file '\/nonexistent\/model\.onnx' for model 'model' does not exist\n$/);
+});
+
+test('servelab serve --drain-timeout: after SIGTERM, clients that never finish are cut off at the deadline and the process exits 0', async (t) => {
+  const cli = runCli(['serve', '--models', MODEL_PATHS.cls, '--port', '0', '--grpc-port', '0', '--drain-timeout', '0.2']);
+  t.after(() => cli.child.kill('SIGKILL'));
+  const ready = JSON.parse(/^ready (\{.*\})$/.exec(await cli.readyLine)![1]!) as { http: string; grpc: string };
+  const http = await trickleHttpBody(ready.http, '/v2/models/cls/infer', 1_000_000);
+  const grpc = await trickleGrpcCall(ready.grpc);
+  t.after(() => {
+    http.stop();
+    grpc.stop();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  cli.child.kill('SIGTERM');
+  // Without the deadline this process stayed up for minutes; the bound is generous for a slow machine.
+  const code = await Promise.race([cli.exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running after 20 s'), 20_000))]);
+  assert.equal(code, 0, cli.output().stderr);
+  assert.match(cli.output().stderr, /SIGTERM: draining in-flight requests \(deadline 0\.2 s\)/);
+  assert.match(cli.output().stderr, /drain deadline of 200 ms passed: closing the connections still open/);
+  await http.closed;
+});
+
+test('servelab serve limit flags: byte counts with binary multiples, seconds or durations, every bad value named', () => {
+  const config = serveConfigFromOptions({
+    maxBodyBytes: '8M',
+    maxInflightBodyBytes: '1GiB',
+    maxRequestBatchSize: '64',
+    maxRequestTensorBytes: '1048576',
+    drainTimeout: '0.5',
+  });
+  assert.equal(config.maxBodyBytes, 8 * 1024 * 1024);
+  assert.equal(config.maxInFlightBodyBytes, 1024 ** 3);
+  assert.equal(config.maxRequestBatchSize, 64);
+  assert.equal(config.maxRequestTensorBytes, 1024 * 1024);
+  assert.equal(config.drainTimeoutMs, 500);
+  assert.equal(serveConfigFromOptions({ drainTimeout: '250ms' }).drainTimeoutMs, 250);
+  const defaults = serveConfigFromOptions({});
+  assert.equal(defaults.drainTimeoutMs, 30_000);
+  assert.equal(defaults.maxInFlightBodyBytes, 256 * 1024 * 1024);
+  assert.throws(() => serveConfigFromOptions({ maxBodyBytes: 'lots' }), /--max-body-bytes must be a byte count such as 1048576, 64M or 256MiB, but got 'lots'/);
+  assert.throws(() => serveConfigFromOptions({ maxRequestBatchSize: '0' }), /--max-request-batch-size must be a positive integer, but got '0'/);
+  assert.throws(() => serveConfigFromOptions({ drainTimeout: 'soon' }), /--drain-timeout \(seconds, or a duration such as 500ms\): expected a duration/);
+  assert.throws(() => serveConfigFromOptions({ maxBodyBytes: '512M' }), /maxInFlightBodyBytes: must be >= maxBodyBytes \(536870912\)/);
 });
