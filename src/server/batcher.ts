@@ -46,6 +46,7 @@ export class DynamicBatcher<T extends QueuedItem> {
   readonly #clock: Clock;
   readonly #execute: BatchExecutor<T>;
   #queue: Entry<T>[] = [];
+  #queuedRows = 0;
   #running = 0;
   #timerDeadlineMs: number | null = null;
   #idleWaiters: (() => void)[] = [];
@@ -60,6 +61,11 @@ export class DynamicBatcher<T extends QueuedItem> {
     return this.#queue.length;
   }
 
+  /** Rows the waiting requests hold together. */
+  get queuedRows(): number {
+    return this.#queuedRows;
+  }
+
   get running(): number {
     return this.#running;
   }
@@ -70,6 +76,7 @@ export class DynamicBatcher<T extends QueuedItem> {
       throw new ServelabError(`queue full: ${this.#options.maxQueueSize} requests already waiting (batching.maxQueueSize)`, 'resource-exhausted');
     }
     this.#queue.push({ item, enqueuedMs: this.#clock.nowMs() });
+    this.#queuedRows += item.batchSize;
     this.#pump();
   }
 
@@ -88,6 +95,7 @@ export class DynamicBatcher<T extends QueuedItem> {
       const entries = take.map((index) => this.#queue[index]!);
       const taken = new Set(take);
       this.#queue = this.#queue.filter((_, index) => !taken.has(index));
+      for (const entry of entries) this.#queuedRows -= entry.item.batchSize;
       this.#running++;
       const nowMs = this.#clock.nowMs();
       let released = false;

@@ -110,9 +110,12 @@ export class ServerMetrics {
   readonly inFlight = new Gauge('servelab_in_flight_requests', 'Requests being processed (queued or running).');
   readonly queueDepth = new Gauge('servelab_queue_depth', 'Requests waiting in the batch queue.');
   readonly cacheBytes = new Gauge('servelab_cache_bytes', 'Bytes held by the response cache.');
+  readonly shed = new Counter('servelab_requests_shed_total', 'Requests refused at arrival (503 / RESOURCE_EXHAUSTED), by model and reason: queue-full, expected-delay.');
+  readonly batchSplits = new Counter('servelab_batch_splits_total', 'Failed batches split to isolate the requests at fault.');
+  readonly batchServiceSeconds = new Gauge('servelab_batch_service_seconds', 'Estimated time one batch holds one instance (the admission control estimate).');
 
   render(): string {
-    const all = [this.requests, this.failures, this.queueSeconds, this.computeSeconds, this.requestSeconds, this.batchSize, this.busyInstances, this.cacheHits, this.cacheMisses, this.inFlight, this.queueDepth, this.cacheBytes];
+    const all = [this.requests, this.failures, this.queueSeconds, this.computeSeconds, this.requestSeconds, this.batchSize, this.busyInstances, this.cacheHits, this.cacheMisses, this.inFlight, this.queueDepth, this.cacheBytes, this.shed, this.batchSplits, this.batchServiceSeconds];
     return `${all.map((metric) => metric.render()).join('\n')}\n`;
   }
 }

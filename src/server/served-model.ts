@@ -3,11 +3,14 @@ import type { Clock } from '../core/clock.js';
 import { ServelabError, isServelabError } from '../core/errors.js';
 import type { ModelMetadata, ServerTiming } from '../core/target.js';
 import type { Tensor } from '../core/tensor.js';
+import { decideAdmission, ServiceTimeEstimate } from './admission.js';
 import { assembleBatch, batchGroupKey, splitOutputs, type BatchMember } from './batch-assembly.js';
+import { runSplittingOnFailure } from './batch-split.js';
 import { DynamicBatcher } from './batcher.js';
 import { ResponseCache, cacheKey } from './cache.js';
 import type { ModelConfig } from './config.js';
 import { InstancePool } from './engine/instance-pool.js';
+import { isInferenceRunError } from './engine/run-error.js';
 import type { ServerMetrics } from './metrics.js';
 import { readSignature, specsOf, type ModelSignature } from './signature.js';
 import { validateInputs } from './validate.js';
@@ -35,6 +38,8 @@ export class ServedModel {
   readonly #batcher: DynamicBatcher<Pending>;
   readonly #cache: ResponseCache | null;
   readonly #metrics: ServerMetrics;
+  readonly #clock: Clock;
+  readonly #serviceTime: ServiceTimeEstimate;
   #inFlight = 0;
 
   private constructor(
@@ -50,6 +55,8 @@ export class ServedModel {
   ) {
     this.#pool = pool;
     this.#metrics = metrics;
+    this.#clock = clock;
+    this.#serviceTime = new ServiceTimeEstimate(clock);
     const { batching } = applied.config;
     this.#batcher = new DynamicBatcher<Pending>({ ...batching, concurrency: applied.config.instances, prefetch: applied.config.instances }, clock, (batch, queuedMs, release) => this.#run(batch, queuedMs, release));
     this.#cache = applied.config.cache.enabled ? new ResponseCache(applied.config.cache.capacityMb * 1024 * 1024) : null;
@@ -57,6 +64,7 @@ export class ServedModel {
     metrics.inFlight.track(labels, () => this.#inFlight);
     metrics.queueDepth.track(labels, () => this.#batcher.queueDepth);
     metrics.cacheBytes.track(labels, () => this.#cache?.usedBytes ?? 0);
+    metrics.batchServiceSeconds.track(labels, () => (this.#serviceTime.meanMs ?? 0) / 1000);
   }
 
   static async load(name: string, path: string, config: ModelConfig, metrics: ServerMetrics, clock: Clock): Promise<ServedModel> {
@@ -77,13 +85,18 @@ export class ServedModel {
     return this.applied.config.batching.enabled;
   }
 
-  /** Sheds load before a request body is even read: a full queue answers 503 / RESOURCE_EXHAUSTED at once. */
+  /**
+   * Sheds load before a request body is even read (see #assertAdmissible; a one-row request is assumed):
+   * a full queue or an expected wait over the bound answers 503 / RESOURCE_EXHAUSTED at once. infer()
+   * checks again with the request's real size.
+   */
   assertQueueHasRoom(protocol: string): void {
-    const { maxQueueSize } = this.applied.config.batching;
-    if (this.#batcher.queueDepth >= maxQueueSize) {
+    try {
+      this.#assertAdmissible(1);
+    } catch (error) {
       this.#metrics.requests.inc({ model: this.name, protocol });
       this.#metrics.failures.inc({ model: this.name, reason: 'resource-exhausted' });
-      throw new ServelabError(`queue full: ${maxQueueSize} requests already waiting (batching.maxQueueSize)`, 'resource-exhausted');
+      throw error;
     }
   }
 
@@ -129,6 +142,7 @@ export class ServedModel {
       }
       this.#metrics.cacheMisses.inc({ model: this.name });
     }
+    this.#assertAdmissible(batchSize);
     const groupKey = batching.enabled ? batchGroupKey(this.signature, ordered, batching.variableLength) : '';
     const outcome = await new Promise<InferOutcome>((resolve, reject) => {
       this.#batcher.submit({ inputs: ordered, batchSize, groupKey, resolve, reject });
@@ -137,26 +151,67 @@ export class ServedModel {
     return outcome;
   }
 
-  async #run(batch: Pending[], queuedMs: number[], release: () => void): Promise<void> {
-    const rows = batch.reduce((n, member) => n + member.batchSize, 0);
-    const labels = { model: this.name };
-    try {
-      const feeds = assembleBatch(this.signature, batch);
-      const running = this.#pool.run(feeds);
-      this.#metrics.busyInstances.observe(labels, this.#pool.busyInstances);
-      const { outputs, computeUs, waitUs } = await running;
-      // The instance is free: start the next batch before splitting and answering this one.
-      release();
-      const perMember = splitOutputs(this.signature, outputs, batch);
-      this.#metrics.batchSize.observe(labels, rows);
-      this.#metrics.computeSeconds.observe(labels, computeUs / 1e6);
-      batch.forEach((member, index) => {
-        const queueUs = queuedMs[index]! * 1000 + waitUs;
-        this.#metrics.queueSeconds.observe(labels, queueUs / 1e6);
-        member.resolve({ outputs: perMember[index]!, timing: { queueUs, computeUs, batchSize: rows, cacheHit: false } });
-      });
-    } catch (error) {
-      for (const member of batch) member.reject(error);
+  /**
+   * Two bounds, both answered with 'resource-exhausted' before any work is queued: the queue length
+   * (batching.maxQueueSize, a hard cap on memory held by waiting requests) and the expected queueing delay
+   * (admission.maxQueueDelayMs, which tracks what the instances can actually do in time).
+   */
+  #assertAdmissible(rows: number): void {
+    const { batching, admission, instances } = this.applied.config;
+    const queuedRequests = this.#batcher.queueDepth;
+    if (queuedRequests >= batching.maxQueueSize) {
+      this.#metrics.shed.inc({ model: this.name, reason: 'queue-full' });
+      throw new ServelabError(`model '${this.name}' queue full: ${batching.maxQueueSize} requests already waiting (batching.maxQueueSize)`, 'resource-exhausted');
     }
+    const ahead = { queuedRequests, queuedRows: this.#batcher.queuedRows, runningBatches: this.#batcher.running, arrivingRows: rows };
+    const shape = { instances, rowsPerBatch: batching.enabled ? batching.maxBatchSize : null };
+    const decision = decideAdmission(ahead, shape, this.#serviceTime.meanMs, admission.maxQueueDelayMs);
+    if (decision.admit) return;
+    this.#metrics.shed.inc({ model: this.name, reason: 'expected-delay' });
+    throw new ServelabError(
+      `model '${this.name}' is overloaded: expected queueing delay ${decision.expectedDelayMs.toFixed(1)} ms exceeds admission.maxQueueDelayMs ` +
+        `${decision.maxQueueDelayMs} ms (${plural(queuedRequests, 'request')} queued, ${plural(ahead.runningBatches, 'batch', 'batches')} running, ` +
+        `${decision.serviceMs.toFixed(2)} ms per batch on ${plural(instances, 'instance')}); retry later or raise admission.maxQueueDelayMs`,
+      'resource-exhausted',
+    );
   }
+
+  /**
+   * Runs a dispatched batch. When the runtime rejects it, the batch is split (batch-split.ts) so every request
+   * gets its own answer: the requests at fault fail alone, the others are served.
+   */
+  async #run(batch: Pending[], queuedMs: number[], release: () => void): Promise<void> {
+    const labels = { model: this.name };
+    const dispatchedMs = this.#clock.nowMs();
+    const queuedMsOf = new Map(batch.map((member, index) => [member, queuedMs[index]!]));
+    await runSplittingOnFailure(batch, {
+      run: async (members) => {
+        // Time spent on failed runs of a split batch counts as queueing for the requests rerun after it.
+        const splitDelayMs = this.#clock.nowMs() - dispatchedMs;
+        const feeds = assembleBatch(this.signature, members);
+        const running = this.#pool.run(feeds);
+        this.#metrics.busyInstances.observe(labels, this.#pool.busyInstances);
+        const { outputs, computeUs, waitUs, serviceUs } = await running;
+        this.#serviceTime.observe(serviceUs / 1000);
+        // The instance is free: start the next batch before splitting and answering this one.
+        if (members.length === batch.length) release();
+        const perMember = splitOutputs(this.signature, outputs, members);
+        const rows = members.reduce((n, member) => n + member.batchSize, 0);
+        this.#metrics.batchSize.observe(labels, rows);
+        this.#metrics.computeSeconds.observe(labels, computeUs / 1e6);
+        members.forEach((member, index) => {
+          const queueUs = (queuedMsOf.get(member)! + splitDelayMs) * 1000 + waitUs;
+          this.#metrics.queueSeconds.observe(labels, queueUs / 1e6);
+          member.resolve({ outputs: perMember[index]!, timing: { queueUs, computeUs, batchSize: rows, cacheHit: false } });
+        });
+      },
+      splittable: isInferenceRunError,
+      fail: (member, error) => member.reject(error),
+      onSplit: () => this.#metrics.batchSplits.inc(labels),
+    });
+  }
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

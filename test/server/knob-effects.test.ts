@@ -63,7 +63,7 @@ test('instances=2 runs two requests at once; instances=1 never does', async (t) 
 });
 
 test('overload: a full queue sheds requests with 503 at once, the rest succeed', async (t) => {
-  const server = await startTestServer(t, { models: [{ name: 'det', path: MODEL_PATHS.det, config: { ort: { intraOpThreads: 1 }, batching: { maxQueueSize: 2 } } }] });
+  const server = await startTestServer(t, { models: [{ name: 'det', path: MODEL_PATHS.det, config: { ort: { intraOpThreads: 1 }, batching: { maxQueueSize: 2 }, admission: { maxQueueDelayMs: null } } }] });
   // Binary bodies parse in no time, so the requests reach the queue together while the detector is busy.
   const image = new Float32Array(3 * 256 * 256).fill(0.5);
   const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [1, 3, 256, 256], datatype: 'FP32', parameters: { binary_data_size: image.byteLength } }] }));

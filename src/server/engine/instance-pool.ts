@@ -3,15 +3,22 @@ import { startWorker } from '../../core/worker.js';
 import { ServelabError } from '../../core/errors.js';
 import type { OrtOptions } from '../config.js';
 import type { OrtTensorMetadata, WireTensor, WorkerReply, WorkerRequest } from './messages.js';
+import { InferenceRunError } from './run-error.js';
 
 export interface RunResult {
   readonly outputs: readonly WireTensor[];
   readonly computeUs: number;
   /** Time between posting the batch and the start of its run (transfer, and waiting behind a prefetched batch). */
   readonly waitUs: number;
+  /**
+   * How long the batch held its instance, as the I/O thread sees it: from posting (or from the instance's
+   * previous answer, when it was still busy) to the answer. What one more batch in the queue costs an instance.
+   */
+  readonly serviceUs: number;
 }
 
 interface Pending {
+  readonly postedMs: number;
   readonly resolve: (result: RunResult) => void;
   readonly reject: (error: Error) => void;
 }
@@ -22,6 +29,8 @@ interface Instance {
   readonly outstanding: Map<number, Pending>;
   /** The worker thread ended (crashed): it never gets work again. */
   dead?: boolean;
+  /** performance.now() of this instance's last answer. */
+  lastAnsweredMs: number;
 }
 
 export interface LoadedSessionInfo {
@@ -54,7 +63,7 @@ export class InstancePool {
       throw (failed as PromiseRejectedResult).reason;
     }
     const info = (replies[0] as PromiseFulfilledResult<LoadedSessionInfo>).value;
-    const pool = new InstancePool(workers.map((worker) => ({ worker, outstanding: new Map() })));
+    const pool = new InstancePool(workers.map((worker) => ({ worker, outstanding: new Map(), lastAnsweredMs: 0 })));
     for (const instance of pool.#instances) pool.#listen(instance);
     return { pool, info };
   }
@@ -75,7 +84,7 @@ export class InstancePool {
     const instance = alive.reduce((least, candidate) => (candidate.outstanding.size < least.outstanding.size ? candidate : least));
     const request: WorkerRequest = { type: 'run', id: this.#nextId++, feeds, sentAtEpochMs: performance.timeOrigin + performance.now() };
     return new Promise<RunResult>((resolve, reject) => {
-      instance.outstanding.set(request.id, { resolve, reject });
+      instance.outstanding.set(request.id, { postedMs: performance.now(), resolve, reject });
       instance.worker.postMessage(request, transferables(feeds));
     });
   }
@@ -91,9 +100,21 @@ export class InstancePool {
       instance.outstanding.delete(id);
       return pending;
     };
+    const answered = (id: number): { pending: Pending; serviceUs: number } | undefined => {
+      const pending = take(id);
+      if (!pending) return undefined;
+      const nowMs = performance.now();
+      const serviceUs = (nowMs - Math.max(pending.postedMs, instance.lastAnsweredMs)) * 1000;
+      instance.lastAnsweredMs = nowMs;
+      return { pending, serviceUs };
+    };
     instance.worker.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'result') take(reply.id)?.resolve({ outputs: reply.outputs, computeUs: reply.computeUs, waitUs: reply.waitUs });
-      else if (reply.type === 'run-failed') take(reply.id)?.reject(new ServelabError(`inference failed: ${reply.message}`, 'internal'));
+      if (reply.type === 'result') {
+        const done = answered(reply.id);
+        done?.pending.resolve({ outputs: reply.outputs, computeUs: reply.computeUs, waitUs: reply.waitUs, serviceUs: done.serviceUs });
+      } else if (reply.type === 'run-failed') {
+        answered(reply.id)?.pending.reject(new InferenceRunError(reply.message));
+      }
     });
     const failAll = (error: Error): void => {
       for (const id of [...instance.outstanding.keys()]) take(id)?.reject(error);
