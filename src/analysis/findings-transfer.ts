@@ -7,7 +7,7 @@
  *   Pearson r (Bonferroni over the metric's eligible pairs) is below 0.9, the level at which a linear transfer works.
  */
 import { normalQuantile } from './stats/distributions.js';
-import { describeConfigKey, formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from './format.js';
+import { configKeyLabel, formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from '../core/format.js';
 import type { Finding, TransferPair } from './types.js';
 
 type Candidate = Omit<Finding, 'rank'>;
@@ -41,8 +41,8 @@ export function regretFindings(pairs: readonly TransferPair[]): Candidate[] {
       return {
         kind: 'optimum-does-not-transfer',
         score: (p.regret.percent / 100) * 1.5,
-        text: `The optimum of ${group.map((q) => q.source).join(', ')} (${describeConfigKey(p.sourceBest)}) does not transfer to ${p.target}: there its ${p.metric} is ${formatNumber(p.regret.percent)}% ` +
-          `worse than that of ${p.target}'s own optimum (${describeConfigKey(p.targetBest)}), ${formatWithUnit(p.regret.absolute, p.metric)} (${perSource.join('; ')})`,
+        text: `The optimum of ${group.map((q) => q.source).join(', ')} (${configKeyLabel(p.sourceBest)}) does not transfer to ${p.target}: there its ${p.metric} is ${formatNumber(p.regret.percent)}% ` +
+          `worse than that of ${p.target}'s own optimum (${configKeyLabel(p.targetBest)}), ${formatWithUnit(p.regret.absolute, p.metric)} (${perSource.join('; ')})`,
         numbers,
       };
     })

@@ -9,7 +9,7 @@
 import type { AnalysisResult, Finding, KnobEffect } from './types.js';
 import { correlationFindings, regretFindings } from './findings-transfer.js';
 import { MIN_COMMON_CONFIGURATIONS } from './transfer-support.js';
-import { formatAdjustedPValue, formatInterval, formatNumber, formatPercent, formatWithUnit } from './format.js';
+import { formatAdjustedPValue, formatInterval, formatNumber, formatPercent, formatWithUnit } from '../core/format.js';
 
 export { MAX_REGRET_FINDINGS } from './findings-transfer.js';
 

@@ -1,5 +1,5 @@
 /** The plain-text summary `servelab analyze` prints: findings first, then fronts, drivers, transfer, prediction. */
-import { describeConfiguration, formatNumber, formatPValue } from './format.js';
+import { configurationLabel, formatNumber, formatPValue } from '../core/format.js';
 import { MIN_COMMON_CONFIGURATIONS } from './transfer-support.js';
 import type { AnalysisResult, TransferPair } from './types.js';
 
@@ -27,12 +27,12 @@ export function summaryText(result: AnalysisResult): string {
       String(p.front.filter((m) => m.withinNoise).length),
       formatNumber(p.hypervolume),
       formatNumber(p.normalizedHypervolume),
-      p.knee ? describeConfiguration(p.knee.configuration) : '',
+      p.knee ? configurationLabel(p.knee.configuration) : '',
     ]),
   ));
   const membership = result.paretoMembership;
   out.push(`  Pareto-optimal everywhere: ${membership.everywhere.length}, somewhere: ${membership.somewhere.length}, nowhere: ${membership.nowhere} (of ${membership.configurations}).`);
-  for (const entry of membership.everywhere.slice(0, 5)) out.push(`    everywhere: ${describeConfiguration(entry.configuration)}`);
+  for (const entry of membership.everywhere.slice(0, 5)) out.push(`    everywhere: ${configurationLabel(entry.configuration)}`);
   for (const objective of result.objectives) {
     const effects = result.effects[objective.metric];
     if (!effects) continue;

@@ -4,7 +4,7 @@
  */
 import { configurationKey, type Configuration } from '../core/space.js';
 import type { TrialContext, TrialRow } from '../core/trial.js';
-import { configurationLabel } from './format.js';
+import { configurationLabel } from '../core/format.js';
 
 export interface TrialPoint {
   /** 'model|workload|load', the analysis's environment key. */

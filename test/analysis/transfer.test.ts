@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeTrials } from '../../src/analysis/analyze.js';
-import { formatNumber } from '../../src/analysis/format.js';
+import { formatNumber } from '../../src/core/format.js';
 import { pearson } from '../../src/analysis/stats/correlation.js';
 import { createRng } from '../../src/core/random.js';
 import { rowsFrom } from './rows.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { codeSpan, escapeInline, inlineToHtml } from '../../src/report/inline.js';
 import { blockToMarkdown } from '../../src/report/markdown.js';
-import { configurationLabel, formatNumber, formatSignedPercent, metricTitle } from '../../src/report/format.js';
+import { configurationLabel, formatNumber, formatSignedPercent, metricTitle } from '../../src/core/format.js';
 import { scaleFor, scaleForGroups } from '../../src/report/figures/render.js';
 
 test('inline markup becomes HTML; data values are escaped, never interpreted', () => {

@@ -1,7 +1,7 @@
 /** Knob effect figures: main-effect plots, knob importance, and the interaction plot of the strongest pair. */
 import type { MetricEffects } from '../../analysis/types.js';
 import type { Configuration } from '../../core/space.js';
-import { metricTitle } from '../format.js';
+import { metricTitle } from '../../core/format.js';
 import { quantile, type TrialPoint } from '../trial-points.js';
 import { roundForFigure } from './records.js';
 import { scaleFor, withScaleNote, type FigureDefinition } from './render.js';

@@ -1,7 +1,7 @@
 /** Pareto-front scatter plots: every configuration per environment, the front highlighted and joined. */
 import type { ParetoResult } from '../../analysis/types.js';
 import { configurationKey } from '../../core/space.js';
-import { environmentLabel, metricTitle } from '../format.js';
+import { environmentLabel, metricTitle } from '../../core/format.js';
 import type { TrialPoint } from '../trial-points.js';
 import { pointRecord } from './records.js';
 import { scaleForGroups, withScaleNote, type FigureDefinition } from './render.js';

@@ -1,5 +1,5 @@
 /** Prediction accuracy against the number of measured configurations a model is trained on. */
-import { metricTitle } from '../format.js';
+import { metricTitle } from '../../core/format.js';
 import { BASELINE_LEARNER, type PredictionPoint } from '../prediction.js';
 import { roundForFigure } from './records.js';
 import { scaleFor, withScaleNote, type FigureDefinition } from './render.js';

@@ -28,19 +28,23 @@ const FIGURE_CONFIG = {
   title: { fontSize: 14, anchor: 'start', offset: 12 },
 } as const;
 
-export async function renderFigure(definition: FigureDefinition): Promise<RenderedFigure> {
+/** A figure's full Vega-Lite spec and its compiled Vega spec (what a browser renders with the Vega runtime alone). */
+export function compileFigure(definition: FigureDefinition): { vegaLiteSpec: Record<string, unknown>; vegaSpec: vega.Spec } {
   const vegaLiteSpec: Record<string, unknown> = {
     $schema: VEGA_LITE_SCHEMA,
     title: definition.title,
     ...definition.spec,
     config: FIGURE_CONFIG,
   };
-  let vegaSpec: vega.Spec;
   try {
-    vegaSpec = compile(vegaLiteSpec as unknown as TopLevelSpec).spec;
+    return { vegaLiteSpec, vegaSpec: compile(vegaLiteSpec as unknown as TopLevelSpec).spec };
   } catch (error) {
     throw new ServelabError(`figure ${definition.id}: the Vega-Lite spec does not compile: ${(error as Error).message}`, 'internal', { cause: error });
   }
+}
+
+export async function renderFigure(definition: FigureDefinition): Promise<RenderedFigure> {
+  const { vegaLiteSpec, vegaSpec } = compileFigure(definition);
   const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();

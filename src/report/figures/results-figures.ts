@@ -1,5 +1,5 @@
 /** Results figures: how a metric spreads across configurations, per model · workload and load level. */
-import { metricTitle } from '../format.js';
+import { metricTitle } from '../../core/format.js';
 import type { TrialPoint } from '../trial-points.js';
 import { pointRecord } from './records.js';
 import { scaleFor, withScaleNote, type FigureDefinition } from './render.js';

@@ -1,5 +1,5 @@
 /** Tooltip channel definitions: the configuration first, then the metrics with units. */
-import { metricTitle } from '../format.js';
+import { metricTitle } from '../../core/format.js';
 import { TOOLTIP_METRICS } from './records.js';
 
 export function tooltipFields(extraMetrics: readonly string[] = [], available: ReadonlySet<string> = new Set()): Record<string, string>[] {

@@ -1,6 +1,6 @@
 /** Transfer heatmaps: how similar the configuration → performance mapping is between two environments. */
 import type { TransferPair } from '../../analysis/types.js';
-import { environmentLabel, metricTitle } from '../format.js';
+import { environmentLabel, metricTitle } from '../../core/format.js';
 import { roundForFigure } from './records.js';
 import type { FigureDefinition } from './render.js';
 

@@ -1,7 +1,7 @@
 /** Section 3: the knobs and their levels, the sampler and budget, objectives and repetitions. */
 import { spaceSize } from '../../core/space.js';
 import type { Section } from '../document.js';
-import { formatPercent, metricTitle } from '../format.js';
+import { formatPercent, metricTitle } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import type { SectionContext } from './context.js';
 

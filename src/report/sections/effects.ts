@@ -2,7 +2,7 @@
 import type { InteractionEffect, MetricEffects } from '../../analysis/types.js';
 import type { Block, Section } from '../document.js';
 import { importanceFigure, interactionFigure, mainEffectsFigure } from '../figures/effects-figures.js';
-import { formatNumber, formatPercent, formatPValue, formatSignedPercent, higherIsBetter, metricTitle, metricUnit } from '../format.js';
+import { formatNumber, formatPercent, formatPValue, formatSignedPercent, higherIsBetter, metricTitle, metricUnit } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import { figureBlocks, type SectionContext } from './context.js';
 
@@ -56,7 +56,7 @@ function mainEffectsTable(metric: string, effects: MetricEffects): Block {
   const sorted = [...effects.main].sort((a, b) => Math.abs(b.effectSize) - Math.abs(a.effectSize));
   return {
     kind: 'table',
-    headers: ['knob', 'levels compared', 'effect (95% CI)', 'relative', 'p-value', 'Holm-adjusted p', 'significant', 'best level', 'non-monotonic'],
+    headers: ['knob', 'levels compared', 'effect (95% CI)', 'relative', 'p-value', 'Holm-adjusted', 'significant', 'best level', 'non-monotonic'],
     numericColumns: [2, 3, 4, 5],
     rows: sorted.map((effect) => {
       const best = [...effect.levels].sort((a, b) => sign * (a.mean - b.mean))[0];
@@ -78,7 +78,7 @@ function mainEffectsTable(metric: string, effects: MetricEffects): Block {
 function interactionsTable(interactions: readonly InteractionEffect[]): Block {
   return {
     kind: 'table',
-    headers: ['interacting knobs', 'difference of differences (95% CI)', 'relative', 'p-value', 'Holm-adjusted p', 'significant'],
+    headers: ['interacting knobs', 'difference of differences (95% CI)', 'relative', 'p-value', 'Holm-adjusted', 'significant'],
     numericColumns: [1, 2, 3, 4],
     caption: 'The strongest pairwise interactions.',
     rows: interactions.map((interaction) => [

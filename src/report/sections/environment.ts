@@ -1,6 +1,6 @@
 /** Section 2: the machine, software versions, the energy meter and its power model, emulated knobs. */
 import type { Block, Section } from '../document.js';
-import { formatBytesMb } from '../format.js';
+import { formatBytesMb } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import type { SectionContext } from './context.js';
 

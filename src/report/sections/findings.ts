@@ -1,6 +1,6 @@
 /** Section 11: the analysis's ranked findings, each with the numbers behind it. */
 import type { Section } from '../document.js';
-import { formatNumber } from '../format.js';
+import { formatNumber } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import type { SectionContext } from './context.js';
 

@@ -1,7 +1,7 @@
 /** Section 5: the load levels and the capacity they are relative to. */
 import type { Block, Section } from '../document.js';
 import { capacityFigure, capacitySearchFigure, storedCapacitySearch } from '../figures/capacity-figure.js';
-import { formatNumber, formatPercent } from '../format.js';
+import { formatNumber, formatPercent } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import { figureBlocks, type SectionContext } from './context.js';
 

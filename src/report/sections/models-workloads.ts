@@ -1,6 +1,6 @@
 /** Section 4: the model cards and workload cards. */
 import type { Section } from '../document.js';
-import { formatCount, formatPercent } from '../format.js';
+import { formatCount, formatPercent } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import type { SectionContext } from './context.js';
 

@@ -2,7 +2,7 @@
 import type { ParetoResult } from '../../analysis/types.js';
 import type { Block, Section } from '../document.js';
 import { paretoFigure } from '../figures/pareto-figure.js';
-import { configurationLabel, environmentLabel, formatNumber, metricTitle } from '../format.js';
+import { configurationLabel, environmentLabel, formatNumber, metricTitle } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import { figureBlocks, type SectionContext } from './context.js';
 

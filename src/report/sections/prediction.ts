@@ -1,7 +1,7 @@
 /** Section 10: how well performance models predict unmeasured configurations, against sample size. */
 import type { Block, Section } from '../document.js';
 import { predictionFigure } from '../figures/prediction-figure.js';
-import { environmentLabel, formatNumber, metricTitle } from '../format.js';
+import { environmentLabel, formatNumber, metricTitle } from '../../core/format.js';
 import { escapeInline } from '../inline.js';
 import { predictionPoints, type PredictionPoint } from '../prediction.js';
 import { figureBlocks, type SectionContext } from './context.js';

@@ -1,7 +1,7 @@
 /** Section 6: per model × workload × load: latency percentiles, throughput and energy per inference. */
 import type { Block, Section } from '../document.js';
 import { metricSpreadFigure } from '../figures/results-figures.js';
-import { environmentLabel, formatNumber, formatPercent, higherIsBetter, metricTitle } from '../format.js';
+import { environmentLabel, formatNumber, formatPercent, higherIsBetter, metricTitle } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import { quantile, rowOutcomes, type TrialPoint } from '../trial-points.js';
 import { figureBlocks, type SectionContext } from './context.js';

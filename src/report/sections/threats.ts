@@ -2,7 +2,7 @@
 import { configurationKey, spaceSize } from '../../core/space.js';
 import type { TrialRow } from '../../core/trial.js';
 import type { Section } from '../document.js';
-import { formatPercent, metricTitle } from '../format.js';
+import { formatPercent, metricTitle } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
 import { environmentKey, quantile, rowOutcomes } from '../trial-points.js';
 import type { SectionContext } from './context.js';

@@ -2,7 +2,7 @@
 import type { TransferPair } from '../../analysis/types.js';
 import type { Block, Section } from '../document.js';
 import { transferHeatmap } from '../figures/transfer-figures.js';
-import { environmentLabel, formatNumber, formatPercent, metricTitle, metricUnit } from '../format.js';
+import { environmentLabel, formatNumber, formatPercent, metricTitle, metricUnit } from '../../core/format.js';
 import { escapeInline } from '../inline.js';
 import { quantile } from '../trial-points.js';
 import { figureBlocks, type SectionContext } from './context.js';

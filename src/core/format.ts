@@ -1,8 +1,11 @@
-/** Number, metric and configuration formatting for the report's text, tables and tooltips. */
-import { metricInfo } from '../core/metric.js';
-import type { Configuration } from '../core/space.js';
+/**
+ * How servelab writes numbers, p-values, intervals, metrics and configurations in findings, summaries, reports
+ * and tooltips: one set of rules, so a number reads the same wherever it appears.
+ */
+import { metricInfo } from './metric.js';
+import type { Configuration } from './space.js';
 
-/** A number with about three significant digits, without exponent notation for everyday magnitudes. */
+/** About `digits` significant digits, grouped thousands, exponent notation only for extreme magnitudes. */
 export function formatNumber(value: number | undefined, digits = 3): string {
   if (value === undefined || Number.isNaN(value)) return '–';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
@@ -13,9 +16,10 @@ export function formatNumber(value: number | undefined, digits = 3): string {
   return Number(value.toPrecision(digits)).toString();
 }
 
-export function formatPercent(fraction: number | undefined, digits = 0): string {
+/** A fraction as a percentage: three significant digits, or `decimals` fixed decimals when given. */
+export function formatPercent(fraction: number | undefined, decimals?: number): string {
   if (fraction === undefined || !Number.isFinite(fraction)) return '–';
-  return `${(fraction * 100).toFixed(digits)}%`;
+  return decimals === undefined ? `${formatNumber(fraction * 100)}%` : `${(fraction * 100).toFixed(decimals)}%`;
 }
 
 /** A relative change as a signed percentage, e.g. +12% or −38%. */
@@ -25,9 +29,23 @@ export function formatSignedPercent(fraction: number | undefined): string {
   return percent > 0 ? `+${percent}%` : percent < 0 ? `−${Math.abs(percent)}%` : '0%';
 }
 
-export function formatPValue(pValue: number): string {
-  if (!Number.isFinite(pValue)) return '–';
-  return pValue < 0.001 ? '< 0.001' : pValue.toFixed(3);
+export function formatPValue(p: number | undefined): string {
+  if (p === undefined || !Number.isFinite(p)) return 'p n/a';
+  return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`;
+}
+
+/** A p-value after the multiplicity adjustment, named as such. */
+export function formatAdjustedPValue(p: number | undefined): string {
+  return `Holm-adjusted ${formatPValue(p)}`;
+}
+
+export function formatInterval(interval: readonly [number, number], scale = 1, suffix = ''): string {
+  return `95% CI ${formatNumber(interval[0] * scale)}${suffix} to ${formatNumber(interval[1] * scale)}${suffix}`;
+}
+
+export function formatWithUnit(value: number, metric: string): string {
+  const unit = metricInfo(metric)?.unit;
+  return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
 }
 
 /** "p99 latency (ms)" for a metric name; the bare name with no unit when unknown. */
@@ -49,6 +67,11 @@ export function higherIsBetter(metric: string): boolean {
 export function configurationLabel(configuration: Configuration, knobOrder: readonly string[] = []): string {
   const names = [...knobOrder.filter((name) => name in configuration), ...Object.keys(configuration).filter((name) => !knobOrder.includes(name)).sort()];
   return names.map((name) => `${name}=${String(configuration[name])}`).join(', ');
+}
+
+/** The label of a stored configuration key (its configuration as JSON). */
+export function configKeyLabel(configKey: string): string {
+  return configurationLabel(JSON.parse(configKey) as Configuration);
 }
 
 /** The label of an environment key 'model|workload|load'. */
