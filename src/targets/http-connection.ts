@@ -3,7 +3,9 @@
  * parser reads only what a load generator needs (status, headers, body by Content-Length or chunked), which
  * keeps the client's CPU cost per request far below node:http's.
  */
+import { constants } from 'node:buffer';
 import { connect, type Socket } from 'node:net';
+import { ChunkedBodyDecoder } from './chunked-body.js';
 import type { CancelToken } from './load-client.js';
 import { RequestError } from './request-error.js';
 
@@ -17,6 +19,7 @@ export interface HttpResponse {
 const HEAD_END = Buffer.from('\r\n\r\n');
 /** Shared, so that finishing a response allocates no fresh empty buffer. */
 const EMPTY = Buffer.alloc(0);
+const MAX_LENGTH = constants.MAX_LENGTH;
 
 interface Pending {
   resolve(response: HttpResponse): void;
@@ -29,7 +32,12 @@ interface Pending {
 export class HttpConnection {
   #socket: Socket;
   #pending: Pending | null = null;
-  #buffer: Buffer = EMPTY;
+  /** Head bytes received so far, while the head is incomplete. */
+  #headBytes: Buffer = EMPTY;
+  /** Body bytes received so far, as the slices they arrived in (Content-Length or close-delimited bodies). */
+  readonly #bodyParts: Buffer[] = [];
+  #bodyBytes = 0;
+  #chunked: ChunkedBodyDecoder | null = null;
   #head: { status: number; headers: Record<string, string>; bodyLength: number | 'chunked' | 'close' } | null = null;
   #closed = false;
   /** Requests completed on this connection (0 = fresh). */
@@ -42,7 +50,7 @@ export class HttpConnection {
     socket.on('error', (error) => this.#fail(new RequestError('connection', `connection error: ${error.message}`, undefined, { cause: error })));
     socket.on('close', () => {
       if (this.#head?.bodyLength === 'close' && this.#pending) {
-        this.#finish(this.#buffer);
+        this.#finish(this.#joinBody());
         return;
       }
       this.#fail(new RequestError('connection', 'connection closed by the server'));
@@ -117,40 +125,62 @@ export class HttpConnection {
       return;
     }
     this.#pending.received = true;
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
     if (!this.#head) {
-      const end = this.#buffer.indexOf(HEAD_END);
+      // Only the head is joined as it arrives, and it is bounded (64 KiB); body bytes are kept as slices.
+      this.#headBytes = this.#headBytes.length === 0 ? chunk : Buffer.concat([this.#headBytes, chunk]);
+      const end = this.#headBytes.indexOf(HEAD_END);
       if (end < 0) {
-        if (this.#buffer.length > 65_536) this.#fail(new RequestError('protocol', 'response head larger than 64 KiB'));
-        else if (this.#buffer.length >= 5 && this.#buffer.subarray(0, 5).toString('latin1') !== 'HTTP/') this.#notHttp();
+        if (this.#headBytes.length > 65_536) this.#fail(new RequestError('protocol', 'response head larger than 64 KiB'));
+        else if (this.#headBytes.length >= 5 && this.#headBytes.subarray(0, 5).toString('latin1') !== 'HTTP/') this.#notHttp(this.#headBytes);
         return;
       }
-      const head = parseHead(this.#buffer.subarray(0, end).toString('latin1'));
+      const head = parseHead(this.#headBytes.subarray(0, end).toString('latin1'));
       if (!head) {
-        this.#notHttp();
+        this.#notHttp(this.#headBytes);
+        return;
+      }
+      if (typeof head.bodyLength === 'number' && head.bodyLength > MAX_LENGTH) {
+        this.#fail(new RequestError('protocol', `response body of ${head.bodyLength} bytes is larger than a buffer can hold (${MAX_LENGTH} bytes)`));
         return;
       }
       this.#head = head;
-      this.#buffer = this.#buffer.subarray(end + 4);
+      this.#chunked = head.bodyLength === 'chunked' ? new ChunkedBodyDecoder() : null;
+      chunk = this.#headBytes.subarray(end + 4);
+      this.#headBytes = EMPTY;
     }
     const { bodyLength } = this.#head;
-    if (typeof bodyLength === 'number') {
-      if (this.#buffer.length >= bodyLength) this.#finish(this.#buffer.subarray(0, bodyLength), this.#buffer.length > bodyLength);
-    } else if (bodyLength === 'chunked') {
-      const body = dechunk(this.#buffer);
-      if (body) this.#finish(body);
+    if (this.#chunked) {
+      const problem = this.#chunked.push(chunk);
+      if (problem) this.#fail(new RequestError('protocol', problem));
+      else if (this.#chunked.done) this.#finish(this.#chunked.body(), this.#chunked.extraBytes > 0);
+      return;
+    }
+    if (chunk.length > 0) {
+      this.#bodyParts.push(chunk);
+      this.#bodyBytes += chunk.length;
+    }
+    if (typeof bodyLength === 'number' && this.#bodyBytes >= bodyLength) {
+      this.#finish(this.#joinBody().subarray(0, bodyLength), this.#bodyBytes > bodyLength);
     }
   }
 
-  #notHttp(): void {
-    this.#fail(new RequestError('protocol', `the server did not answer with HTTP/1.1 (it sent ${JSON.stringify(this.#buffer.subarray(0, 24).toString('latin1'))})`));
+  /** The body slices joined in one copy (none when the body arrived in one piece). */
+  #joinBody(): Buffer {
+    const parts = this.#bodyParts;
+    return parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.#bodyBytes);
+  }
+
+  #notHttp(received: Buffer): void {
+    this.#fail(new RequestError('protocol', `the server did not answer with HTTP/1.1 (it sent ${JSON.stringify(received.subarray(0, 24).toString('latin1'))})`));
   }
 
   #finish(body: Buffer, extraBytes = false): void {
     const head = this.#head!;
     const pending = this.#pending!;
     this.#head = null;
-    this.#buffer = EMPTY;
+    this.#chunked = null;
+    this.#bodyParts.length = 0;
+    this.#bodyBytes = 0;
     this.#pending = null;
     this.used++;
     if (extraBytes || head.bodyLength === 'close' || head.headers.connection?.toLowerCase() === 'close') {
@@ -179,21 +209,4 @@ function parseHead(text: string): { status: number; headers: Record<string, stri
   else bodyLength = status === 204 || status === 304 || (status >= 100 && status < 200) ? 0 : 'close';
   if (typeof bodyLength === 'number' && !(bodyLength >= 0)) return null;
   return { status, headers, bodyLength };
-}
-
-/** The body of a complete chunked message, or null while chunks are still arriving. */
-function dechunk(buffer: Buffer): Buffer | null {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  for (;;) {
-    const lineEnd = buffer.indexOf('\r\n', offset, 'latin1');
-    if (lineEnd < 0) return null;
-    const size = parseInt(buffer.subarray(offset, lineEnd).toString('latin1'), 16);
-    if (!Number.isFinite(size)) return null;
-    const dataStart = lineEnd + 2;
-    if (size === 0) return buffer.indexOf(HEAD_END, lineEnd, 'latin1') >= 0 ? Buffer.concat(parts) : null;
-    if (buffer.length < dataStart + size + 2) return null;
-    parts.push(buffer.subarray(dataStart, dataStart + size));
-    offset = dataStart + size + 2;
-  }
 }

@@ -110,3 +110,95 @@ test('beyond the connection cap requests wait for a free connection', async (t) 
   assert.ok(responses.every((response) => response.status === 200));
   assert.equal(server.connections(), 2);
 });
+
+/** Counts the bytes Buffer.concat copies while installed; past the budget it calls onOverBudget once. */
+function watchConcat(t: TestContext, budgetBytes: number, onOverBudget: () => void): { copiedBytes: () => number } {
+  const original = Buffer.concat;
+  let copied = 0;
+  let over = false;
+  Buffer.concat = ((list: readonly Uint8Array[], totalLength?: number) => {
+    const joined = original(list, totalLength);
+    copied += joined.length;
+    if (copied > budgetBytes && !over) {
+      over = true;
+      onOverBudget();
+    }
+    return joined;
+  }) as typeof Buffer.concat;
+  t.after(() => void (Buffer.concat = original));
+  return { copiedBytes: () => copied };
+}
+
+/** Writes the pieces in order, waiting for the socket to drain, so the client receives many small chunks. */
+async function writeAll(socket: Socket, pieces: Iterable<Buffer | string>): Promise<void> {
+  for (const piece of pieces) {
+    if (socket.destroyed) return;
+    if (!socket.write(piece)) await new Promise((resolve) => socket.once('drain', resolve));
+  }
+}
+
+function patternBody(bytes: number): Buffer {
+  const body = Buffer.allocUnsafe(bytes);
+  for (let i = 0; i < bytes; i++) body[i] = (i * 31 + (i >>> 16)) & 0xff;
+  return body;
+}
+
+function* slices(body: Buffer, sliceBytes: number): Generator<Buffer> {
+  for (let offset = 0; offset < body.length; offset += sliceBytes) yield body.subarray(offset, offset + sliceBytes);
+}
+
+test('a 64 MB body in small chunks is read correctly with one copy (reading is linear in the body size)', async (t) => {
+  const body = patternBody(64 * 1024 * 1024);
+  let serverSocket: Socket | undefined;
+  const server = await rawServer(t, (_index, socket) => {
+    serverSocket = socket;
+    socket.setNoDelay(true);
+    void writeAll(socket, [`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`, ...slices(body, 16 * 1024)]);
+  });
+  // Joining once copies the body once; joining on every chunk (quadratic) copies it thousands of times.
+  const concat = watchConcat(t, 2 * body.length, () => serverSocket?.destroy());
+  const pool = new HttpPool('127.0.0.1', server.port);
+  t.after(() => pool.close());
+  const response = await pool.request(get(pool)).catch((error: Error) => assert.fail(`${error.message}; Buffer.concat copied ${concat.copiedBytes()} bytes`));
+  assert.equal(response.body.length, body.length);
+  assert.ok(response.body.equals(body), 'body bytes arrive intact and in order');
+  assert.ok(concat.copiedBytes() <= 2 * body.length, `Buffer.concat copied ${concat.copiedBytes()} bytes for a ${body.length}-byte body`);
+});
+
+test('a 16 MB chunked body in 4 KiB chunks is decoded correctly with one copy', async (t) => {
+  const body = patternBody(16 * 1024 * 1024);
+  let serverSocket: Socket | undefined;
+  const server = await rawServer(t, (index, socket) => {
+    if (index > 0) {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      return;
+    }
+    serverSocket = socket;
+    socket.setNoDelay(true);
+    const framed = function* (): Generator<Buffer | string> {
+      yield 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+      for (const slice of slices(body, 4096)) yield Buffer.concat([Buffer.from(`${slice.length.toString(16)};ext=1\r\n`), slice, Buffer.from('\r\n')]);
+      yield '0\r\nx-trailer: done\r\n\r\n';
+    };
+    void writeAll(socket, framed());
+  });
+  const concat = watchConcat(t, 3 * body.length, () => serverSocket?.destroy());
+  const pool = new HttpPool('127.0.0.1', server.port);
+  t.after(() => pool.close());
+  const response = await pool.request(get(pool)).catch((error: Error) => assert.fail(`${error.message}; Buffer.concat copied ${concat.copiedBytes()} bytes`));
+  assert.ok(response.body.equals(body), 'chunk data arrives intact and in order');
+  // The server's own framing copies each chunk once; the client's join copies the body once more.
+  assert.ok(concat.copiedBytes() <= 3 * body.length, `Buffer.concat copied ${concat.copiedBytes()} bytes for a ${body.length}-byte body`);
+  // The connection stays usable after the trailers.
+  assert.equal((await pool.request(get(pool))).body.toString(), 'ok');
+  assert.equal(server.connections(), 1);
+});
+
+test('a malformed chunk size is a protocol error, not a wait for more bytes', { timeout: 20_000 }, async (t) => {
+  const server = await rawServer(t, (_index, socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n');
+  });
+  const pool = new HttpPool('127.0.0.1', server.port);
+  t.after(() => pool.close());
+  await assert.rejects(pool.request(get(pool)), (error: Error & { kind?: string }) => error.kind === 'protocol' && /bad chunk size line "zz"/.test(error.message));
+});
