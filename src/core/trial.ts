@@ -13,7 +13,8 @@ export interface TrialContext {
 export type TrialState = 'planned' | 'running' | 'completed' | 'failed';
 
 /** Why a trial failed, when it did. */
-export type FailureKind = 'crash' | 'timeout' | 'out-of-memory' | 'not-ready' | 'invalid-config' | 'load-error';
+export const FAILURE_KINDS = ['crash', 'timeout', 'out-of-memory', 'not-ready', 'invalid-config', 'load-error'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** One measured row: a configuration in a context, one repetition. Metrics use the names in metric.ts. */
 export interface TrialRow {

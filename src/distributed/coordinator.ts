@@ -15,6 +15,7 @@ import { createSampler } from '../plan/samplers/index.js';
 import { loadStudy, type Study } from '../plan/study-schema.js';
 import { usesStressLevels } from '../run/capacity.js';
 import { checkLaunchCommand } from '../run/launch.js';
+import { acquireStudyLease, type HeldStudyLease, type StudyLeaseOptions } from '../run/study-lease.js';
 import { definitionHash, trialsOf, trialsPerConfiguration } from '../run/trial-plan.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
 import type { StudyProgress } from '../store/types.js';
@@ -31,6 +32,8 @@ export interface CoordinatorOptions {
   /** Give up when no trial finishes for this long (no worker running?). */
   readonly stallTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /** The study lease's timing and identity (tests); the role is always coordinator. */
+  readonly lease?: Omit<StudyLeaseOptions, 'role'>;
 }
 
 export interface CoordinatorSummary extends StudyProgress {
@@ -45,6 +48,17 @@ export async function coordinateStudy(options: CoordinatorOptions): Promise<Coor
   checkLaunchCommand(study);
   const { store } = options;
   await store.openStudy({ studyId: study.name, definitionHash: definitionHash(study), definition: study, sourceText, seed: study.seed });
+  // One coordinator (or explore) per study; workers share the store without a lease.
+  const lease = await acquireStudyLease(store, study.name, { ...options.lease, role: 'coordinator' });
+  try {
+    return await coordinate(study, options, lease, startedMs, log);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function coordinate(study: Study, options: CoordinatorOptions, lease: HeldStudyLease, startedMs: number, log: (line: string) => void): Promise<CoordinatorSummary> {
+  const { store } = options;
   const sampler = createSampler(study.sampler, study.space, study.seed, study.objectives);
   await store.setExpectedTrials(study.name, sampler.plannedCount * trialsPerConfiguration(study));
   const queue = new Queue<StudyJobData>(STUDY_QUEUE, { connection: redisConnection(options.queueUrl) });
@@ -59,6 +73,7 @@ export async function coordinateStudy(options: CoordinatorOptions): Promise<Coor
     let lastDone = -1;
     let lastChangeMs = performance.now();
     for (;;) {
+      lease.assertHeld();
       const rows = await store.trialRows(study.name);
       const unfinished = rows.filter((row) => row.state === 'planned' || row.state === 'running');
       for (const data of unitsOf(study, unfinished)) await enqueue(data);

@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { configurationKey, type Configuration } from '../core/space.js';
+import type { FailureKind } from '../core/trial.js';
 import { assertOsKnobsApplicable, detectOsCapabilities, type OsCapabilities, type OsEnvironment } from '../knobs/detect.js';
 import { removeStaleGroups } from '../knobs/stale-groups.js';
 import { outcomesFromRows } from '../plan/outcomes.js';
@@ -18,6 +19,7 @@ import { asAsyncStore, type AsyncResultsStore } from '../store/async-store.js';
 import type { ResultsStore } from '../store/types.js';
 import { ensureCapacities } from './capacity.js';
 import { checkLaunchCommand } from './launch.js';
+import { acquireStudyLease, type HeldStudyLease, type StudyLeaseOptions } from './study-lease.js';
 import { studyEnvironment } from './environment.js';
 import { describeCpuLayout } from './cpu-layout.js';
 import { driverForLayout } from './default-driver.js';
@@ -40,6 +42,10 @@ export interface ExploreOptions {
   /** How long a server may take to print its ready line (embedded target). */
   readonly readyTimeoutMs?: number;
   readonly osEnvironment?: OsEnvironment;
+  /** Failed trials to plan again before the study resumes: every kind, or those listed. Absent: failed trials stay failed. */
+  readonly retryFailed?: { readonly kinds?: readonly FailureKind[] };
+  /** The study lease's timing and identity (tests); the role is always explore. */
+  readonly lease?: Omit<StudyLeaseOptions, 'role'>;
 }
 
 export interface ExploreSummary {
@@ -48,6 +54,8 @@ export interface ExploreSummary {
   readonly completed: number;
   readonly failed: number;
   readonly ranNow: number;
+  /** Failed trials planned again by retryFailed. */
+  readonly retried: number;
   readonly durationMs: number;
 }
 
@@ -66,8 +74,14 @@ export async function explore(options: ExploreOptions): Promise<ExploreSummary> 
   const progress = options.progress ?? createProgress({ quiet: options.quiet ?? false });
   try {
     store.openStudy({ studyId: study.name, definitionHash: definitionHash(study), definition: study, sourceText, seed: study.seed });
-    const runner = new StudyRunner(study, store, options, capabilities, progress);
-    return await runner.run(startedMs);
+    // Before anything is written: a second runner of the same study is refused here.
+    const lease = await acquireStudyLease(asAsyncStore(store), study.name, { ...options.lease, role: 'explore' });
+    try {
+      const runner = new StudyRunner(study, store, options, capabilities, progress, lease);
+      return await runner.run(startedMs);
+    } finally {
+      await lease.release();
+    }
   } finally {
     progress.stop();
     store.close();
@@ -85,9 +99,10 @@ class StudyRunner {
   constructor(
     private readonly study: Study,
     private readonly store: ResultsStore,
-    options: ExploreOptions,
+    private readonly options: ExploreOptions,
     capabilities: OsCapabilities,
     private readonly progress: ProgressReporter,
+    private readonly lease: HeldStudyLease,
   ) {
     this.#asyncStore = asAsyncStore(store);
     this.#settings = sessionSettingsFor(study, capabilities, options.readyTimeoutMs ?? 120_000);
@@ -105,6 +120,8 @@ class StudyRunner {
 
   async #run(startedMs: number): Promise<ExploreSummary> {
     const { study, store } = this;
+    const retry = this.options.retryFailed;
+    const retried = retry ? store.retryFailedTrials(study.name, retry.kinds) : 0;
     const sampler = createSampler(study.sampler, study.space, study.seed, study.objectives);
     const planned = sampler.plannedCount * trialsPerConfiguration(study);
     store.setExpectedTrials(study.name, planned);
@@ -112,6 +129,7 @@ class StudyRunner {
     this.#done = before.completed + before.failed;
     this.progress.start(planned, this.#done);
     this.progress.note(`CPU layout: ${describeCpuLayout(this.#settings.layout)}`);
+    if (retry) this.progress.note(`retrying ${retried} failed trial${retried === 1 ? '' : 's'}${retry.kinds ? ` (${retry.kinds.join(', ')})` : ''}; their earlier attempts stay recorded`);
     await this.#recordEnvironment();
     await ensureCapacities(study, this.#asyncStore, this.#driver, this.#settings, this.progress);
 
@@ -122,7 +140,7 @@ class StudyRunner {
       await this.#runBatch(batch);
     }
     const after = store.progress(study.name);
-    return { studyId: study.name, planned: after.planned, completed: after.completed, failed: after.failed, ranNow: this.#ranNow, durationMs: performance.now() - startedMs };
+    return { studyId: study.name, planned: after.planned, completed: after.completed, failed: after.failed, ranNow: this.#ranNow, retried, durationMs: performance.now() - startedMs };
   }
 
   /**
@@ -146,6 +164,7 @@ class StudyRunner {
     const pending = await Promise.all(batch.map(async ({ configuration, trials }) => ({ configuration, trials: await pendingTrials(this.#asyncStore, trials) })));
     const label = (configuration: Configuration, trial: TrialSpec): string => `${describe(configuration)} | ${trialLabel(trial)}`;
     for (const unit of interleavedUnits(pending, this.study.seed)) {
+      this.lease.assertHeld();
       const { configuration } = unit;
       await runTrialUnit(
         {

@@ -6,17 +6,22 @@
 import pg from 'pg';
 import { ServelabError, errorMessage } from '../core/errors.js';
 import { configurationKey } from '../core/space.js';
-import type { TrialRow, TrialState } from '../core/trial.js';
+import type { FailureKind, TrialRow, TrialState } from '../core/trial.js';
 import type { AsyncResultsStore } from './async-store.js';
 import { POSTGRES_SCHEMA_SQL } from './postgres-schema.js';
-import { capacityFromRow, environmentFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from './sqlite-store.js';
+import { capacityFromRow, environmentFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from './row-mapping.js';
+import { attemptFromRow, LIST_ATTEMPTS_SQL, RECORD_FINISHED_ATTEMPT_SQL, RECORD_INTERRUPTED_ATTEMPT_SQL, retryFailedStatements } from './attempt-sql.js';
+import { INSERT_LEASE_SQL, insertLeaseParams, leaseFromRow, RELEASE_LEASE_SQL, RENEW_LEASE_SQL, SELECT_LEASE_SQL, TAKE_OVER_LEASE_SQL, takeOverLeaseParams } from './lease-sql.js';
 import type {
   CapacityRecord,
   EnvironmentRecord,
   PlannedTrial,
   StoredTrial,
+  StudyLease,
+  StudyLeaseClaim,
   StudyProgress,
   StudyRecord,
+  TrialAttempt,
   TrialFailureRecord,
   TrialMeasurement,
 } from './types.js';
@@ -163,6 +168,7 @@ class PostgresStore implements AsyncResultsStore {
       if (!row) throw new ServelabError(`unknown trial '${trialId}'`, 'internal');
       if (row.state === 'completed') throw new ServelabError(`trial '${trialId}' has already completed`, 'internal');
       const attempt = row.attempt + 1;
+      await this.#rows(RECORD_INTERRUPTED_ATTEMPT_SQL, [trialId], client);
       await this.#rows(`UPDATE trials SET state = 'running', attempt = ?, started_at = ?, finished_at = NULL WHERE trial_id = ?`, [attempt, this.#timestamp(), trialId], client);
       return attempt;
     });
@@ -207,6 +213,7 @@ class PostgresStore implements AsyncResultsStore {
           client,
         );
       }
+      await this.#rows(RECORD_FINISHED_ATTEMPT_SQL, [trialId], client);
       return true;
     });
   }
@@ -257,6 +264,37 @@ class PostgresStore implements AsyncResultsStore {
        ON CONFLICT (study_id, model, workload) DO UPDATE SET capacity_rps = EXCLUDED.capacity_rps, method = EXCLUDED.method, details_json = EXCLUDED.details_json`,
       [studyId, capacity.model, capacity.workload, capacity.capacityRps, capacity.method, jsonOrNull(capacity.details)],
     );
+  }
+
+  async attempts(studyId: string): Promise<TrialAttempt[]> {
+    return (await this.#rows<Record<string, unknown>>(LIST_ATTEMPTS_SQL, [studyId])).map(attemptFromRow);
+  }
+
+  async retryFailedTrials(studyId: string, kinds?: readonly FailureKind[]): Promise<number> {
+    return this.#transaction(async (client) => {
+      let retried = 0;
+      for (const { sql, params } of retryFailedStatements(studyId, kinds)) retried = (await client.query(dollarParams(sql), [...params])).rowCount ?? 0;
+      return retried; // the last statement re-plans the trials
+    });
+  }
+
+  async studyLease(studyId: string): Promise<StudyLease | undefined> {
+    const [row] = await this.#rows<Record<string, unknown>>(SELECT_LEASE_SQL, [studyId]);
+    return row ? leaseFromRow(row) : undefined;
+  }
+
+  async claimStudyLease(claim: StudyLeaseClaim, replacing?: string): Promise<boolean> {
+    const timestamp = this.#timestamp();
+    if ((await this.pool.query(dollarParams(INSERT_LEASE_SQL), insertLeaseParams(claim, timestamp))).rowCount === 1) return true;
+    return replacing !== undefined && (await this.pool.query(dollarParams(TAKE_OVER_LEASE_SQL), takeOverLeaseParams(claim, timestamp, replacing))).rowCount === 1;
+  }
+
+  async renewStudyLease(studyId: string, holderId: string): Promise<boolean> {
+    return (await this.pool.query(dollarParams(RENEW_LEASE_SQL), [this.#timestamp(), studyId, holderId])).rowCount === 1;
+  }
+
+  async releaseStudyLease(studyId: string, holderId: string): Promise<void> {
+    await this.#rows(RELEASE_LEASE_SQL, [studyId, holderId]);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,7 @@
 /** The results store's tables (SQLite dialect; a PostgreSQL backend keeps the same tables and columns). */
-export const SCHEMA_VERSION = 2; // 2: environment rows have their own id (several workers may record at the same instant)
+// 2: environment rows have their own id (several workers may record at the same instant).
+// 3: trial_attempts keeps every attempt of a trial; study_leases names the one runner of a study.
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS studies (
@@ -67,5 +69,27 @@ CREATE TABLE IF NOT EXISTS capacities (
   method TEXT NOT NULL,
   details_json TEXT,
   PRIMARY KEY (study_id, model, workload)
+);
+CREATE TABLE IF NOT EXISTS trial_attempts (
+  trial_id TEXT NOT NULL REFERENCES trials(trial_id),
+  study_id TEXT NOT NULL REFERENCES studies(study_id),
+  attempt INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('completed', 'failed', 'interrupted')),
+  valid INTEGER,
+  failure_kind TEXT,
+  reason TEXT,
+  started_at TEXT,
+  finished_at TEXT,
+  metrics_json TEXT,
+  PRIMARY KEY (trial_id, attempt)
+);
+CREATE TABLE IF NOT EXISTS study_leases (
+  study_id TEXT PRIMARY KEY REFERENCES studies(study_id),
+  holder_id TEXT NOT NULL,
+  holder_pid INTEGER NOT NULL,
+  holder_host TEXT NOT NULL,
+  role TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL
 );
 `;

@@ -6,9 +6,13 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { ServelabError } from '../core/errors.js';
-import { configurationKey, type Configuration } from '../core/space.js';
+import { configurationKey } from '../core/space.js';
 import type { FailureKind, TrialRow, TrialState } from '../core/trial.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { capacityFromRow, environmentFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from './row-mapping.js';
+import { attemptFromRow, LIST_ATTEMPTS_SQL, RECORD_FINISHED_ATTEMPT_SQL, RECORD_INTERRUPTED_ATTEMPT_SQL, retryFailedStatements } from './attempt-sql.js';
+import { INSERT_LEASE_SQL, insertLeaseParams, leaseFromRow, RELEASE_LEASE_SQL, RENEW_LEASE_SQL, SELECT_LEASE_SQL, TAKE_OVER_LEASE_SQL, takeOverLeaseParams } from './lease-sql.js';
+import { migrateStore } from './sqlite-migrate.js';
 import { checkStoreFile, storeFileError, withFileErrors } from './sqlite-file-check.js';
 import type {
   CapacityRecord,
@@ -16,42 +20,17 @@ import type {
   PlannedTrial,
   ResultsStore,
   StoredTrial,
+  StudyLease,
+  StudyLeaseClaim,
   StudyProgress,
   StudyRecord,
+  TrialAttempt,
   TrialFailureRecord,
   TrialMeasurement,
 } from './types.js';
 
-export interface TrialDbRow {
-  trial_id: string;
-  study_id: string;
-  configuration_json: string;
-  model: string;
-  workload: string;
-  load: string;
-  repetition: number;
-  state: TrialState;
-  attempt: number;
-  valid: number | null;
-  failure_kind: string | null;
-  reason: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  metrics_json: string | null;
-  verdict_json: string | null;
-  client_json: string | null;
-  server_json: string | null;
-  energy_json: string | null;
-  histograms_json: string | null;
-  applied_json: string | null;
-}
-
-export const TRIAL_SELECT = `
-  SELECT t.*, c.configuration_json, m.metrics_json, m.verdict_json, m.client_json, m.server_json, m.energy_json,
-         m.histograms_json, m.applied_json
-  FROM trials t
-  JOIN configurations c ON c.study_id = t.study_id AND c.config_key = t.config_key
-  LEFT JOIN measurements m ON m.trial_id = t.trial_id`;
+// Kept importable from here for existing readers of the store's rows.
+export { capacityFromRow, environmentFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from './row-mapping.js';
 
 export interface SqliteStoreOptions {
   /** Open an existing database only (export, status): a missing file is an error rather than a new database. */
@@ -77,26 +56,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.pragma('foreign_keys = ON');
       db.exec(SCHEMA_SQL);
       if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      else if (version === 1 && SCHEMA_VERSION === 2) migrateV1ToV2(db);
-      else if (version !== SCHEMA_VERSION) throw new ServelabError(`${path}: store schema version ${version}; this servelab reads version ${SCHEMA_VERSION}`);
+      else if (version < SCHEMA_VERSION) migrateStore(db, version);
     }
   } catch (error) {
     db?.close();
     throw storeFileError(path, error);
   }
   return withFileErrors(new SqliteStore(db, options.now ?? (() => new Date())), path);
-}
-
-/** Version 2 gave environment rows their own id (several workers may record at the same instant); rows are kept. */
-function migrateV1ToV2(db: Database.Database): void {
-  const columns = 'study_id, recorded_at, cpu_model, cores, memory_mb, os, node_version, ort_version, meter, details_json';
-  db.transaction(() => {
-    db.exec('ALTER TABLE environment RENAME TO environment_v1');
-    db.exec(SCHEMA_SQL); // creates the version 2 environment table
-    db.exec(`INSERT INTO environment (${columns}) SELECT ${columns} FROM environment_v1 ORDER BY recorded_at`);
-    db.exec('DROP TABLE environment_v1');
-    db.pragma('user_version = 2');
-  })();
 }
 
 class SqliteStore implements ResultsStore {
@@ -182,6 +148,7 @@ class SqliteStore implements ResultsStore {
       if (!row) throw new ServelabError(`unknown trial '${trialId}'`, 'internal');
       if (row.state === 'completed') throw new ServelabError(`trial '${trialId}' has already completed`, 'internal');
       const attempt = row.attempt + 1;
+      this.db.prepare(RECORD_INTERRUPTED_ATTEMPT_SQL).run(trialId);
       this.db.prepare(`UPDATE trials SET state = 'running', attempt = ?, started_at = ?, finished_at = NULL WHERE trial_id = ?`).run(attempt, this.#timestamp(), trialId);
       return attempt;
     })();
@@ -221,6 +188,7 @@ class SqliteStore implements ResultsStore {
             jsonOrNull(measurement.applied),
           );
       }
+      this.db.prepare(RECORD_FINISHED_ATTEMPT_SQL).run(trialId);
       return true;
     })();
   }
@@ -270,94 +238,38 @@ class SqliteStore implements ResultsStore {
       .run(studyId, capacity.model, capacity.workload, capacity.capacityRps, capacity.method, jsonOrNull(capacity.details));
   }
 
+  attempts(studyId: string): TrialAttempt[] {
+    return (this.db.prepare(LIST_ATTEMPTS_SQL).all(studyId) as Record<string, unknown>[]).map(attemptFromRow);
+  }
+
+  retryFailedTrials(studyId: string, kinds?: readonly FailureKind[]): number {
+    return this.db.transaction((): number => {
+      let retried = 0;
+      for (const { sql, params } of retryFailedStatements(studyId, kinds)) retried = this.db.prepare(sql).run(...params).changes;
+      return retried; // the last statement re-plans the trials
+    })();
+  }
+
+  studyLease(studyId: string): StudyLease | undefined {
+    const row = this.db.prepare(SELECT_LEASE_SQL).get(studyId) as Record<string, unknown> | undefined;
+    return row ? leaseFromRow(row) : undefined;
+  }
+
+  claimStudyLease(claim: StudyLeaseClaim, replacing?: string): boolean {
+    const timestamp = this.#timestamp();
+    if (this.db.prepare(INSERT_LEASE_SQL).run(...insertLeaseParams(claim, timestamp)).changes === 1) return true;
+    return replacing !== undefined && this.db.prepare(TAKE_OVER_LEASE_SQL).run(...takeOverLeaseParams(claim, timestamp, replacing)).changes === 1;
+  }
+
+  renewStudyLease(studyId: string, holderId: string): boolean {
+    return this.db.prepare(RENEW_LEASE_SQL).run(this.#timestamp(), studyId, holderId).changes === 1;
+  }
+
+  releaseStudyLease(studyId: string, holderId: string): void {
+    this.db.prepare(RELEASE_LEASE_SQL).run(studyId, holderId);
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
-}
-
-export function jsonOrNull(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
-
-export function sortedConfiguration(configuration: Configuration): Configuration {
-  return JSON.parse(configurationKey(configuration)) as Configuration;
-}
-
-export function studyFromRow(row: Record<string, unknown>): StudyRecord {
-  return {
-    studyId: String(row.study_id),
-    definitionHash: String(row.definition_hash),
-    definition: JSON.parse(String(row.definition_json)),
-    ...(row.source_text === null ? {} : { sourceText: String(row.source_text) }),
-    seed: Number(row.seed),
-    ...(row.expected_trials === null ? {} : { expectedTrials: Number(row.expected_trials) }),
-    createdAt: String(row.created_at),
-  };
-}
-
-export function environmentFromRow(row: Record<string, unknown>): EnvironmentRecord & { recordedAt: string } {
-  return {
-    recordedAt: String(row.recorded_at),
-    cpuModel: String(row.cpu_model),
-    cores: Number(row.cores),
-    memoryMb: Number(row.memory_mb),
-    os: String(row.os),
-    nodeVersion: String(row.node_version),
-    ortVersion: String(row.ort_version),
-    meter: String(row.meter),
-    details: JSON.parse(String(row.details_json)) as Record<string, unknown>,
-  };
-}
-
-export function capacityFromRow(row: Record<string, unknown>): CapacityRecord {
-  return {
-    model: String(row.model),
-    workload: String(row.workload),
-    capacityRps: Number(row.capacity_rps),
-    method: String(row.method),
-    ...(row.details_json === null ? {} : { details: JSON.parse(String(row.details_json)) as unknown }),
-  };
-}
-
-export function storedTrialFromRow(row: TrialDbRow): StoredTrial {
-  const metrics = row.metrics_json ? (JSON.parse(row.metrics_json) as Record<string, number>) : {};
-  const verdict = row.verdict_json ? (JSON.parse(row.verdict_json) as { valid: boolean; reasons: string[] }) : undefined;
-  const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
-  const machine = (parse(row.applied_json) as { worker?: { host?: string } } | undefined)?.worker?.host;
-  const trialRow: TrialRow = {
-    trialId: row.trial_id,
-    configuration: JSON.parse(row.configuration_json) as Configuration,
-    context: { model: row.model, workload: row.workload, load: row.load, ...(machine === undefined ? {} : { machine }) },
-    repetition: row.repetition,
-    state: row.state,
-    valid: row.valid === 1,
-    metrics,
-    ...(row.state === 'failed' ? { failure: { kind: (row.failure_kind ?? 'crash') as FailureKind, reason: row.reason ?? 'failed' } } : {}),
-  };
-  const measurement: TrialMeasurement | undefined = row.metrics_json
-    ? {
-        metrics,
-        valid: verdict?.valid ?? false,
-        verdictReasons: verdict?.reasons ?? [],
-        ...optional('client', parse(row.client_json)),
-        ...optional('server', parse(row.server_json)),
-        ...optional('energy', parse(row.energy_json)),
-        ...optional('histograms', parse(row.histograms_json)),
-        ...optional('applied', parse(row.applied_json)),
-      }
-    : undefined;
-  return {
-    trialId: row.trial_id,
-    studyId: row.study_id,
-    state: row.state,
-    attempt: row.attempt,
-    row: trialRow,
-    ...(measurement ? { measurement } : {}),
-    ...(row.started_at ? { startedAt: row.started_at } : {}),
-    ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
-  };
-}
-
-function optional<K extends string>(key: K, value: unknown): Partial<Record<K, unknown>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, unknown>);
 }

@@ -2,7 +2,7 @@
 import type { TrialRow } from '../core/trial.js';
 import { openResultsStore } from './async-store.js';
 import { roundDrift, type MetricDrift } from './round-drift.js';
-import type { StudyProgress } from './types.js';
+import type { StoredTrial, StudyLease, StudyProgress, TrialAttempt } from './types.js';
 
 const DRIFT_METRICS = ['p99_ms', 'p50_ms', 'achieved_rps', 'energy_j_per_inf'];
 
@@ -17,6 +17,12 @@ export interface StudyStatus extends StudyProgress {
   /** Change of the machine between the first and last repetition round (interleaved repetitions). */
   readonly drift: Readonly<Record<string, MetricDrift>>;
   readonly meter?: string;
+  /** Times trials were started, all attempts counted. */
+  readonly attempts: number;
+  /** Attempts superseded by a later one (a retried failure, a run interrupted midway), by failure kind or 'interrupted'. */
+  readonly earlierAttempts: Readonly<Record<string, number>>;
+  /** The explore or coordinator holding the study's lease, when one does. */
+  readonly runner?: StudyLease;
 }
 
 /** Status of every study in a store: an SQLite file or a postgres:// URL. */
@@ -25,7 +31,8 @@ export async function studyStatus(location: string): Promise<StudyStatus[]> {
   try {
     const statuses: StudyStatus[] = [];
     for (const study of await store.studies()) {
-      const rows = await store.trialRows(study.studyId);
+      const trials = await store.trials(study.studyId);
+      const rows = trials.map((trial) => trial.row);
       const completed = rows.filter((row) => row.state === 'completed');
       const failures: Record<string, number> = {};
       for (const row of rows) if (row.failure) failures[row.failure.kind] = (failures[row.failure.kind] ?? 0) + 1;
@@ -40,12 +47,31 @@ export async function studyStatus(location: string): Promise<StudyStatus[]> {
         repetitionCv: repetitionCv(completed),
         drift: roundDrift(completed, DRIFT_METRICS),
         ...(meter ? { meter } : {}),
+        attempts: trials.reduce((sum, trial) => sum + trial.attempt, 0),
+        earlierAttempts: earlierAttempts(trials, await store.attempts(study.studyId)),
+        ...optionalRunner(await store.studyLease(study.studyId)),
       });
     }
     return statuses;
   } finally {
     await store.close();
   }
+}
+
+/** Attempts that are not the outcome a trial holds now, counted by how they ended. */
+export function earlierAttempts(trials: readonly StoredTrial[], attempts: readonly TrialAttempt[]): Record<string, number> {
+  const current = new Map(trials.filter((trial) => trial.state === 'completed' || trial.state === 'failed').map((trial) => [trial.trialId, trial.attempt]));
+  const counts: Record<string, number> = {};
+  for (const attempt of attempts) {
+    if (current.get(attempt.trialId) === attempt.attempt) continue;
+    const kind = attempt.failure?.kind ?? attempt.state;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function optionalRunner(lease: StudyLease | undefined): { runner?: StudyLease } {
+  return lease ? { runner: lease } : {};
 }
 
 /** Median over (configuration, context) groups of each metric's coefficient of variation across repetitions. */

@@ -96,6 +96,34 @@ export interface StudyProgress {
   readonly configurations: number;
 }
 
+/** One attempt at a trial: finished, or left running by a runner that stopped (interrupted). */
+export interface TrialAttempt {
+  readonly trialId: string;
+  readonly attempt: number;
+  readonly state: 'completed' | 'failed' | 'interrupted';
+  readonly valid: boolean;
+  readonly failure?: TrialFailureRecord;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+/** Who asks to run a study: one explore or distributed coordinator per study at a time. */
+export interface StudyLeaseClaim {
+  readonly studyId: string;
+  /** Unique per acquisition, so a restarted runner with a recycled pid is not mistaken for its predecessor. */
+  readonly holderId: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly role: 'explore' | 'coordinator';
+}
+
+export interface StudyLease extends StudyLeaseClaim {
+  readonly acquiredAt: string;
+  /** Renewed while the holder runs; a lease whose heartbeat is old enough is abandoned. */
+  readonly heartbeatAt: string;
+}
+
 export interface ResultsStore {
   /** Creates the study, or returns the stored one; a different definition under the same name is refused. */
   openStudy(record: StudyRecord): StudyRecord;
@@ -118,5 +146,15 @@ export interface ResultsStore {
   capacity(studyId: string, model: string, workload: string): CapacityRecord | undefined;
   capacities(studyId: string): CapacityRecord[];
   saveCapacity(studyId: string, capacity: CapacityRecord): void;
+  /** Every recorded attempt of a study's trials, in trial order then attempt order. */
+  attempts(studyId: string): TrialAttempt[];
+  /** Plans failed trials (all, or those of the given kinds) again; their attempts stay recorded. Returns how many. */
+  retryFailedTrials(studyId: string, kinds?: readonly FailureKind[]): number;
+  studyLease(studyId: string): StudyLease | undefined;
+  /** Takes the study's lease when nobody holds it, or when `replacing` still does (an abandoned lease); false otherwise. */
+  claimStudyLease(claim: StudyLeaseClaim, replacing?: string): boolean;
+  /** Refreshes the heartbeat; false if the holder no longer holds the lease. */
+  renewStudyLease(studyId: string, holderId: string): boolean;
+  releaseStudyLease(studyId: string, holderId: string): void;
   close(): void;
 }

@@ -60,6 +60,71 @@ function contract(name: string, open: () => Promise<AsyncResultsStore>, skip?: s
         await store.close();
       }
     });
+
+    test('failed trials are planned again by kind; every earlier attempt stays recorded', async () => {
+      const store = await open();
+      try {
+        await store.openStudy({ ...study, studyId: 'retry' });
+        const trials = planned.map((trial) => ({ ...trial, studyId: 'retry', trialId: `retry-${trial.trialId}` }));
+        await store.planTrials(trials);
+        const [a, b, c] = trials.map((trial) => trial.trialId) as [string, string, string];
+        await store.startTrial(a);
+        await store.startTrial(a); // its first runner stopped midway
+        await store.failTrial(a, { kind: 'crash', reason: 'killed by SIGKILL' }, { metrics: { p99_ms: 3 }, valid: false });
+        await store.startTrial(b);
+        await store.failTrial(b, { kind: 'timeout', reason: 'exceeded trialTimeout' });
+        await store.startTrial(c);
+        await store.completeTrial(c, measurement(4));
+        assert.equal(await store.retryFailedTrials('retry', ['timeout']), 1);
+        assert.equal((await store.trial(b))?.state, 'planned');
+        assert.equal((await store.trial(a))?.state, 'failed', 'a crash is not a timeout');
+        assert.equal(await store.retryFailedTrials('retry'), 1);
+        const retried = (await store.trial(a))!;
+        assert.equal(retried.state, 'planned');
+        assert.equal(retried.row.failure, undefined);
+        assert.equal(retried.measurement, undefined, "the failed attempt's partial result is no longer the trial's");
+        assert.equal(await store.startTrial(a), 3, 'the attempt count goes on');
+        await store.completeTrial(a, measurement(5));
+        assert.equal(await store.retryFailedTrials('retry'), 0);
+        const attempts = (await store.attempts('retry')).map((x) => ({ trial: x.trialId, attempt: x.attempt, state: x.state, kind: x.failure?.kind, p99: x.metrics.p99_ms }));
+        assert.deepEqual(attempts, [
+          { trial: a, attempt: 1, state: 'interrupted', kind: undefined, p99: undefined },
+          { trial: a, attempt: 2, state: 'failed', kind: 'crash', p99: 3 },
+          { trial: a, attempt: 3, state: 'completed', kind: undefined, p99: 5 },
+          { trial: b, attempt: 1, state: 'failed', kind: 'timeout', p99: undefined },
+          { trial: c, attempt: 1, state: 'completed', kind: undefined, p99: 4 },
+        ]);
+        assert.equal((await store.attempts('retry'))[1]!.failure?.reason, 'killed by SIGKILL');
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('a study lease is taken once, renewed and released by its holder, and taken over only from the holder named', async () => {
+      const store = await open();
+      try {
+        await store.openStudy({ ...study, studyId: 'leased' });
+        const first = { studyId: 'leased', holderId: 'h-1', pid: 101, host: 'alpha', role: 'explore' as const };
+        const second = { studyId: 'leased', holderId: 'h-2', pid: 202, host: 'beta', role: 'coordinator' as const };
+        assert.equal(await store.studyLease('leased'), undefined);
+        assert.equal(await store.claimStudyLease(first), true);
+        assert.equal(await store.claimStudyLease(second), false, 'held');
+        assert.equal(await store.claimStudyLease(second, 'someone-else'), false, 'a takeover names the holder it replaces');
+        const held = (await store.studyLease('leased'))!;
+        assert.deepEqual({ holderId: held.holderId, pid: held.pid, host: held.host, role: held.role }, { holderId: 'h-1', pid: 101, host: 'alpha', role: 'explore' });
+        assert.ok(Date.parse(held.heartbeatAt) >= Date.parse(held.acquiredAt));
+        assert.equal(await store.renewStudyLease('leased', 'h-1'), true);
+        assert.equal(await store.renewStudyLease('leased', 'h-2'), false);
+        assert.equal(await store.claimStudyLease(second, 'h-1'), true, 'taken over from an abandoned holder');
+        assert.equal(await store.renewStudyLease('leased', 'h-1'), false, 'the old holder learns it lost the lease');
+        await store.releaseStudyLease('leased', 'h-1'); // not the holder: nothing happens
+        assert.equal((await store.studyLease('leased'))?.holderId, 'h-2');
+        await store.releaseStudyLease('leased', 'h-2');
+        assert.equal(await store.studyLease('leased'), undefined);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }
 
