@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerDashboard } from './dashboard.js';
 import { registerModels } from './models.js';
 import { registerExplore } from './explore.js';
 import { registerExport } from './export.js';
@@ -14,4 +15,4 @@ import { registerWorkloads } from './workloads.js';
 /** Each command module exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerModels, registerServe, registerWorkloads, registerAnalyze, registerReport, registerDemo, registerExplore, registerExport, registerStatus, registerLoad, registerWorker];
+export const commands: readonly RegisterCommand[] = [registerModels, registerServe, registerWorkloads, registerAnalyze, registerReport, registerDemo, registerExplore, registerExport, registerStatus, registerDashboard, registerLoad, registerWorker];

@@ -1,0 +1,131 @@
+/**
+ * The dashboard's view of one study, kept current: it checks the store for changes every poll, reads what
+ * changed into the live table, and reruns the analysis when trials changed, each under its CPU-share policy
+ * (refresh-policy.ts). Runs in a worker thread (snapshot-worker.ts), so the HTTP thread never waits on it;
+ * timing comes from an injectable clock.
+ */
+import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
+import { liveAnalysis } from './live-analysis.js';
+import { LiveTable } from './live-table.js';
+import { ANALYSIS_POLICY, nextRunAtMs, ROWS_POLICY } from './refresh-policy.js';
+import type { FromSnapshotWorker } from './snapshot-messages.js';
+import type { StoreReader } from './store-reader.js';
+import { studyProgress } from './study-progress.js';
+import type { StudyInfo } from './types.js';
+
+export interface LiveStudyOptions {
+  readonly reader: StoreReader;
+  readonly studyId: string;
+  readonly seed: number;
+  readonly info: StudyInfo;
+  readonly clock: Clock;
+  readonly pollIntervalMs: number;
+  readonly post: (message: FromSnapshotWorker) => void;
+  /** Wall-clock time for progress (elapsed, rate); the clock above is monotonic. */
+  readonly wallNowMs?: () => number;
+}
+
+/** After a failed read, wait this many polls before trying again. */
+const ERROR_BACKOFF_POLLS = 5;
+
+export class LiveStudy {
+  readonly #table = new LiveTable();
+  #token: string | undefined;
+  #nextRowsAtMs = 0;
+  #nextAnalysisAtMs = 0;
+  #analysisDue = false;
+  #analysisVersion = 0;
+  #storeError: string | undefined;
+  #stopped = false;
+
+  constructor(private readonly options: LiveStudyOptions) {}
+
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  async run(): Promise<void> {
+    const { clock } = this.options;
+    while (!this.#stopped) {
+      await this.step();
+      const wakeAtMs = Math.min(this.#nextRowsAtMs, this.#analysisDue ? this.#nextAnalysisAtMs : Number.POSITIVE_INFINITY);
+      await clock.sleepMs(Math.max(1, wakeAtMs - clock.nowMs()));
+    }
+  }
+
+  /** One pass: check for changes when due, then analyse when due. */
+  async step(): Promise<void> {
+    const { clock, pollIntervalMs } = this.options;
+    if (clock.nowMs() >= this.#nextRowsAtMs) {
+      try {
+        await this.#checkRows();
+        if (this.#storeError !== undefined) {
+          this.#storeError = undefined;
+          this.options.post({ type: 'store-error', message: null });
+        }
+      } catch (error) {
+        this.#storeError = errorMessage(error);
+        this.options.post({ type: 'store-error', message: this.#storeError });
+        this.#nextRowsAtMs = clock.nowMs() + pollIntervalMs * ERROR_BACKOFF_POLLS;
+      }
+    }
+    if (this.#analysisDue && clock.nowMs() >= this.#nextAnalysisAtMs) this.#analyze();
+  }
+
+  async #checkRows(): Promise<void> {
+    const { reader, studyId, clock, pollIntervalMs } = this.options;
+    const startedMs = clock.nowMs();
+    const token = await reader.changeToken(studyId);
+    if (token === this.#token) {
+      this.#nextRowsAtMs = startedMs + pollIntervalMs;
+      return;
+    }
+    const delta = await this.#table.refresh(reader, studyId);
+    const environments = await reader.environments(studyId);
+    const study = (await reader.studies()).find((record) => record.studyId === studyId);
+    this.#token = token;
+    const rows = this.#table.rows();
+    const machines = environments.flatMap((environment) => {
+      const worker = environment.details.worker as { host?: string; cpuModel?: string; cores?: number } | undefined;
+      return worker?.host ? [{ name: worker.host, ...(worker.cpuModel ? { cpuModel: worker.cpuModel } : {}), ...(worker.cores ? { cores: worker.cores } : {}) }] : [];
+    });
+    const progress = studyProgress({
+      rows,
+      ...(study?.expectedTrials === undefined ? {} : { expectedTrials: study.expectedTrials }),
+      knobOrder: this.options.info.knobs,
+      machines,
+      nowMs: this.options.wallNowMs?.() ?? Date.now(),
+    });
+    const readMs = clock.nowMs() - startedMs;
+    this.#nextRowsAtMs = Math.max(startedMs + pollIntervalMs, nextRunAtMs(startedMs, readMs, ROWS_POLICY));
+    const version = this.#table.version;
+    this.options.post({
+      type: 'trials',
+      version,
+      deltaJson: JSON.stringify(delta ?? { from: version, to: version, changed: [], removed: [] }),
+      fullJson: this.#table.fullJson(),
+      progressJson: JSON.stringify(progress),
+      readMs,
+    });
+    if (delta || this.#analysisVersion === 0) this.#analysisDue = true;
+  }
+
+  #analyze(): void {
+    const { clock, info, seed } = this.options;
+    const startedMs = clock.nowMs();
+    const trialsVersion = this.#table.version;
+    let view;
+    try {
+      view = liveAnalysis(this.#table.rows(), info, seed, this.options.wallNowMs?.() ?? Date.now());
+    } catch (error) {
+      // A bug in one recomputation must not end the live view: the page says what failed, the next change retries.
+      view = { figures: [], notes: [`The analysis failed: ${errorMessage(error)}`], hypervolume: [], computedAt: new Date().toISOString(), durationMs: 0 };
+    }
+    this.#analysisVersion += 1;
+    this.#analysisDue = false;
+    const durationMs = clock.nowMs() - startedMs;
+    this.#nextAnalysisAtMs = nextRunAtMs(startedMs, durationMs, ANALYSIS_POLICY);
+    this.options.post({ type: 'analysis', version: this.#analysisVersion, json: JSON.stringify({ ...view, version: this.#analysisVersion, trialsVersion }), durationMs });
+  }
+}

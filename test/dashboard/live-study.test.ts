@@ -1,0 +1,196 @@
+/**
+ * The live view behind the page: incremental reads of a real SQLite store (only changed rows and the
+ * intervals of their groups), the refresh policy on virtual time, store errors, the hypervolume trace and the
+ * live figures built by the report's own spec builders.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { analyzeTrials } from '../../src/analysis/analyze.js';
+import { VirtualClock } from '../../src/core/clock.js';
+import { analysisRow } from '../../src/dashboard/dashboard-rows.js';
+import { hypervolumeTrace, MAX_TRACE_POINTS } from '../../src/dashboard/hypervolume-trace.js';
+import { liveAnalysis } from '../../src/dashboard/live-analysis.js';
+import { LiveStudy } from '../../src/dashboard/live-study.js';
+import { LiveTable } from '../../src/dashboard/live-table.js';
+import { ANALYSIS_POLICY, nextRunAtMs } from '../../src/dashboard/refresh-policy.js';
+import type { FromSnapshotWorker } from '../../src/dashboard/snapshot-messages.js';
+import { openSqliteReader } from '../../src/dashboard/sqlite-reader.js';
+import type { StoreReader } from '../../src/dashboard/store-reader.js';
+import { studyInfo } from '../../src/dashboard/study-info.js';
+import type { DashboardRow, TrialsDelta } from '../../src/dashboard/types.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { PlannedTrial, ResultsStore } from '../../src/store/types.js';
+import { finishSyntheticTrial, planSyntheticStudy } from './support/synthetic-store.js';
+
+let directory: string;
+before(() => {
+  directory = mkdtempSync(join(tmpdir(), 'servelab-dashboard-live-'));
+});
+after(() => rmSync(directory, { recursive: true, force: true }));
+
+/** A store being written (as explore would) and the dashboard's read-only reader of it. */
+function studyUnderWay(name: string, options: { repetitions?: number; allKnobs?: boolean } = {}): { store: ResultsStore; planned: PlannedTrial[]; reader: StoreReader; finish: (count: number) => void } {
+  const path = join(directory, `${name}.db`);
+  const store = openSqliteStore(path);
+  const knobs = options.allKnobs ? {} : { knobs: { instances: [1, 2], 'batching.enabled': [false, true] } };
+  const planned = planSyntheticStudy(store, { ...knobs, repetitions: options.repetitions ?? 1 });
+  let next = 0;
+  const finish = (count: number): void => {
+    for (const end = next + count; next < end; next++) finishSyntheticTrial(store, planned[next]!, next);
+  };
+  return { store, planned, reader: openSqliteReader(path), finish };
+}
+
+test('the live table reads only what changed, and a repetition updates its siblings\' interval', async (t) => {
+  const { store, planned, reader, finish } = studyUnderWay('table', { repetitions: 2 });
+  t.after(async () => {
+    store.close();
+    await reader.close();
+  });
+  const table = new LiveTable();
+  const first = (await table.refresh(reader, 'synthetic'))!;
+  assert.deepEqual([first.from, first.to, first.changed.length, first.removed.length], [0, 1, planned.length, 0]);
+  assert.ok(first.changed.every((row) => row.verdict === 'planned'));
+  assert.equal(await table.refresh(reader, 'synthetic'), undefined, 'nothing changed, nothing to send');
+
+  finish(1);
+  const second = (await table.refresh(reader, 'synthetic'))!;
+  assert.deepEqual([second.from, second.to], [1, 2]);
+  assert.deepEqual(second.changed.map((row) => row.id), [planned[0]!.trialId]);
+  const measured = second.changed[0]!;
+  assert.equal(measured.verdict, 'valid');
+  assert.ok(measured.metrics.p99_ms! > 0);
+  assert.deepEqual({ ...measured.summary!.p99_ms!, mean: 0 }, { mean: 0, n: 1, low: null, high: null }, 'one repetition: no interval');
+
+  // The second repetition of the same configuration and context is 8 trials later in plan order.
+  const sibling = planned.findIndex((trial, index) => index > 0 && trial.repetition === 1 && JSON.stringify(trial.configuration) === JSON.stringify(planned[0]!.configuration) && trial.context.load === planned[0]!.context.load);
+  finish(sibling);
+  const third = (await table.refresh(reader, 'synthetic'))!;
+  const ids = third.changed.map((row) => row.id);
+  assert.ok(ids.includes(planned[0]!.trialId), 'the first repetition changed: its group has an interval now');
+  assert.ok(ids.includes(planned[sibling]!.trialId));
+  const updated = third.changed.find((row) => row.id === planned[0]!.trialId)!;
+  assert.equal(updated.summary!.p99_ms!.n, 2);
+  assert.ok(updated.summary!.p99_ms!.low! <= updated.summary!.p99_ms!.mean && updated.summary!.p99_ms!.mean <= updated.summary!.p99_ms!.high!);
+  const full = JSON.parse(table.fullJson()) as { version: number; rows: DashboardRow[] };
+  assert.equal(full.version, 3);
+  assert.deepEqual(full.rows.map((row) => row.id), planned.map((trial) => trial.trialId), 'the whole table in plan order');
+});
+
+test('the live study posts the table at once, then analyses no more often than its policy allows (virtual time)', async (t) => {
+  const { store, reader, finish } = studyUnderWay('policy');
+  t.after(async () => {
+    store.close();
+    await reader.close();
+  });
+  finish(4);
+  const clock = new VirtualClock();
+  const posted: FromSnapshotWorker[] = [];
+  const info = studyInfo((await reader.studies())[0]!, 'test');
+  const live = new LiveStudy({ reader, studyId: 'synthetic', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message), wallNowMs: () => Date.parse('2026-11-01T00:00:00Z') });
+  await live.step();
+  assert.deepEqual(posted.map((message) => message.type), ['trials', 'analysis']);
+  const trials = posted[0] as Extract<FromSnapshotWorker, { type: 'trials' }>;
+  const delta = JSON.parse(trials.deltaJson) as TrialsDelta;
+  assert.equal(delta.changed.length, 8);
+  assert.equal((JSON.parse(trials.progressJson) as { completed: number }).completed, 4);
+
+  await live.step();
+  assert.equal(posted.length, 2, 'no change in the store: nothing posted');
+
+  finish(1);
+  await clock.advanceMs(100);
+  await live.step();
+  assert.deepEqual(posted.map((message) => message.type), ['trials', 'analysis', 'trials'], 'the change is read at the next poll');
+  const changed = JSON.parse((posted[2] as Extract<FromSnapshotWorker, { type: 'trials' }>).deltaJson) as TrialsDelta;
+  assert.equal(changed.changed.length, 1);
+
+  // The analysis took no virtual time, so the policy's minimum interval holds it back until then.
+  await clock.advanceMs(ANALYSIS_POLICY.minIntervalMs - 200);
+  await live.step();
+  assert.equal(posted.length, 3);
+  await clock.advanceMs(100);
+  await live.step();
+  assert.deepEqual(posted.slice(3).map((message) => message.type), ['analysis']);
+  const analysis = JSON.parse((posted[3] as Extract<FromSnapshotWorker, { type: 'analysis' }>).json) as { version: number; trialsVersion: number; figures: { id: string }[] };
+  assert.deepEqual([analysis.version, analysis.trialsVersion], [2, 2]);
+});
+
+test('an unreadable store is reported and retried after a back-off, then reported readable again', async () => {
+  const clock = new VirtualClock();
+  const posted: FromSnapshotWorker[] = [];
+  let failing = true;
+  let calls = 0;
+  const reader = {
+    changeToken: async () => {
+      calls += 1;
+      if (failing) throw new Error('connection refused');
+      return 'same';
+    },
+    stamps: async () => [],
+    lightTrials: async () => [],
+    environments: async () => [],
+    studies: async () => [],
+  } as unknown as StoreReader;
+  const info = { studyId: 's', store: 'x', objectives: [], knobs: [], models: [], workloads: [], loads: [], metrics: {} };
+  const live = new LiveStudy({ reader, studyId: 's', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message) });
+  await live.step();
+  assert.deepEqual(posted, [{ type: 'store-error', message: 'connection refused' }]);
+  await clock.advanceMs(400);
+  await live.step();
+  assert.equal(calls, 1, 'not retried before the back-off of five polls');
+  failing = false;
+  await clock.advanceMs(100);
+  await live.step();
+  assert.equal(calls, 2);
+  assert.deepEqual(posted.slice(1).filter((message) => message.type === 'store-error'), [{ type: 'store-error', message: null }]);
+});
+
+test('the refresh policy bounds the CPU share: a 1 s analysis runs at most every 5 s, a quick one every 2 s', () => {
+  assert.equal(nextRunAtMs(10_000, 1_000, ANALYSIS_POLICY), 15_000);
+  assert.equal(nextRunAtMs(10_000, 100, ANALYSIS_POLICY), 12_000);
+  assert.equal(nextRunAtMs(0, 0, { maxCpuShare: 0.5, minIntervalMs: 0 }), 0);
+});
+
+test('live figures come from the report\'s spec builders; the hypervolume trace ends at the analysis\' value', async (t) => {
+  // Twelve configurations in two environments: enough for the transfer between them.
+  const { store, planned, reader, finish } = studyUnderWay('figures', { allKnobs: true });
+  t.after(async () => {
+    store.close();
+    await reader.close();
+  });
+  const info = studyInfo((await reader.studies())[0]!, 'test');
+  const table = new LiveTable();
+  await table.refresh(reader, 'synthetic');
+  const empty = liveAnalysis(table.rows(), info, 1);
+  assert.deepEqual(empty.figures, []);
+  assert.match(empty.notes[0]!, /No completed, valid trial yet/);
+
+  finish(planned.length);
+  await table.refresh(reader, 'synthetic');
+  const rows = table.rows();
+  const view = liveAnalysis(rows, info, 1);
+  const ids = view.figures.map((figure) => figure.id);
+  assert.deepEqual(ids.slice(0, 2), ['pareto-p99-ms-energy-j-per-inf', 'hypervolume-convergence']);
+  assert.ok(ids.includes('main-effects-p99-ms'), ids.join(', '));
+  assert.ok(ids.includes('transfer-spearman-p99-ms'), ids.join(', '));
+  for (const figure of view.figures) {
+    const spec = figure.vegaSpec as { $schema: string; marks: unknown[] };
+    assert.match(spec.$schema, /schema\/vega\/v\d/, 'compiled to Vega');
+    assert.ok(spec.marks.length > 0);
+  }
+
+  const analysis = analyzeTrials(rows.map(analysisRow), { objectives: info.objectives, seed: 1, skipPrediction: true });
+  const trace = hypervolumeTrace(rows, info.objectives, analysis.pareto);
+  for (const result of analysis.pareto) {
+    const line = trace.filter((point) => point.environment === result.environment);
+    assert.ok(line.length > 0 && line.length <= MAX_TRACE_POINTS);
+    assert.ok(line.every((point) => point.normalizedHypervolume >= 0 && point.normalizedHypervolume <= 1));
+    assert.ok(Math.abs(line.at(-1)!.normalizedHypervolume - result.normalizedHypervolume) < 1e-9, `${result.environment}: ends at the analysis' hypervolume`);
+    assert.deepEqual(line.map((point) => point.trials), [...line.map((point) => point.trials)].sort((a, b) => a - b));
+  }
+  assert.deepEqual(view.hypervolume.map((entry) => entry.environment).sort(), analysis.pareto.map((result) => result.environment).sort());
+});
