@@ -12,7 +12,7 @@ import type { KnobValue } from '../core/space.js';
 import type { TrialRow } from '../core/trial.js';
 import { copyStudy, openResultsStore, requireStudy, type AsyncResultsStore } from './async-store.js';
 import { summarizeConfigurations, type ConfigurationSummary } from './configuration-summary.js';
-import type { StoredTrial, StudyRecord } from './types.js';
+import type { StoredTrial, StudyRecord, TrialAttempt } from './types.js';
 
 type Cell = string | number | boolean | undefined;
 
@@ -98,6 +98,8 @@ export interface ExportDocument {
   readonly rows: readonly Readonly<Record<string, unknown>>[];
   /** Each configuration's mean per context with its 95% t interval over the valid repetitions (null without repetitions). */
   readonly configurations: readonly ConfigurationSummary[];
+  /** Every attempt of every trial, earlier failed or interrupted ones included (`explore --retry-failed`). */
+  readonly attempts: readonly TrialAttempt[];
 }
 
 /** The JSON export: the table's rows plus, per row, the energy meter beside the energy figures. */
@@ -112,6 +114,7 @@ export async function exportDocument(store: AsyncResultsStore, study: StudyRecor
     columns: table.columns,
     rows: table.rows.map((row, index) => ({ ...row, ...energyLabel(trials[index]!) })),
     configurations: summarizeConfigurations(trials.map((trial) => trial.row)),
+    attempts: await store.attempts(study.studyId),
   };
 }
 

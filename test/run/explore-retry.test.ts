@@ -3,7 +3,7 @@
  * kind, or only the kinds named — with the earlier attempts kept in the store and counted by status.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,6 +12,7 @@ import type { LoadDriver } from '../../src/run/load-driver.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { parseFailureKinds } from '../../src/run/retry-failed.js';
 import { explore } from '../../src/run/runner.js';
+import { exportStudy } from '../../src/store/export.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { studyStatus } from '../../src/store/status.js';
 import { servelab } from '../support/cli.js';
@@ -72,6 +73,10 @@ test('explore --retry-failed reruns failed trials (by kind), keeping their earli
   assert.equal(status!.attempts, 2);
   assert.deepEqual(status!.earlierAttempts, { crash: 1 });
   assert.equal(status!.runner, undefined, 'the finished runner released the study');
+  const jsonPath = join(dir, 'trials.json');
+  await exportStudy(dbPath, { jsonPath });
+  const exported = JSON.parse(readFileSync(jsonPath, 'utf8')) as { attempts: { attempt: number; state: string }[] };
+  assert.deepEqual(exported.attempts.map((a) => [a.attempt, a.state]), [[1, 'failed'], [2, 'completed']], 'the JSON export keeps the history');
   const printed = await servelab('status', dbPath);
   assert.equal(printed.code, 0, printed.stderr);
   assert.match(printed.stdout, /retry: earlier attempts, since run again: 1 crash/);
