@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the CLI from its TypeScript sources through tsx's loader, so a clone works after `npm install` alone.
-import { register } from 'tsx/esm/api';
+// An installed package runs the compiled JavaScript in dist/. A clone, where src/ exists, runs the TypeScript
+// sources through tsx (a development dependency), so an edit takes effect without a build.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const sources = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(sources.href);
+} else {
+  await import('../dist/cli/main.js');
+}

@@ -1,10 +1,11 @@
+import { SERVELAB_VERSION } from '../core/version.js';
 import { ServelabError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import type { ServerMetrics } from './metrics.js';
 import type { InferOutcome, ServedModel } from './served-model.js';
 
 export const SERVER_NAME = 'servelab';
-export const SERVER_VERSION = '0.1.0';
+export const SERVER_VERSION = SERVELAB_VERSION;
 export const SERVER_EXTENSIONS = ['binary_tensor_data'] as const;
 
 /** The loaded models as the protocol front ends see them, plus the drain switch used at shutdown. */
