@@ -113,7 +113,7 @@ function leaseHeldError(holder: StudyLease, silentMs: number, staleAfterMs: numb
   return new ServelabError(
     `study '${holder.studyId}' is already being run by pid ${holder.pid} on ${holder.host} (${holder.role}, started ${holder.acquiredAt}, ` +
       `last heartbeat ${heartbeat}) on this store; wait for it to finish or stop it. A runner that stopped without releasing the study ` +
-      `frees it ${Math.round(staleAfterMs / 1000)} s after its last heartbeat (at once when it ran on this host). ` +
+      `frees it ${Math.round(staleAfterMs / 1000)} s after its last heartbeat, or as soon as its process is gone when it ran on this host. ` +
       `Workers of a distributed study share the store through 'servelab worker', not a second explore`,
     'unavailable',
   );
