@@ -148,7 +148,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
     variableLength: 'equal-length',
   },
   cache: { enabled: false, capacityMb: 64 },
-  admission: { maxQueueDelayMs: 250 },
+  admission: { maxQueueDelayMs: 500 },
 };
 
 /** Every problem a zod parse found, one per line, each with its path. */

@@ -86,13 +86,14 @@ export class ServedModel {
   }
 
   /**
-   * Sheds load before a request body is even read (see #assertAdmissible; a one-row request is assumed):
-   * a full queue or an expected wait over the bound answers 503 / RESOURCE_EXHAUSTED at once. infer()
-   * checks again with the request's real size.
+   * Sheds load before a request body is even read: a full queue (batching.maxQueueSize) answers 503 /
+   * RESOURCE_EXHAUSTED at once. The expected-delay bound is checked by infer(), once the body is read: a
+   * request refused before its body is read costs the client its connection, and under sustained overload
+   * that turns every shed into a reconnect.
    */
   assertQueueHasRoom(protocol: string): void {
     try {
-      this.#assertAdmissible(1);
+      this.#assertQueueNotFull();
     } catch (error) {
       this.#metrics.requests.inc({ model: this.name, protocol });
       this.#metrics.failures.inc({ model: this.name, reason: 'resource-exhausted' });
@@ -102,6 +103,13 @@ export class ServedModel {
 
   metadata(): ModelMetadata {
     return { name: this.name, platform: 'onnxruntime_onnx', versions: ['1'], inputs: specsOf(this.signature.inputs), outputs: specsOf(this.signature.outputs) };
+  }
+
+  #assertQueueNotFull(): void {
+    const { maxQueueSize } = this.applied.config.batching;
+    if (this.#batcher.queueDepth < maxQueueSize) return;
+    this.#metrics.shed.inc({ model: this.name, reason: 'queue-full' });
+    throw new ServelabError(`model '${this.name}' queue full: ${maxQueueSize} requests already waiting (batching.maxQueueSize)`, 'resource-exhausted');
   }
 
   async infer(inputs: readonly Tensor[], protocol: string): Promise<InferOutcome> {
@@ -157,12 +165,9 @@ export class ServedModel {
    * (admission.maxQueueDelayMs, which tracks what the instances can actually do in time).
    */
   #assertAdmissible(rows: number): void {
+    this.#assertQueueNotFull();
     const { batching, admission, instances } = this.applied.config;
     const queuedRequests = this.#batcher.queueDepth;
-    if (queuedRequests >= batching.maxQueueSize) {
-      this.#metrics.shed.inc({ model: this.name, reason: 'queue-full' });
-      throw new ServelabError(`model '${this.name}' queue full: ${batching.maxQueueSize} requests already waiting (batching.maxQueueSize)`, 'resource-exhausted');
-    }
     const ahead = { queuedRequests, queuedRows: this.#batcher.queuedRows, runningBatches: this.#batcher.running, arrivingRows: rows };
     const shape = { instances, rowsPerBatch: batching.enabled ? batching.maxBatchSize : null };
     const decision = decideAdmission(ahead, shape, this.#serviceTime.meanMs, admission.maxQueueDelayMs);

@@ -119,7 +119,7 @@ test('on virtual time at 2x capacity, admission keeps goodput at capacity and ev
 });
 
 test('config: admission.maxQueueDelayMs has a default, takes null or 0 to turn it off, rejects negatives', () => {
-  assert.equal(DEFAULT_MODEL_CONFIG.admission.maxQueueDelayMs, 250);
+  assert.equal(DEFAULT_MODEL_CONFIG.admission.maxQueueDelayMs, 500);
   assert.equal(resolveModelConfig({ admission: { maxQueueDelayMs: null } }).admission.maxQueueDelayMs, null);
   assert.equal(resolveModelConfig({ admission: { maxQueueDelayMs: 0 } }, {}).admission.maxQueueDelayMs, 0);
   assert.throws(() => resolveModelConfig({ admission: { maxQueueDelayMs: -5 } }), /admission\.maxQueueDelayMs/);
@@ -143,6 +143,8 @@ test('a server under a burst sheds with 503 naming the expected delay and the bo
   assert.ok(on.replies.some((reply) => reply.status === 200), 'the requests ahead are served');
   assert.ok(on.replies.every((reply) => reply.status === 200 || reply.status === 503));
   assert.match(JSON.stringify(shed[0]!.json), /expected queueing delay [\d.]+ ms exceeds admission\.maxQueueDelayMs 0\.5 ms/);
+  // Shed once its body is read, so the client keeps its connection (no reconnect per shed under overload).
+  for (const reply of shed) assert.notEqual(reply.headers.get('connection'), 'close');
   assert.equal(sample(on.metrics, 'servelab_requests_shed_total{model="cls",reason="expected-delay"}'), shed.length);
   assert.ok(sample(on.metrics, 'servelab_batch_service_seconds{model="cls"}') > 0);
 
