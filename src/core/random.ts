@@ -50,8 +50,6 @@ export function createRng(seed: number, stream = ''): Rng {
 
 function seedState(seed: number, stream: string): [number, number, number, number] {
   // FNV-1a over the seed and stream name, then splitmix-style spreading into four words.
-  // The seed enters through the hashed text only: XORing it into the basis as well cancelled it against its own
-  // first digit, so seeds 0–9 all gave the same stream.
   let h = 0x811c9dc5;
   const text = `${seed}:${stream}`;
   for (let i = 0; i < text.length; i++) {

@@ -4,7 +4,7 @@
  * nanosecond run time per live thread (zero where the kernel keeps no schedstats).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServelabError, errorMessage } from '../core/errors.js';
 
@@ -55,20 +55,6 @@ export function readProcessCpuSeconds(pid: number, options: ProcOptions = {}): n
   }
   const stat = parseProcStat(text);
   return (stat.utimeTicks + stat.stimeTicks) / clockTicksPerSecond();
-}
-
-/** Run time in seconds summed over the live threads' schedstat (0 where schedstats are off). */
-export function readThreadsRunSeconds(pid: number, options: ProcOptions = {}): number {
-  const taskDir = join(options.procDir ?? '/proc', String(pid), 'task');
-  let totalNs = 0;
-  for (const tid of readdirSync(taskDir)) {
-    try {
-      totalNs += Number(readFileSync(join(taskDir, tid, 'schedstat'), 'utf8').trim().split(/\s+/)[0]);
-    } catch {
-      // the thread exited between listing and reading
-    }
-  }
-  return totalNs / 1e9;
 }
 
 /** Peak resident memory (VmHWM) in MB, or undefined when the process is gone. */

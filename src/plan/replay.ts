@@ -2,7 +2,7 @@
  * Replays a sampler against recorded (or computed) results: ask, look the configuration up, tell by appending
  * to the history. Used to compare samplers on a finished full-factorial study without measuring again.
  */
-import { configurationKey, type Configuration } from '../core/space.js';
+import type { Configuration } from '../core/space.js';
 import { hypervolume, paretoFrontIndices } from '../core/pareto.js';
 import { minimizationVector, normalize, bounds, type Objective } from './pareto.js';
 import type { Sampler, TrialOutcome } from './samplers/sampler.js';
@@ -53,7 +53,3 @@ export function hypervolumeFraction(
   return full > 0 ? hypervolume(scale(found), reference) / full : 0;
 }
 
-/** Distinct configuration keys of a history (for checks that nothing was asked twice). */
-export function distinctConfigurations(history: readonly TrialOutcome[]): number {
-  return new Set(history.map((outcome) => configurationKey(outcome.configuration))).size;
-}

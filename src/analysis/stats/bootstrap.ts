@@ -111,7 +111,3 @@ export function differenceInterval(
   return { low: quantileSorted(estimates, (1 - level) / 2), high: quantileSorted(estimates, (1 + level) / 2) };
 }
 
-/** True when the interval excludes zero: the difference is larger than its noise. */
-export function excludesZero(interval: Interval): boolean {
-  return interval.low > 0 || interval.high < 0;
-}

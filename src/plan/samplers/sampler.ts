@@ -48,11 +48,7 @@ export function historyKeys(history: readonly TrialOutcome[]): Set<string> {
   return new Set(history.map((outcome) => configurationKey(outcome.configuration)));
 }
 
-/**
- * The random stream of a sampler. The seed is repeated inside the stream name because createRng's hash of
- * `${seed}:${stream}` cancels a single-digit seed against its own digit (seeds 0-9 would all give the same
- * stream); with the seed in the name as well, every seed gets its own stream.
- */
+/** The random stream of a sampler; the seed also appears in the stream name, which keeps recorded plans reproducible. */
 export function samplerRng(seed: number, stream: string): Rng {
   return createRng(seed, `${stream}|seed=${seed}`);
 }

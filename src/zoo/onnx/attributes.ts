@@ -15,10 +15,6 @@ export function intsAttr(node: NodeProto, name: string): number[] | undefined {
   return found?.ints ? found.ints.map(Number) : undefined;
 }
 
-export function floatsAttr(node: NodeProto, name: string): number[] | undefined {
-  return attribute(node, name)?.floats?.slice();
-}
-
 export function stringAttr(node: NodeProto, name: string, fallback: string): string {
   const found = attribute(node, name);
   return found?.s ? Buffer.from(found.s).toString('utf8') : fallback;

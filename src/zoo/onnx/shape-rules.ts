@@ -14,7 +14,3 @@ export function applyRule(node: NodeProto, inputs: OpInputs, opset: number): OpR
   return rule(node, inputs, opset);
 }
 
-/** Op types the counter understands. */
-export function supportedOps(): string[] {
-  return Object.keys(RULES).sort();
-}
