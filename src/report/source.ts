@@ -71,6 +71,8 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
   try {
     store = await openResultsStore(path, { mustExist: true });
   } catch (error) {
+    // The store's own errors already name the file and what was expected.
+    if (error instanceof ServelabError) throw error;
     throw new ServelabError(`${path} is not a servelab study database: ${errorMessage(error)}`, 'invalid-input', { cause: error });
   }
   try {
