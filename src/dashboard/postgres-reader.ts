@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { ServelabError, errorMessage } from '../core/errors.js';
-import { capacityFromRow, environmentFromRow, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from '../store/sqlite-store.js';
+import { capacityFromRow, environmentFromRow, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from '../store/row-mapping.js';
 import { redact } from '../store/postgres-store.js';
 import { lightTrialsSql, SIDE_COUNTS_SQL, STAMPS_SQL, TRIAL_FINGERPRINT_SQL, type LightTrialRow, type TrialStamp } from './reader-queries.js';
 import type { StoreReader } from './store-reader.js';

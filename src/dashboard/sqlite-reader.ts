@@ -1,7 +1,7 @@
 /** The dashboard's reader of an SQLite store: its own read-only connection; `PRAGMA data_version` detects commits by the writer. */
 import Database from 'better-sqlite3';
 import { ServelabError, errorMessage } from '../core/errors.js';
-import { capacityFromRow, environmentFromRow, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from '../store/sqlite-store.js';
+import { capacityFromRow, environmentFromRow, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from '../store/row-mapping.js';
 import { lightTrialsSql, STAMPS_SQL, type LightTrialRow, type TrialStamp } from './reader-queries.js';
 import type { StoreReader } from './store-reader.js';
 
