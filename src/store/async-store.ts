@@ -6,11 +6,9 @@ import { existsSync } from 'node:fs';
 import { ServelabError } from '../core/errors.js';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { TrialRow } from '../core/trial.js';
-import type { ResultsStore, StudyRecord } from './types.js';
+import type { AsyncResultsStore, ResultsStore, StudyRecord } from './types.js';
 
-export type AsyncResultsStore = {
-  readonly [K in keyof ResultsStore]: ResultsStore[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
-};
+export type { AsyncResultsStore } from './types.js';
 
 /** Wraps the synchronous SQLite store; each call still runs as one SQLite transaction. */
 export function asAsyncStore(store: ResultsStore): AsyncResultsStore {

@@ -1,6 +1,7 @@
 /**
- * The results store's contract. SQLite is the embedded default (sqlite-store.ts); another backend (e.g.
- * PostgreSQL) implements the same interface over the same tables. Writes are idempotent, keyed by trial id:
+ * The results store's contract. One implementation (store-operations.ts) serves both backends over the same
+ * tables: the embedded SQLite file, synchronous (sqlite-store.ts), and PostgreSQL, through promises
+ * (postgres-store.ts). Writes are idempotent, keyed by trial id:
  * completing a trial twice keeps the first result, so a resumed study never duplicates one.
  */
 import type { Configuration } from '../core/space.js';
@@ -158,3 +159,8 @@ export interface ResultsStore {
   releaseStudyLease(studyId: string, holderId: string): void;
   close(): void;
 }
+
+/** The same store seen through promises, so the networked backend and the embedded file serve the same callers. */
+export type AsyncResultsStore = {
+  readonly [K in keyof ResultsStore]: ResultsStore[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+};

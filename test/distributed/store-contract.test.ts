@@ -125,6 +125,62 @@ function contract(name: string, open: () => Promise<AsyncResultsStore>, skip?: s
         await store.close();
       }
     });
+
+    test('unknown studies and trials are errors that name them, in the same words on every backend', async () => {
+      const store = await open();
+      try {
+        await assert.rejects(store.progress('nowhere'), (error: Error & { code?: string }) => error.message === "no study 'nowhere' in this store" && error.code === 'not-found');
+        await assert.rejects(store.startTrial('no-such-trial'), /unknown trial 'no-such-trial'/);
+        await assert.rejects(store.completeTrial('no-such-trial', measurement(1)), /unknown trial 'no-such-trial'/);
+        await assert.rejects(store.failTrial('no-such-trial', { kind: 'crash', reason: 'x' }), /unknown trial 'no-such-trial'/);
+        assert.equal(await store.trial('no-such-trial'), undefined);
+        assert.equal(await store.capacity('nowhere', 'm', 'w'), undefined);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('a plan that fails midway writes none of its trials', async () => {
+      const store = await open();
+      try {
+        await store.openStudy({ ...study, studyId: 'atomic' });
+        const good = { ...planned[0]!, studyId: 'atomic', trialId: 'atomic-good' };
+        const orphan = { ...planned[1]!, studyId: 'not-opened', trialId: 'atomic-orphan' };
+        await assert.rejects(store.planTrials([good, orphan]), 'a trial of a study never opened breaks the foreign key');
+        assert.deepEqual(await store.trialRows('atomic'), []);
+        assert.equal(await store.trial('atomic-good'), undefined);
+        await store.planTrials([good]);
+        assert.equal((await store.progress('atomic')).configurations, 1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('two stores on one database finishing the same trial at once: it completes once, with the winner\'s result', async () => {
+      const [first, second] = [await open(), await open()];
+      try {
+        await first.openStudy({ ...study, studyId: 'race' });
+        await second.openStudy({ ...study, studyId: 'race' });
+        const trials = planned.map((trial) => ({ ...trial, studyId: 'race', trialId: `race-${trial.trialId}` }));
+        await Promise.all([first.planTrials(trials), second.planTrials([...trials].reverse())]);
+        const order = (await first.trialRows('race')).map((row) => row.trialId);
+        const ids = trials.map((trial) => trial.trialId);
+        assert.ok([ids.join(), [...ids].reverse().join()].includes(order.join()), `planned once each, in one planner's order, not interleaved: ${order.join()}`);
+        for (const [index, trial] of trials.entries()) {
+          await first.startTrial(trial.trialId);
+          const outcomes = await Promise.all([first.completeTrial(trial.trialId, measurement(10 + index)), second.completeTrial(trial.trialId, measurement(90 + index))]);
+          assert.equal(outcomes.filter(Boolean).length, 1, `${trial.trialId}: exactly one completion wins`);
+          const expected = outcomes[0] ? 10 + index : 90 + index;
+          assert.equal((await second.trial(trial.trialId))?.row.metrics.p99_ms, expected);
+        }
+        assert.equal((await first.attempts('race')).length, trials.length, 'one attempt each');
+        const progress = await second.progress('race');
+        assert.deepEqual({ completed: progress.completed, remaining: progress.remaining }, { completed: 3, remaining: 0 });
+      } finally {
+        await first.close();
+        await second.close();
+      }
+    });
   });
 }
 
