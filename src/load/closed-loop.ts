@@ -3,8 +3,7 @@
  * think time). Requests sent before the warm-up ends are not measured; clients stop sending at the end.
  */
 import { MAX_SCHEDULED_REQUESTS } from './pattern.js';
-import { errorKindOf } from '../targets/request-error.js';
-import { InFlightTracker } from './in-flight.js';
+import { InFlightTracker, recordFailure } from './in-flight.js';
 import type { RunContext } from './run-context.js';
 
 export interface ClosedLoopOptions {
@@ -39,7 +38,7 @@ export async function runClosedLoop(context: RunContext, options: ClosedLoopOpti
           else recorder.recordSuccess(sentMs - startMs, sentMs - startMs, doneMs - startMs, result.serverTiming);
         }
       } catch (error) {
-        if (measured) recorder.recordError(request.timedOut ? 'timeout' : errorKindOf(error), clock.nowMs() - startMs);
+        if (measured) recordFailure(recorder, error, request.timedOut, clock.nowMs() - startMs);
         // A refused connection fails at once: pause so a dead target is not hammered in a tight loop.
         await clock.sleepMs(Math.max(options.thinkTimeMs, 1));
         continue;

@@ -3,7 +3,10 @@
  * deadline (so every request ends, and every run ends), and drain() waits for the rest, bounded in time.
  */
 import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import { cancel, type CancelToken } from '../targets/load-client.js';
+import { errorKindOf } from '../targets/request-error.js';
+import type { LoadRecorder } from './recorder.js';
 
 /** A request in flight is its own cancel token: one object per request on the send path, not two. */
 export interface InFlightRequest extends CancelToken {
@@ -76,4 +79,10 @@ export class InFlightTracker {
   stop(): void {
     this.#sweeping = false;
   }
+}
+
+/** Records a failed request under its kind ('timeout' when its deadline cancelled it), with its message. */
+export function recordFailure(recorder: LoadRecorder, error: unknown, timedOut: boolean, doneMs: number): void {
+  if (timedOut) recorder.recordError('timeout', doneMs);
+  else recorder.recordError(errorKindOf(error), doneMs, errorMessage(error));
 }

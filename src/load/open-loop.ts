@@ -4,9 +4,8 @@
  * the service time from the actual send. At the in-flight cap a request is dropped and counted, never delayed.
  */
 import { sleepUntil } from '../core/clock.js';
-import { errorKindOf } from '../targets/request-error.js';
 import type { PreparedRequest } from '../targets/load-client.js';
-import { InFlightTracker } from './in-flight.js';
+import { InFlightTracker, recordFailure } from './in-flight.js';
 import type { RunContext } from './run-context.js';
 import type { Schedule } from './schedule.js';
 
@@ -62,7 +61,7 @@ export async function runOpenLoop(schedule: Schedule, context: RunContext, optio
       },
       (error: unknown) => {
         tracker.remove(request);
-        if (measured) recorder.recordError(request.timedOut ? 'timeout' : errorKindOf(error), clock.nowMs() - startMs);
+        if (measured) recordFailure(recorder, error, request.timedOut, clock.nowMs() - startMs);
       },
     );
   }

@@ -49,6 +49,8 @@ export class LoadRecorder {
   timeouts = 0;
   warmupSent = 0;
   readonly errorsByKind: Record<string, number> = {};
+  /** The first message of each error kind, so a summary can say what went wrong and not only how often. */
+  readonly errorExamples: Record<string, string> = {};
   readonly windows: WindowTally[];
 
   constructor(readonly layout: RecorderLayout) {
@@ -99,8 +101,9 @@ export class LoadRecorder {
     }
   }
 
-  recordError(kind: string, doneMs: number): void {
+  recordError(kind: string, doneMs: number, message?: string): void {
     this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
+    if (message !== undefined && this.errorExamples[kind] === undefined) this.errorExamples[kind] = message;
     if (kind === 'timeout') this.timeouts++;
     this.windowAt(doneMs).errors++;
   }
@@ -125,6 +128,7 @@ export class LoadRecorder {
     this.timeouts += other.timeouts;
     this.warmupSent += other.warmupSent;
     for (const [kind, count] of Object.entries(other.errorsByKind)) this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + count;
+    for (const [kind, message] of Object.entries(other.errorExamples)) this.errorExamples[kind] ??= message;
     other.windows.forEach((window, index) => {
       const mine = this.windows[index];
       if (!mine) return;
@@ -159,6 +163,7 @@ export class LoadRecorder {
         warmupSent: this.warmupSent,
       },
       errorsByKind: { ...this.errorsByKind },
+      errorExamples: { ...this.errorExamples },
       windows: this.windows.map(({ latency, ...counts }) => ({ ...counts, latency: encodeHistogram(latency) })),
     };
   }
@@ -172,6 +177,7 @@ export class LoadRecorder {
     recorder.serverComputeUs.add(decodeHistogram(data.histograms.serverComputeUs));
     Object.assign(recorder, data.counters);
     Object.assign(recorder.errorsByKind, data.errorsByKind);
+    Object.assign(recorder.errorExamples, data.errorExamples ?? {});
     data.windows.forEach((window, index) => {
       const mine = recorder.windows[index];
       if (!mine) return;
@@ -194,5 +200,6 @@ export interface SerializedRecorder {
     number
   >;
   readonly errorsByKind: Record<string, number>;
+  readonly errorExamples?: Record<string, string>;
   readonly windows: readonly { offered: number; sent?: number; dropped: number; ok: number; errors: number; latency: string }[];
 }

@@ -50,7 +50,12 @@ export interface LoadSummary {
   /** Measured requests sent (dropped ones excluded). */
   readonly requests: number;
   readonly completed: number;
-  readonly errors: { readonly total: number; readonly byKind: Readonly<Record<string, number>> };
+  readonly errors: {
+    readonly total: number;
+    readonly byKind: Readonly<Record<string, number>>;
+    /** The first message of each kind (timeouts carry none), e.g. what made a response a bad-response. */
+    readonly examples?: Readonly<Record<string, string>>;
+  };
   readonly dropped: number;
   readonly timeouts: number;
   readonly warmupRequests: number;
@@ -131,7 +136,7 @@ export function summarize(recorder: LoadRecorder, context: SummaryContext): Load
   const scheduleLagMs = lag ? { p50: lag.p50, p99: lag.p99, max: lag.max } : null;
   const warnings = generatorWarnings(context.usage, scheduleLagMs && { p50Ms: scheduleLagMs.p50, p99Ms: scheduleLagMs.p99, maxMs: scheduleLagMs.max });
   const latencyMs = withoutCount(percentilesMs(recorder.latency));
-  const errors = { total: recorder.errors, byKind: { ...recorder.errorsByKind } };
+  const errors = { total: recorder.errors, byKind: { ...recorder.errorsByKind }, examples: { ...recorder.errorExamples } };
   const support = percentileSupport(recorder.ok);
   const server = serverTiming(recorder);
   const verdict = judgeRun({

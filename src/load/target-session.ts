@@ -1,10 +1,11 @@
 /**
  * Everything checked before load is sent: the target answers and speaks the protocol, serves the model,
- * the workload fits the model's inputs, and one probe request succeeds. Each failure is a one-line error.
+ * the workload fits the model's inputs, and one probe request succeeds with a response that passes the
+ * client's checks (outputs as the metadata declares). Each failure is a one-line error.
  */
 import { ServelabError, errorMessage } from '../core/errors.js';
 import type { InferenceClient, ModelMetadata } from '../core/target.js';
-import { createClient } from '../targets/index.js';
+import { BAD_RESPONSE, createClient, errorKindOf } from '../targets/index.js';
 import { asLoadClient, tokenFromSignal, type LoadClient } from '../targets/load-client.js';
 import { getWorkload } from '../zoo/workloads/registry.js';
 import type { LoadPlan } from './load-options.js';
@@ -34,7 +35,11 @@ export async function openTargetSession(plan: LoadPlan, overrides: SessionOverri
   const ownsClient = !overrides.client;
   const client = overrides.client
     ? asLoadClient(overrides.client)
-    : createClient(plan.protocol!, plan.target!, { allowRemote: plan.allowRemote, maxConnections: plan.maxConnections ?? plan.inFlightCap + 8 });
+    : createClient(plan.protocol!, plan.target!, {
+        allowRemote: plan.allowRemote,
+        maxConnections: plan.maxConnections ?? plan.inFlightCap + 8,
+        preflightTimeoutMs: plan.timeoutMs,
+      });
   try {
     await client.checkServer();
     const metadata = await client.metadata(plan.model);
@@ -51,9 +56,8 @@ export async function openTargetSession(plan: LoadPlan, overrides: SessionOverri
     try {
       await client.send(requests.next(), tokenFromSignal(AbortSignal.timeout(plan.timeoutMs)));
     } catch (error) {
-      throw new ServelabError(`the target rejected a probe request for model '${plan.model}' on ${client.target}: ${errorMessage(error)}`, 'invalid-input', {
-        cause: error,
-      });
+      const what = errorKindOf(error) === BAD_RESPONSE ? 'answered a probe request' : 'rejected a probe request';
+      throw new ServelabError(`the target ${what} for model '${plan.model}' on ${client.target}: ${errorMessage(error)}`, 'invalid-input', { cause: error });
     }
     return { client, metadata, requests, close: async () => (ownsClient ? client.close() : undefined) };
   } catch (error) {

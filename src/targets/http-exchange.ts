@@ -2,7 +2,7 @@
 import { ServelabError } from '../core/errors.js';
 import type { HttpResponse } from './http-connection.js';
 import type { HttpPool } from './http-pool.js';
-import { tokenFromSignal } from './load-client.js';
+import { DEFAULT_PREFLIGHT_TIMEOUT_MS, tokenFromSignal } from './load-client.js';
 import { RequestError } from './request-error.js';
 
 export function buildRequest(method: 'GET' | 'POST', path: string, host: string, headers: Record<string, string | number>, body?: Buffer): Buffer {
@@ -14,9 +14,9 @@ export function buildRequest(method: 'GET' | 'POST', path: string, host: string,
 }
 
 /** A pre-flight GET: connection and protocol failures become ServelabErrors that say what to check. */
-export async function preflightGet(pool: HttpPool, path: string, target: string, protocolName: string): Promise<HttpResponse> {
+export async function preflightGet(pool: HttpPool, path: string, target: string, protocolName: string, timeoutMs = DEFAULT_PREFLIGHT_TIMEOUT_MS): Promise<HttpResponse> {
   const request = buildRequest('GET', path, `${pool.host}:${pool.port}`, { accept: 'application/json' });
-  const timeout = AbortSignal.timeout(10_000);
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
     return await pool.request(request, tokenFromSignal(timeout));
   } catch (error) {
@@ -24,7 +24,7 @@ export async function preflightGet(pool: HttpPool, path: string, target: string,
       throw new ServelabError(`target ${target} does not speak ${protocolName}: ${error.message} (is --protocol right?)`, 'unsupported');
     }
     if (error instanceof RequestError && error.kind === 'aborted') {
-      throw new ServelabError(`target ${target} did not answer GET ${path} within 10 s`, 'unavailable');
+      throw new ServelabError(`target ${target} did not answer GET ${path} within ${timeoutMs} ms`, 'unavailable');
     }
     const detail = error instanceof Error ? error.message : String(error);
     throw new ServelabError(`target ${target} is unreachable: ${detail} (is the server running?)`, 'unavailable');

@@ -9,6 +9,7 @@ import { createTfServingHttpClient } from './tfserving-http-client.js';
 
 export { asLoadClient, isLoadClient, type LoadClient, type PreparedRequest } from './load-client.js';
 export { RequestError, errorKindOf } from './request-error.js';
+export { BAD_RESPONSE } from './response-check.js';
 export { isLoopbackHost, parseTarget, type TargetAddress } from './target-url.js';
 
 export interface ClientOptions {
@@ -16,6 +17,8 @@ export interface ClientOptions {
   readonly allowRemote?: boolean;
   /** HTTP protocols: most connections held open at once. */
   readonly maxConnections?: number;
+  /** Limit on each pre-flight request (server check, metadata); default 10 s. */
+  readonly preflightTimeoutMs?: number;
 }
 
 export function isProtocol(value: unknown): value is Protocol {
@@ -26,7 +29,8 @@ export function isProtocol(value: unknown): value is Protocol {
 export function createClient(protocol: string, target: string, options: ClientOptions = {}): LoadClient {
   if (!isProtocol(protocol)) throw new ServelabError(`unknown protocol '${protocol}'; expected one of ${PROTOCOLS.join(', ')}`);
   const address = parseTarget(target, protocol, options.allowRemote ?? false);
-  const http = options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections };
+  const preflight = options.preflightTimeoutMs === undefined ? {} : { preflightTimeoutMs: options.preflightTimeoutMs };
+  const http = { ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }), ...preflight };
   switch (protocol) {
     case 'kserve-http':
       return createKserveHttpClient(address, { binary: false, ...http });
@@ -35,6 +39,6 @@ export function createClient(protocol: string, target: string, options: ClientOp
     case 'tfserving-http':
       return createTfServingHttpClient(address, http);
     case 'kserve-grpc':
-      return createKserveGrpcClient(address);
+      return createKserveGrpcClient(address, preflight);
   }
 }

@@ -7,10 +7,11 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ServelabError } from '../core/errors.js';
 import type { InferResult, ModelMetadata } from '../core/target.js';
-import { isDatatype, type Tensor } from '../core/tensor.js';
+import { isDatatype, type Tensor, type TensorSpec } from '../core/tensor.js';
 import { kserveMetadata } from './kserve-metadata.js';
-import { tokenFromSignal, type CancelToken, type LoadClient, type PreparedRequest } from './load-client.js';
+import { DEFAULT_PREFLIGHT_TIMEOUT_MS, tokenFromSignal, type CancelToken, type LoadClient, type PreparedRequest } from './load-client.js';
 import { RequestError } from './request-error.js';
+import { badResponse, checkOutputs, type OutputFacts } from './response-check.js';
 import { timingFromParameters } from './server-timing.js';
 import { probeTcp } from './tcp-probe.js';
 import type { TargetAddress } from './target-url.js';
@@ -73,13 +74,16 @@ function plainParameters(parameters: InferResponse['parameters']): Record<string
   return Object.fromEntries(Object.entries(parameters ?? {}).map(([key, value]) => [key, value.parameter_choice ? value[value.parameter_choice] : undefined]));
 }
 
-export function createKserveGrpcClient(address: TargetAddress): LoadClient {
+export function createKserveGrpcClient(address: TargetAddress, options: { preflightTimeoutMs?: number } = {}): LoadClient {
   const Service = loadService();
   const stub = new Service(`${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': 256 * 1024 * 1024,
     'grpc.max_send_message_length': 256 * 1024 * 1024,
   }) as unknown as InferenceStub;
   const target = address.display;
+  const preflightTimeoutMs = options.preflightTimeoutMs ?? DEFAULT_PREFLIGHT_TIMEOUT_MS;
+  /** Declared outputs per model, learnt from metadata: every response is checked against them. */
+  const outputSpecs = new Map<string, readonly TensorSpec[]>();
 
   const prepare = (model: string, inputs: readonly Tensor[]): GrpcPrepared => {
     const contents = inputs.map((tensor) => rawBytes(tensor.data));
@@ -96,6 +100,7 @@ export function createKserveGrpcClient(address: TargetAddress): LoadClient {
 
   const send = async (prepared: PreparedRequest, cancelToken?: CancelToken): Promise<InferResult> => {
     const response = await call(stub.ModelInfer, stub, (prepared as GrpcPrepared).message, {}, cancelToken);
+    checkOutputs(outputFacts(response), outputSpecs.get(prepared.model));
     const serverTiming = timingFromParameters(plainParameters(response.parameters));
     let outputs: Tensor[] | undefined;
     const result = {
@@ -123,12 +128,14 @@ export function createKserveGrpcClient(address: TargetAddress): LoadClient {
     target,
     async checkServer() {
       await probeTcp(address.host, address.port, target);
-      await preflight('ServerLive', () => call(stub.ServerLive, stub, {}, { deadline: Date.now() + 10_000 }));
+      await preflight('ServerLive', () => call(stub.ServerLive, stub, {}, { deadline: Date.now() + preflightTimeoutMs }));
     },
     async metadata(model: string): Promise<ModelMetadata> {
       try {
-        const response = await preflight('ModelMetadata', () => call(stub.ModelMetadata, stub, { name: model, version: '' }, { deadline: Date.now() + 10_000 }));
-        return kserveMetadata(response, model, target);
+        const response = await preflight('ModelMetadata', () => call(stub.ModelMetadata, stub, { name: model, version: '' }, { deadline: Date.now() + preflightTimeoutMs }));
+        const metadata = kserveMetadata(response, model, target);
+        outputSpecs.set(model, metadata.outputs);
+        return metadata;
       } catch (error) {
         if (error instanceof RequestError && error.kind === 'grpc-not-found') {
           throw new ServelabError(`model '${model}' is not served by ${target}: ${error.message}`, 'not-found');
@@ -144,13 +151,32 @@ export function createKserveGrpcClient(address: TargetAddress): LoadClient {
   };
 }
 
+/** What the response says of each output, values uncounted beyond list lengths and raw byte counts. */
+function outputFacts(response: InferResponse): OutputFacts[] {
+  const raw = response.raw_output_contents ?? [];
+  const outputs = response.outputs ?? [];
+  if (raw.length > 0 && raw.length !== outputs.length) {
+    throw badResponse(`the response has ${raw.length} raw_output_contents for ${outputs.length} outputs`);
+  }
+  return outputs.map((output, index) => {
+    const facts = { name: output.name, datatype: output.datatype, shape: output.shape };
+    const bytes = raw[index];
+    return bytes ? { ...facts, byteLength: bytes.length } : { ...facts, valueCount: typedContents(output).length };
+  });
+}
+
+/** The one non-empty typed list of InferTensorContents (empty when the values are missing). */
+function typedContents(output: InferResponse['outputs'][number]): unknown[] {
+  return Object.values(output.contents ?? {}).find((list) => Array.isArray(list) && list.length > 0) ?? [];
+}
+
 function decodeOutputs(response: InferResponse): Tensor[] {
   return response.outputs.map((output, index) => {
     const datatype = isDatatype(output.datatype) ? output.datatype : 'FP32';
     const shape = output.shape.map(Number);
     const raw = response.raw_output_contents[index];
     if (raw) return { name: output.name, datatype, shape, data: dataFromRaw(raw, datatype, shape) };
-    const values = Object.values(output.contents ?? {}).find((list) => Array.isArray(list) && list.length > 0) ?? [];
+    const values = typedContents(output);
     const plain = datatype === 'BYTES' ? values.map((value) => Buffer.from(value as Uint8Array).toString('utf8')) : values;
     return { name: output.name, datatype, shape, data: dataFromJson(plain, datatype) };
   });

@@ -3,7 +3,11 @@
  * of its send time (encoding off the hot path) and check, before any load, that the server speaks its protocol.
  */
 import type { InferResult, InferenceClient } from '../core/target.js';
-import type { Tensor } from '../core/tensor.js';
+import type { Tensor, TensorSpec } from '../core/tensor.js';
+import { checkOutputs } from './response-check.js';
+
+/** How long a pre-flight request (server check, metadata) may take unless the caller says otherwise. */
+export const DEFAULT_PREFLIGHT_TIMEOUT_MS = 10_000;
 
 /**
  * Cancels one request. A plain object rather than an AbortSignal: at tens of thousands of requests per
@@ -49,26 +53,42 @@ export interface LoadClient extends InferenceClient {
   send(prepared: PreparedRequest, cancelToken?: CancelToken): Promise<InferResult>;
 }
 
-/** Wraps any InferenceClient (e.g. an in-process one) so the load generator can drive it. */
+/**
+ * Wraps any InferenceClient (e.g. an in-process one) so the load generator can drive it. Its results are
+ * checked against the model's declared outputs as every protocol client's are.
+ */
 export function asLoadClient(client: InferenceClient, target = `${client.protocol} client`): LoadClient {
   if (isLoadClient(client)) return client;
   interface Wrapped extends PreparedRequest {
     readonly inputs: readonly Tensor[];
   }
+  const outputSpecs = new Map<string, readonly TensorSpec[]>();
+  const checked = (model: string) => (result: InferResult): InferResult => {
+    checkOutputs(
+      result.outputs.map((output) => ({ name: output.name, datatype: output.datatype, shape: output.shape, valueCount: output.data.length })),
+      outputSpecs.get(model),
+    );
+    return result;
+  };
   return {
     protocol: client.protocol,
     target,
     checkServer: async () => {},
-    metadata: (model) => client.metadata(model),
+    metadata: async (model) => {
+      const metadata = await client.metadata(model);
+      outputSpecs.set(model, metadata.outputs);
+      return metadata;
+    },
     infer: (model, inputs, options) => client.infer(model, inputs, options),
     close: () => client.close(),
     prepare: (model, inputs): Wrapped => ({ model, inputs }),
     send: (prepared, cancelToken) => {
-      if (!cancelToken) return client.infer(prepared.model, (prepared as Wrapped).inputs);
+      const { model, inputs } = prepared as Wrapped;
+      if (!cancelToken) return client.infer(model, inputs).then(checked(model));
       const controller = new AbortController();
       cancelToken.onCancel = () => controller.abort();
       if (cancelToken.cancelled) controller.abort();
-      return client.infer(prepared.model, (prepared as Wrapped).inputs, { signal: controller.signal });
+      return client.infer(model, inputs, { signal: controller.signal }).then(checked(model));
     },
   };
 }

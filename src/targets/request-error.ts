@@ -1,7 +1,9 @@
 /**
  * A failed inference request, with the kind the load generator counts it under: 'http-4xx', 'http-5xx',
  * 'grpc-<code name>', 'connection' (refused, reset, closed), 'protocol' (an answer that is not the protocol),
- * 'aborted' (the caller gave up) or 'decode' (a response that could not be read).
+ * 'aborted' (the caller gave up), 'bad-response' (an answer that is not a valid inference response for the
+ * model: undecodable body, outputs not as its metadata declares; see response-check.ts) or 'decode' (outputs
+ * that could not be decoded when read).
  */
 export class RequestError extends Error {
   override readonly name = 'RequestError';

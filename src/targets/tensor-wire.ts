@@ -28,10 +28,16 @@ export function nestedList(tensor: Tensor): unknown {
   return build(0, 0);
 }
 
-/** Flattens nested JSON lists, returning the values and the shape of the nesting. */
-export function flattenNested(value: unknown): { values: unknown[]; shape: number[] } {
+/** The shape of nested JSON lists, read along their first elements (O(rank): values are not visited). */
+export function nestedShape(value: unknown): number[] {
   const shape: number[] = [];
   for (let level = value; Array.isArray(level); level = level[0]) shape.push(level.length);
+  return shape;
+}
+
+/** Flattens nested JSON lists, returning the values and the shape of the nesting. */
+export function flattenNested(value: unknown): { values: unknown[]; shape: number[] } {
+  const shape = nestedShape(value);
   if (!Array.isArray(value)) return { values: [value], shape };
   return { values: (value as unknown[]).flat(Infinity), shape };
 }

@@ -5,14 +5,14 @@
 import { ServelabError } from '../core/errors.js';
 import type { InferResult, ModelMetadata } from '../core/target.js';
 import type { Datatype, Tensor, TensorSpec } from '../core/tensor.js';
-import type { HttpResponse } from './http-connection.js';
 import { buildRequest, errorText, jsonBody, preflightGet } from './http-exchange.js';
 import { HttpPool } from './http-pool.js';
-import { tokenFromSignal, type CancelToken, type LoadClient, type PreparedRequest } from './load-client.js';
+import { DEFAULT_PREFLIGHT_TIMEOUT_MS, tokenFromSignal, type CancelToken, type LoadClient, type PreparedRequest } from './load-client.js';
 import { RequestError, httpErrorKind } from './request-error.js';
-import { timingFromHeaders } from './server-timing.js';
+import type { ExpectedOutput } from './response-check.js';
 import type { TargetAddress } from './target-url.js';
-import { dataFromJson, flattenNested, nestedList } from './tensor-wire.js';
+import { nestedList } from './tensor-wire.js';
+import { tfPredictResult } from './tfserving-http-response.js';
 
 const DATATYPE_OF_TF: Record<string, Datatype> = {
   DT_BOOL: 'BOOL',
@@ -30,12 +30,12 @@ interface TfPrepared extends PreparedRequest {
   readonly payload: Buffer;
 }
 
-export function createTfServingHttpClient(address: TargetAddress, options: { maxConnections?: number } = {}): LoadClient {
+export function createTfServingHttpClient(address: TargetAddress, options: { maxConnections?: number; preflightTimeoutMs?: number } = {}): LoadClient {
   const pool = new HttpPool(address.host, address.port, options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections });
   const hostHeader = `${address.host}:${address.port}`;
   const target = address.display;
-  /** Output specs per model, learnt from metadata, to name and type decoded outputs. */
-  const outputSpecs = new Map<string, readonly TensorSpec[]>();
+  /** Declared outputs per model, learnt from metadata: every response is checked against them. */
+  const outputSpecs = new Map<string, readonly ExpectedOutput[]>();
 
   const prepare = (model: string, inputs: readonly Tensor[]): TfPrepared => {
     const body = Buffer.from(JSON.stringify({ inputs: Object.fromEntries(inputs.map((tensor) => [tensor.name, nestedList(tensor)])) }));
@@ -47,14 +47,7 @@ export function createTfServingHttpClient(address: TargetAddress, options: { max
   const send = async (prepared: PreparedRequest, cancelToken?: CancelToken): Promise<InferResult> => {
     const response = await pool.request((prepared as TfPrepared).payload, cancelToken);
     if (response.status !== 200) throw new RequestError(httpErrorKind(response.status), `HTTP ${response.status}: ${errorText(response)}`, response.status);
-    const serverTiming = timingFromHeaders(response.headers);
-    let outputs: Tensor[] | undefined;
-    const result = {
-      get outputs(): Tensor[] {
-        return (outputs ??= decodePredict(response, outputSpecs.get(prepared.model) ?? []));
-      },
-    };
-    return serverTiming ? Object.assign(result, { serverTiming }) : result;
+    return tfPredictResult(response, outputSpecs.get(prepared.model));
   };
 
   return {
@@ -64,7 +57,7 @@ export function createTfServingHttpClient(address: TargetAddress, options: { max
     checkServer: async () => {},
     async metadata(model: string): Promise<ModelMetadata> {
       const path = `/v1/models/${encodeURIComponent(model)}/metadata`;
-      const response = await preflightGet(pool, path, target, 'TF Serving REST');
+      const response = await preflightGet(pool, path, target, 'TF Serving REST', options.preflightTimeoutMs ?? DEFAULT_PREFLIGHT_TIMEOUT_MS);
       const body = jsonBody(response) as { error?: unknown; metadata?: unknown; model_spec?: { name?: unknown; version?: unknown } } | undefined;
       if (body === undefined) {
         throw new ServelabError(`target ${target} does not speak TF Serving REST: GET ${path} answered ${response.status} without JSON (is --protocol right?)`, 'unsupported');
@@ -82,7 +75,7 @@ export function createTfServingHttpClient(address: TargetAddress, options: { max
         inputs: tfSpecs(signature.inputs, model, target),
         outputs: tfSpecs(signature.outputs, model, target),
       };
-      outputSpecs.set(model, metadata.outputs);
+      outputSpecs.set(model, expectedOutputs(signature.outputs, metadata.outputs));
       return metadata;
     },
     infer: (model, inputs, inferOptions) => send(prepare(model, inputs), tokenFromSignal(inferOptions?.signal)),
@@ -103,15 +96,8 @@ function tfSpecs(raw: unknown, model: string, target: string): TensorSpec[] {
   );
 }
 
-function decodePredict(response: HttpResponse, specs: readonly TensorSpec[]): Tensor[] {
-  const body = jsonBody(response) as { outputs?: unknown; predictions?: unknown } | undefined;
-  if (!body) throw new RequestError('decode', 'predict response is not JSON');
-  const value = body.outputs ?? body.predictions;
-  const named: [string, unknown][] =
-    value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [[specs[0]?.name ?? 'output', value]];
-  return named.map(([name, nested]) => {
-    const datatype = specs.find((spec) => spec.name === name)?.datatype ?? 'FP32';
-    const { values, shape } = flattenNested(nested);
-    return { name, datatype, shape, data: dataFromJson(values, datatype) };
-  });
+/** The declared outputs to check responses against; an output of unknown rank has no shape to check. */
+function expectedOutputs(raw: unknown, specs: readonly TensorSpec[]): ExpectedOutput[] {
+  const info = (raw ?? {}) as Record<string, { tensor_shape?: { unknown_rank?: boolean } }>;
+  return specs.map((spec) => (info[spec.name]?.tensor_shape?.unknown_rank ? { ...spec, shape: null } : spec));
 }

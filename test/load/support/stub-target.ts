@@ -19,6 +19,8 @@ export interface StubOptions {
   failEvery?: number;
   /** Declared inputs (default x FP32 [-1,4]). */
   readonly inputs?: readonly TensorSpec[];
+  /** Replaces the 200 answer to the n-th infer request (from 1) when it returns a body, e.g. HTML or wrong outputs. */
+  readonly replyOverride?: (request: number) => { readonly contentType: string; readonly body: string } | undefined;
 }
 
 export interface StubTarget {
@@ -69,6 +71,12 @@ export async function startStubTarget(options: StubOptions = {}): Promise<StubTa
       requests++;
       if (options.failWithStatus) return json(options.failWithStatus, { error: 'configured failure' });
       if (options.failEvery && requests % options.failEvery === 0) return json(503, { error: 'configured overload' });
+      const override = options.replyOverride?.(requests);
+      if (override) {
+        response.writeHead(200, { 'content-type': override.contentType, 'content-length': Buffer.byteLength(override.body) });
+        response.end(override.body);
+        return;
+      }
       const arrivalMs = performance.now();
       const serviceMs = options.serviceMs ?? 0;
       let doneMs = options.mode === 'serial' ? Math.max(arrivalMs, busyUntilMs) + serviceMs : arrivalMs + serviceMs;
