@@ -1,5 +1,6 @@
 import { createProgram } from './program.js';
 import { errorMessage, isServelabError } from '../core/errors.js';
+import { exitCodeOf } from './exit-status.js';
 
 // A reader that stops early (`servelab models | head`) closes the pipe: that ends the output, not in an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -19,5 +20,5 @@ try {
   } else {
     console.error(`servelab: ${error.message}`);
   }
-  process.exitCode = 1;
+  process.exitCode = exitCodeOf(error);
 }

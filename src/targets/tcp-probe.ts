@@ -12,7 +12,9 @@ export function probeTcp(host: string, port: number, target: string, timeoutMs =
     const timer = setTimeout(() => fail(`no TCP connection within ${timeoutMs} ms`), timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
-      socket.end();
+      // Not end(): a half-close waits for the peer's FIN, and a peer that never closes (a listener that does
+      // not accept) would keep the socket, and the process, alive forever.
+      socket.destroy();
       resolve();
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,8 @@ async function setup(t: TestContext, options: Parameters<typeof startStubTarget>
 test('servelab load runs a pattern against a target and writes the JSON summary', async (t) => {
   const { stub, dir } = await setup(t, { mode: 'delayed', serviceMs: 1, inputs: MNIST_INPUT });
   const out = join(dir, 'summary.json');
-  const common = ['load', '--target', stub.url, '--model', STUB_MODEL, '--workload', 'mnist-digits', '--warmup', '0s'];
+  // Runs this short are INVALID (too few requests behind p99); this test is about the summary, not the verdict.
+  const common = ['load', '--target', stub.url, '--model', STUB_MODEL, '--workload', 'mnist-digits', '--warmup', '0s', '--no-fail-on-invalid'];
   const printed = await servelab([...common, '--pattern', 'constant', '--rate', '50', '--duration', '1s', '--json', out]);
   assert.match(printed, /constant@50rps → echo on http:\/\/127\.0\.0\.1:\d+ \(kserve-http\)/);
   assert.match(printed, /latency ms \(from schedule\)/);
@@ -95,4 +97,70 @@ test('servelab load rejects bad input with one line and sends nothing', async (t
   assert.equal(result.code, 1);
   assert.match(result.stderr.trim(), /^servelab: .*bad\.csv:4: arrival offsets must not decrease, got 3 after 5$/);
   assert.equal(stub.requests, 0);
+});
+
+/** Runs the installed entry point; code is null when the process had to be killed at limitMs. */
+function runCli(args: string[], limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.once('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('an INVALID run exits with status 99 and says why on stderr; --no-fail-on-invalid exits 0', async (t) => {
+  const { stub } = await setup(t, { mode: 'delayed', serviceMs: 1, inputs: MNIST_INPUT });
+  // 10 requests cannot back a p99: INVALID by construction, whatever the machine's load.
+  const args = ['load', '--target', stub.url, '--model', STUB_MODEL, '--workload', 'mnist-digits', '--warmup', '0s', '--pattern', 'constant', '--rate', '20', '--duration', '500ms'];
+  const failing = await runCli(args, 120_000);
+  assert.equal(failing.code, 99, failing.stderr);
+  assert.match(failing.stdout, /^INVALID$/m);
+  assert.match(failing.stderr.trim(), /^servelab: the run is INVALID \(exit status 99; --no-fail-on-invalid exits 0\): .*p99 is backed by \d+ requests/);
+
+  const json = await runCli([...args, '--json'], 120_000);
+  assert.equal(json.code, 99, json.stderr);
+  assert.equal(JSON.parse(json.stdout).valid, false);
+
+  const tolerated = await runCli([...args, '--no-fail-on-invalid'], 120_000);
+  assert.equal(tolerated.code, 0, tolerated.stderr);
+  assert.match(tolerated.stdout, /^INVALID$/m);
+  assert.equal(tolerated.stderr, '');
+});
+
+test('a target that accepts TCP but never speaks ends the process with an error, for every protocol', async (t) => {
+  // allowHalfOpen: the server never closes its side, as a listener that does not accept (or a hung process) does.
+  const sockets = new Set<Socket>();
+  const silent = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        silent.close(() => resolve());
+      }),
+  );
+  const port = (silent.address() as { port: number }).port;
+  const cases: [string, string, RegExp][] = [
+    ['kserve-grpc', `127.0.0.1:${port}`, /does not speak KServe v2 gRPC/],
+    ['kserve-http', `http://127.0.0.1:${port}`, /did not answer GET \/v2 within 1000 ms/],
+    ['tfserving-http', `http://127.0.0.1:${port}`, /did not answer GET \/v1\/models\/echo\/metadata within 1000 ms/],
+  ];
+  for (const [protocol, target, expected] of cases) {
+    const args = ['load', '--protocol', protocol, '--target', target, '--model', STUB_MODEL, '--workload', 'mnist-digits', '--rate', '5', '--timeout', '1s'];
+    // Generous: the process needs a few seconds to start and 1 s of pre-flight timeout; a hang never ends.
+    const result = await runCli(args, 60_000);
+    assert.notEqual(result.code, null, `${protocol}: the process was still running after 60 s (stderr: ${result.stderr})`);
+    assert.equal(result.code, 1, `${protocol}: ${result.stderr}`);
+    assert.match(result.stderr, expected, protocol);
+  }
 });

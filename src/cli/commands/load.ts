@@ -13,6 +13,7 @@ import {
   type RateSpec,
   type RunLoadOptions,
 } from '../../load/index.js';
+import { EXIT_INVALID_RUN, ExitStatusError } from '../exit-status.js';
 import { emitJson, printTable } from '../output.js';
 
 interface LoadFlags {
@@ -55,6 +56,7 @@ interface LoadFlags {
   capacityStep?: string;
   findCapacity?: boolean;
   allowRemote?: boolean;
+  failOnInvalid: boolean;
   json?: string | boolean;
 }
 
@@ -176,6 +178,7 @@ function printSummary(summary: LoadSummary): void {
   console.log(
     `offered ${fixed(summary.offeredRps, 1)} req/s, achieved ${summary.achievedRps.toFixed(1)} req/s; requests ${summary.requests}, completed ${summary.completed}, errors ${errors}, dropped ${summary.dropped}, timeouts ${summary.timeouts}`,
   );
+  for (const [kind, message] of Object.entries(summary.errors.examples ?? {})) console.log(`  first ${kind}: ${message}`);
   if (summary.server) {
     const server = summary.server;
     console.log(`server: queue mean ${server.queueUs.mean} µs, compute mean ${server.computeUs.mean} µs, batch ${server.meanBatchSize.toFixed(2)}, cache hits ${(server.cacheHitRate * 100).toFixed(1)}%`);
@@ -248,6 +251,7 @@ export function registerLoad(program: Command): void {
     .option('--latency-bound <ms>', 'INVALID when p99 exceeds this many ms')
     .option('--max-error-rate <fraction>', 'INVALID above this error rate', '0.01')
     .option('--allow-remote', 'allow a non-loopback target')
+    .option('--no-fail-on-invalid', `exit 0 when the run is INVALID (default: exit status ${EXIT_INVALID_RUN})`)
     .option('--json [file]', 'print the summary as JSON (or write it to the file)')
     .action(async (flags: LoadFlags) => {
       const options = optionsOf(flags, !flags.findCapacity);
@@ -262,5 +266,8 @@ export function registerLoad(program: Command): void {
       const summary = await runLoad(options);
       if (flags.json) emitJson(summary, jsonPath);
       if (!flags.json || jsonPath) printSummary(summary);
+      if (!summary.valid && flags.failOnInvalid) {
+        throw new ExitStatusError(`the run is INVALID (exit status ${EXIT_INVALID_RUN}; --no-fail-on-invalid exits 0): ${summary.reasons.join('; ')}`, EXIT_INVALID_RUN);
+      }
     });
 }
