@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { redisConnection } from '../src/distributed/connection.js';
+import { STUDY_QUEUE, type StudyJobResult } from '../src/distributed/bullmq-queue.js';
 import { coordinateStudy } from '../src/distributed/coordinator.js';
-import { STUDY_QUEUE, type StudyJobData, type StudyJobResult } from '../src/distributed/study-jobs.js';
+import type { StudyJob } from '../src/run/study-jobs.js';
 import { openResultsStore } from '../src/store/async-store.js';
 import { servicesUnavailableReason, startPostgres, startRedis } from '../test/support/services.js';
 
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   const redis = await startRedis();
   const postgres = await startPostgres();
   const store = await openResultsStore(postgres.url);
-  const queue = new Queue<StudyJobData, StudyJobResult>(STUDY_QUEUE, { connection: redisConnection(redis.url) });
+  const queue = new Queue<StudyJob, StudyJobResult>(STUDY_QUEUE, { connection: redisConnection(redis.url) });
   const rows: Row[] = [];
   const cores = cpus().length;
   try {

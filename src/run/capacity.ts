@@ -1,27 +1,42 @@
 /**
  * Stress levels (light, medium, high, overload) are fractions of a measured saturation throughput. It is
  * measured once per (model, workload) on a server with default settings, before the sweep, and kept in the
- * store so every configuration is offered the same rates and a resumed study does not measure it again.
+ * store so every configuration is offered the same rates and a resumed study does not measure it again. The
+ * study driver queues the searches like any other job (a worker runs trial-unit.ts's measureCapacity).
  */
+import { ServelabError } from '../core/errors.js';
 import type { Study } from '../plan/study-schema.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
-import type { LoadDriver } from './load-driver.js';
-import type { ProgressReporter } from './progress.js';
-import type { SessionSettings } from './server-session.js';
-import { measureCapacity } from './trial-unit.js';
+import type { StudyQueue } from './study-queue.js';
+import type { CapacityJob } from './study-jobs.js';
 
 export function usesStressLevels(study: Study): boolean {
   return study.load.points.some((point) => point.level !== undefined);
 }
 
-export async function ensureCapacities(study: Study, store: AsyncResultsStore, driver: LoadDriver, settings: SessionSettings, progress: ProgressReporter): Promise<void> {
+/** Queues the capacity searches the store lacks and waits for all of them. */
+export async function ensureCapacities(study: Study, store: Pick<AsyncResultsStore, 'capacity'>, queue: StudyQueue, pollMs: number, onMissing?: (count: number) => void): Promise<void> {
   if (!usesStressLevels(study)) return;
-  for (const model of study.models) {
-    for (const workload of study.workloads) {
-      if (await store.capacity(study.name, model, workload)) continue;
-      progress.note(`servelab: measuring the capacity of ${model} with ${workload} (default server settings) for the stress levels`);
-      const record = await measureCapacity({ study, store, driver, settings }, model, workload);
-      progress.note(`servelab: capacity of ${model} with ${workload}: ${record.capacityRps.toFixed(1)} req/s (${record.method})`);
+  const missing = async (): Promise<CapacityJob[]> => {
+    const jobs: CapacityJob[] = [];
+    for (const model of study.models) {
+      for (const workload of study.workloads) {
+        if (!(await store.capacity(study.name, model, workload))) jobs.push({ kind: 'capacity', studyId: study.name, model, workload });
+      }
+    }
+    return jobs;
+  };
+  let waiting = await missing();
+  if (waiting.length > 0) onMissing?.(waiting.length);
+  for (const job of waiting) await queue.add(job);
+  while (waiting.length > 0) {
+    await queue.nextChange(pollMs);
+    waiting = await missing();
+    for (const job of waiting) {
+      const exhausted = await queue.exhausted(job);
+      if (exhausted) {
+        throw new ServelabError(`cannot measure the capacity of ${job.model} with ${job.workload} for the stress levels: the workers failed ${exhausted.attempts} times: ${exhausted.reason}`, 'unavailable');
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A unit of work on one machine: the pending trials of one configuration, model and repetition on one fresh
- * server (load levels in order), or the capacity search of one (model, workload). Written against the
- * promise-based store so the same code runs in the single-machine runner and in a distributed worker.
+ * server (load levels in order), or the capacity search of one (model, workload). Run by the study worker
+ * (study-worker.ts), in the explore process or in a `servelab worker`, against the promise-based store.
  */
 import { ServelabError } from '../core/errors.js';
 import type { Configuration } from '../core/space.js';
@@ -19,9 +19,9 @@ import { protocolOf, trialLabel, type TrialSpec } from './trial-plan.js';
 export type UnitStore = Pick<AsyncResultsStore, 'trial' | 'startTrial' | 'completeTrial' | 'failTrial' | 'capacity' | 'saveCapacity'>;
 
 export interface UnitContext {
-  readonly study: Study;
   readonly store: UnitStore;
   readonly driver: LoadDriver;
+  /** How this machine starts and meters the study's servers; carries the study. */
   readonly settings: SessionSettings;
   /** Extra facts stored with every measurement's applied knobs, e.g. which worker machine ran it. */
   readonly appliedExtras?: Readonly<Record<string, unknown>>;
@@ -33,19 +33,21 @@ export type UnitTrialOutcome =
   | { readonly state: 'completed'; readonly measurement: TrialMeasurement; readonly recorded: boolean }
   | { readonly state: 'failed'; readonly failure: TrialFailure; readonly recorded: boolean };
 
-/** Trials of a unit that still need measuring: neither completed nor failed in the store. */
+/** Trials of a unit that still need measuring: neither completed nor failed in the store. Each must be planned there. */
 export async function pendingTrials(store: Pick<AsyncResultsStore, 'trial'>, trials: readonly TrialSpec[]): Promise<TrialSpec[]> {
   const pending: TrialSpec[] = [];
   for (const trial of trials) {
-    const state = (await store.trial(trial.trialId))?.state;
-    if (state !== 'completed' && state !== 'failed') pending.push(trial);
+    const stored = await store.trial(trial.trialId);
+    if (!stored) throw new ServelabError(`trial ${trial.trialId} (${trialLabel(trial)}) of study '${trial.studyId}' is not planned in the store; expected the study driver to plan a unit's trials before queueing it`, 'internal');
+    if (stored.state !== 'completed' && stored.state !== 'failed') pending.push(trial);
   }
   return pending;
 }
 
 /** Runs the trials (one configuration, model and repetition) on one server; every trial ends recorded. */
 export async function runTrialUnit(context: UnitContext, configuration: Configuration, trials: readonly TrialSpec[]): Promise<UnitTrialOutcome[]> {
-  const { study, store } = context;
+  const { store } = context;
+  const { study } = context.settings;
   const outcomes: UnitTrialOutcome[] = [];
   let session: ServerSession | undefined;
   let startFailure: TrialFailure | undefined;
@@ -103,7 +105,7 @@ export async function runTrialUnit(context: UnitContext, configuration: Configur
 
 /** Measures and stores the saturation throughput of a model with a workload on a default-settings server. */
 export async function measureCapacity(context: Omit<UnitContext, 'onTrialStarted' | 'onTrialEnded'>, model: string, workload: string): Promise<CapacityRecord> {
-  const { study } = context;
+  const { study } = context.settings;
   let session: ServerSession | undefined;
   try {
     session = await startSession(context.settings, {}, model);

@@ -15,7 +15,6 @@ interface ExploreCliOptions {
   store?: string;
   parallelism?: string;
   quiet?: boolean;
-  readyTimeout?: string;
   dryRun?: boolean;
   retryFailed?: string | true;
 }

@@ -1,0 +1,137 @@
+/**
+ * Runs study jobs on this machine, one at a time: the local worker of `servelab explore` and the worker behind
+ * `servelab worker` alike. A job carries ids only; the study comes from the store, validated again
+ * (stored-study.ts), and a unit's trials must be planned there. The first job of a study records this
+ * machine's environment with it.
+ */
+import { ServelabError } from '../core/errors.js';
+import type { Configuration } from '../core/space.js';
+import type { OsCapabilities } from '../knobs/detect.js';
+import type { Study } from '../plan/study-schema.js';
+import type { AsyncResultsStore } from '../store/async-store.js';
+import type { CapacityRecord } from '../store/types.js';
+import { describeCpuLayout } from './cpu-layout.js';
+import { driverForLayout } from './default-driver.js';
+import { studyEnvironment } from './environment.js';
+import type { LoadDriver } from './load-driver.js';
+import { sessionSettingsFor, type SessionSettings } from './server-session.js';
+import { readStoredStudy } from './stored-study.js';
+import { jobConfiguration, type StudyJob, type UnitJob } from './study-jobs.js';
+import { measureCapacity, pendingTrials, runTrialUnit, type UnitContext, type UnitTrialOutcome } from './trial-unit.js';
+import { trialsOf, type TrialSpec } from './trial-plan.js';
+
+export interface StudyWorkerEvents {
+  capacityStarted?(study: Study, model: string, workload: string): void;
+  capacityMeasured?(study: Study, record: CapacityRecord): void;
+  trialStarted?(configuration: Configuration, trial: TrialSpec): void;
+  trialEnded?(configuration: Configuration, trial: TrialSpec, outcome: UnitTrialOutcome): void;
+}
+
+export interface StudyWorkerOptions {
+  readonly store: AsyncResultsStore;
+  readonly capabilities: OsCapabilities;
+  /** Default: servelab's load generator, one per CPU layout (pinned to the generator's CPUs when the layout isolates it), kept until close. */
+  readonly driver?: LoadDriver;
+  /** How long a server may take to print its ready line (embedded target). */
+  readonly readyTimeoutMs?: number;
+  /** Facts stored with every trial's applied knobs and with the environment record, e.g. which machine ran them. */
+  readonly extras?: Readonly<Record<string, unknown>>;
+  readonly events?: StudyWorkerEvents;
+}
+
+export interface PreparedStudy {
+  readonly study: Study;
+  readonly settings: SessionSettings;
+}
+
+/** What a job did: trials (or a capacity) it recorded, and those already recorded elsewhere. */
+export interface JobOutcome {
+  readonly recorded: number;
+  readonly duplicates: number;
+}
+
+export class StudyWorker {
+  readonly #options: StudyWorkerOptions;
+  /** Studies by id and definition hash: a store recreated under the same study name is read again. */
+  readonly #prepared = new Map<string, PreparedStudy>();
+  readonly #drivers = new Map<string, LoadDriver>();
+
+  constructor(options: StudyWorkerOptions) {
+    this.#options = options;
+  }
+
+  /** The study as this machine runs it; the first call for a study records this machine's environment. */
+  async prepare(studyId: string): Promise<PreparedStudy> {
+    const { store } = this.#options;
+    const { record, study } = await readStoredStudy(store, studyId);
+    const key = `${studyId}\u0000${record.definitionHash}`;
+    const known = this.#prepared.get(key);
+    if (known) return known;
+    const settings = sessionSettingsFor(study, this.#options.capabilities, this.#options.readyTimeoutMs ?? 120_000);
+    const environment = await studyEnvironment(settings);
+    const extras = this.#options.extras;
+    await store.recordEnvironment(studyId, extras ? { ...environment, details: { ...environment.details, ...extras } } : environment);
+    const prepared = { study, settings };
+    this.#prepared.set(key, prepared);
+    return prepared;
+  }
+
+  async run(job: StudyJob): Promise<JobOutcome> {
+    const { study, settings } = await this.prepare(job.studyId);
+    const context: UnitContext = {
+      store: this.#options.store,
+      driver: this.#driverFor(settings),
+      settings,
+      ...(this.#options.extras ? { appliedExtras: this.#options.extras } : {}),
+    };
+    return job.kind === 'capacity' ? this.#capacity(study, context, job.model, job.workload) : this.#unit(study, context, job);
+  }
+
+  /** Closes the load drivers this worker started (not one given to it). */
+  async close(): Promise<void> {
+    const drivers = [...this.#drivers.values()];
+    this.#drivers.clear();
+    await Promise.all(drivers.map((driver) => driver.close?.()));
+  }
+
+  async #capacity(study: Study, context: UnitContext, model: string, workload: string): Promise<JobOutcome> {
+    if (!study.models.includes(model) || !study.workloads.includes(workload)) {
+      throw new ServelabError(`a capacity job of study '${study.name}' names ${model} with ${workload}; expected one of its models with one of its workloads`, 'invalid-input');
+    }
+    if (await context.store.capacity(study.name, model, workload)) return { recorded: 0, duplicates: 1 };
+    this.#options.events?.capacityStarted?.(study, model, workload);
+    const record = await measureCapacity(context, model, workload);
+    this.#options.events?.capacityMeasured?.(study, record);
+    return { recorded: 1, duplicates: 0 };
+  }
+
+  async #unit(study: Study, context: UnitContext, job: UnitJob): Promise<JobOutcome> {
+    const configuration = jobConfiguration(job);
+    const unit = trialsOf(study, configuration).filter((trial) => trial.context.model === job.model && trial.repetition === job.repetition);
+    if (unit.length === 0) {
+      throw new ServelabError(`a unit job of study '${study.name}' names model ${job.model}, repetition ${job.repetition}; expected one of its models and a repetition below ${study.repetitions}`, 'invalid-input');
+    }
+    const pending = await pendingTrials(context.store, unit);
+    const events = this.#options.events;
+    const outcomes = await runTrialUnit(
+      {
+        ...context,
+        ...(events?.trialStarted ? { onTrialStarted: (trial: TrialSpec) => events.trialStarted?.(configuration, trial) } : {}),
+        ...(events?.trialEnded ? { onTrialEnded: (trial: TrialSpec, outcome: UnitTrialOutcome) => events.trialEnded?.(configuration, trial, outcome) } : {}),
+      },
+      configuration,
+      pending,
+    );
+    const recorded = outcomes.filter((outcome) => outcome.recorded).length;
+    return { recorded, duplicates: unit.length - recorded };
+  }
+
+  #driverFor(settings: SessionSettings): LoadDriver {
+    if (this.#options.driver) return this.#options.driver;
+    // One generator per layout, kept for the worker's life: studies with the same layout share it.
+    const key = describeCpuLayout(settings.layout);
+    let driver = this.#drivers.get(key);
+    if (!driver) this.#drivers.set(key, (driver = driverForLayout(settings.layout)));
+    return driver;
+  }
+}
