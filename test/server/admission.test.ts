@@ -6,7 +6,7 @@ import { decideAdmission, expectedQueueDelayMs, ServiceTimeEstimate } from '../.
 import { DynamicBatcher } from '../../src/server/batcher.js';
 import { resolveModelConfig, DEFAULT_MODEL_CONFIG } from '../../src/server/config.js';
 import { MODEL_PATHS, clsInput } from './fixtures/models.js';
-import { postJson, sample, startTestServer } from './support.js';
+import { sample, startTestServer } from './support.js';
 
 test('the service-time mean weighs samples by the time between them on the clock', async () => {
   const clock = new VirtualClock();
@@ -126,28 +126,49 @@ test('config: admission.maxQueueDelayMs has a default, takes null or 0 to turn i
   assert.throws(() => resolveModelConfig({ admission: { maxQueueMs: 5 } } as never), /admission/);
 });
 
+interface Reply {
+  readonly status: number;
+  readonly connection: string | null;
+  readonly text: string;
+}
+
+/** One request in KServe JSON or binary tensor form. */
+async function inferCls(url: string, binary: boolean): Promise<Reply> {
+  const data = clsInput(1);
+  const tensor = { name: 'x', shape: [1, 3, 48, 192], datatype: 'FP32' };
+  let init: RequestInit;
+  if (binary) {
+    const header = Buffer.from(JSON.stringify({ inputs: [{ ...tensor, parameters: { binary_data_size: data.byteLength } }] }));
+    init = { method: 'POST', headers: { 'inference-header-content-length': String(header.length) }, body: Buffer.concat([header, Buffer.from(data.buffer)]) };
+  } else {
+    init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [{ ...tensor, data: Array.from(data) }] }) };
+  }
+  const response = await fetch(url, init);
+  return { status: response.status, connection: response.headers.get('connection'), text: Buffer.from(await response.arrayBuffer()).toString('latin1') };
+}
+
 test('a server under a burst sheds with 503 naming the expected delay and the bound; with admission off it queues', async (t) => {
-  const burst = async (maxQueueDelayMs: number | null) => {
+  const burst = async (maxQueueDelayMs: number | null, binary: boolean) => {
     const server = await startTestServer(t, { models: [{ name: 'cls', path: MODEL_PATHS.cls, config: { admission: { maxQueueDelayMs }, ort: { intraOpThreads: 1 } } }] });
     const url = `${server.httpUrl}/v2/models/cls/infer`;
-    const body = { inputs: [{ name: 'x', shape: [1, 3, 48, 192], datatype: 'FP32', data: Array.from(clsInput(1)) }] };
     // The first answer gives the model its service-time estimate.
-    assert.equal((await postJson(url, body)).status, 200);
-    const replies = await Promise.all(Array.from({ length: 40 }, () => postJson(url, body)));
+    assert.equal((await inferCls(url, binary)).status, 200);
+    const replies = await Promise.all(Array.from({ length: 40 }, () => inferCls(url, binary)));
     const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
-    return { replies, metrics };
+    return { replies, metrics, shed: replies.filter((reply) => reply.status === 503) };
   };
-  const on = await burst(0.5);
-  const shed = on.replies.filter((reply) => reply.status === 503);
-  assert.ok(shed.length > 0, 'some requests of the burst are shed');
-  assert.ok(on.replies.some((reply) => reply.status === 200), 'the requests ahead are served');
-  assert.ok(on.replies.every((reply) => reply.status === 200 || reply.status === 503));
-  assert.match(JSON.stringify(shed[0]!.json), /expected queueing delay [\d.]+ ms exceeds admission\.maxQueueDelayMs 0\.5 ms/);
-  // Shed once its body is read, so the client keeps its connection (no reconnect per shed under overload).
-  for (const reply of shed) assert.notEqual(reply.headers.get('connection'), 'close');
-  assert.equal(sample(on.metrics, 'servelab_requests_shed_total{model="cls",reason="expected-delay"}'), shed.length);
-  assert.ok(sample(on.metrics, 'servelab_batch_service_seconds{model="cls"}') > 0);
+  for (const binary of [true, false]) {
+    const on = await burst(0.5, binary);
+    assert.ok(on.shed.length > 0, 'some requests of the burst are shed');
+    assert.ok(on.replies.some((reply) => reply.status === 200), 'the requests ahead are served');
+    assert.ok(on.replies.every((reply) => reply.status === 200 || reply.status === 503));
+    assert.match(on.shed[0]!.text, /expected queueing delay [\d.]+ ms exceeds admission\.maxQueueDelayMs 0\.5 ms/);
+    assert.equal(sample(on.metrics, 'servelab_requests_shed_total{model="cls",reason="expected-delay"}'), on.shed.length);
+    assert.ok(sample(on.metrics, 'servelab_batch_service_seconds{model="cls"}') > 0);
+    // A binary body is cheap to read, so it is shed once read and the client keeps its connection.
+    if (binary) for (const reply of on.shed) assert.notEqual(reply.connection, 'close');
+  }
 
-  const off = await burst(null);
+  const off = await burst(null, true);
   assert.ok(off.replies.every((reply) => reply.status === 200), 'admission off: the queue (256) holds the whole burst');
 });
