@@ -2,6 +2,7 @@
 import type { TrialRow } from '../core/trial.js';
 import { correlationMatrices } from './correlation-matrix.js';
 import { computeEffects } from './effects.js';
+import { explainFinding, type ModelProperties } from './explanations.js';
 import { rankFindings } from './findings.js';
 import { paretoFronts, paretoMembership } from './pareto.js';
 import { predictionAnalysis } from './prediction.js';
@@ -23,6 +24,8 @@ export interface AnalyzeOptions {
    * different kinds are compared only with themselves. Off by default: the machine is then ignored.
    */
   readonly byMachine?: boolean;
+  /** Model properties (from model cards) set beside each other when a finding compares two models. */
+  readonly models?: Readonly<Record<string, ModelProperties>>;
 }
 
 export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions = {}): AnalysisResult {
@@ -64,7 +67,7 @@ export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions
   return {
     ...partial,
     prediction,
-    findings: rankFindings(partial, settings.alpha),
+    findings: rankFindings(partial, settings.alpha, (subject) => explainFinding(subject, study, options.models)),
     excluded: study.excluded,
     correlationMatrices: correlationMatrices(study),
     knobs: study.knobs.map((k) => ({ name: k.name, kind: k.kind, levels: k.levels.map(String) })),

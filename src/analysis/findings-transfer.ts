@@ -8,9 +8,8 @@
  */
 import { normalQuantile } from './stats/distributions.js';
 import { configKeyLabel, formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from '../core/format.js';
-import type { Finding, TransferPair } from './types.js';
-
-type Candidate = Omit<Finding, 'rank'>;
+import type { Candidate } from './findings.js';
+import type { TransferPair } from './types.js';
 
 export const MAX_REGRET_FINDINGS = 10;
 /** Pearson r below which a linear transfer is said not to work (Jamshidi et al.). */
@@ -44,6 +43,7 @@ export function regretFindings(pairs: readonly TransferPair[]): Candidate[] {
         text: `The optimum of ${group.map((q) => q.source).join(', ')} (${configKeyLabel(p.sourceBest)}) does not transfer to ${p.target}: there its ${p.metric} is ${formatNumber(p.regret.percent)}% ` +
           `worse than that of ${p.target}'s own optimum (${configKeyLabel(p.targetBest)}), ${formatWithUnit(p.regret.absolute, p.metric)} (${perSource.join('; ')})`,
         numbers,
+        subject: { kind: 'configurations', metric: p.metric, environment: p.target, from: p.targetBest, to: p.sourceBest },
       };
     })
     .sort((a, b) => b.score - a.score)

@@ -7,6 +7,7 @@
  * membership summary needs configurations that differ beyond noise in every environment.
  */
 import type { AnalysisResult, Finding, KnobEffect } from './types.js';
+import type { Explanation, FindingSubject } from './explanations.js';
 import { correlationFindings, regretFindings } from './findings-transfer.js';
 import { MIN_COMMON_CONFIGURATIONS } from './transfer-support.js';
 import { formatAdjustedPValue, formatInterval, formatNumber, formatPercent, formatWithUnit } from '../core/format.js';
@@ -15,13 +16,15 @@ export { MAX_REGRET_FINDINGS } from './findings-transfer.js';
 
 export const MAX_FINDINGS = 40;
 
-type Candidate = Omit<Finding, 'rank'>;
+/** A finding before ranking, with what it is about (for its explanation). */
+export type Candidate = Omit<Finding, 'rank' | 'explanation'> & { readonly subject?: FindingSubject };
 type Inputs = Pick<AnalysisResult, 'objectives' | 'effects' | 'effectsByEnvironment' | 'transfer' | 'paretoMembership' | 'environments'>;
 
 /** Level of the tests findings make here (configurations differing beyond noise); the effect tests carry their own. */
 export const FINDINGS_ALPHA = 0.05;
 
-export function rankFindings(inputs: Inputs, alpha = FINDINGS_ALPHA): Finding[] {
+/** Findings ranked by score; `explain` (if given) attaches an explanation to each finding that has a subject. */
+export function rankFindings(inputs: Inputs, alpha = FINDINGS_ALPHA, explain?: (subject: FindingSubject) => Explanation | undefined): Finding[] {
   const candidates: Candidate[] = [];
   const objectiveMetrics = inputs.objectives.map((o) => o.metric);
   for (const metric of objectiveMetrics) {
@@ -44,6 +47,7 @@ export function rankFindings(inputs: Inputs, alpha = FINDINGS_ALPHA): Finding[] 
         text: `${a} and ${b} interact on ${metric}: the effect of one changes by ${formatWithUnit(interaction.effectSize, metric)} (${formatPercent(interaction.relativeEffect)} of the mean; ${formatInterval(interaction.ci)}; ${formatAdjustedPValue(interaction.pAdjusted)}) between the other's extreme levels` +
           (stronger ? `, more than either knob's own effect explains (partial η² ${formatNumber(interaction.partialEtaSquared)} vs ${formatNumber(mainA.partialEtaSquared)} and ${formatNumber(mainB.partialEtaSquared)})` : ''),
         numbers: { effect: interaction.effectSize, relative: interaction.relativeEffect, ciLow: interaction.ci[0], ciHigh: interaction.ci[1], pValue: interaction.pValue, pAdjusted: interaction.pAdjusted, partialEtaSquared: interaction.partialEtaSquared },
+        subject: { kind: 'interaction', metric, knob: a, by: b },
       });
     }
     candidates.push(...signFlipFindings(metric, inputs));
@@ -63,7 +67,10 @@ export function rankFindings(inputs: Inputs, alpha = FINDINGS_ALPHA): Finding[] 
     .filter((c) => Number.isFinite(c.score))
     .sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1))
     .slice(0, MAX_FINDINGS)
-    .map((c, index) => ({ rank: index + 1, ...c }));
+    .map(({ subject, ...c }, index) => {
+      const explanation = subject && explain ? explain(subject) : undefined;
+      return { rank: index + 1, ...c, ...(explanation ? { explanation } : {}) };
+    });
 }
 
 /** Mean of the metric at the effect's from- and to-level, and the change relative to the from-level. */
@@ -85,6 +92,7 @@ function mainEffectFinding(metric: string, effect: KnobEffect): Candidate {
     score: Math.abs(effect.relativeEffect),
     text,
     numbers: { effect: effect.effectSize, relative: effect.relativeEffect, changePercent: change.percent, fromMean: change.from, toMean: change.to, ciLow: effect.ci[0], ciHigh: effect.ci[1], pValue: effect.pValue, pAdjusted: effect.pAdjusted, partialEtaSquared: effect.partialEtaSquared },
+    subject: { kind: 'knob-change', metric, knob: effect.knob, from: effect.fromLevel, to: effect.toLevel },
   };
 }
 
@@ -128,6 +136,7 @@ function signFlipFindings(metric: string, inputs: Inputs): Candidate[] {
       score: 2 * (Math.abs(up.effect.relativeEffect) + Math.abs(down.effect.relativeEffect)) / 2,
       text: `Raising ${knob} from ${down.effect.fromLevel} to ${down.effect.toLevel} lowers ${metric} in ${down.env} (${describeChange(down.effect, metric)}) but raises it in ${up.env} (${describeChange(up.effect, metric)}): the best setting does not carry over`,
       numbers: { lowers: down.effect.relativeEffect, raises: up.effect.relativeEffect, environmentsLowering: list.filter((e) => e.effect.effectSize < 0).length, environmentsRaising: list.filter((e) => e.effect.effectSize > 0).length },
+      subject: { kind: 'knob-change-across', metric, knob, from: down.effect.fromLevel, to: down.effect.toLevel, environments: [down.env, up.env] },
     });
   }
   return out;

@@ -9,7 +9,7 @@
  * the member farthest below the hyperplane through the front's extremes.
  */
 import { bootstrapInterval, mean } from './stats/bootstrap.js';
-import { tQuantileTwoSided } from './stats/distributions.js';
+import { tHalfWidth } from './stats/t-interval.js';
 import { analysisRng } from './stats/seeded.js';
 import { dominates, hypervolume, paretoFrontIndices } from '../core/pareto.js';
 import type { ConfigGroup, PreparedStudy } from './prepare.js';
@@ -36,7 +36,7 @@ function paretoFront(study: PreparedStudy, groups: readonly ConfigGroup[], envir
   });
   const frontIndexes = paretoFrontIndices(points);
   const onFront = new Set(frontIndexes);
-  const noise = groups.map((g) => Float64Array.from(metricIndexes, (m) => halfWidth95(g.values[m]!)));
+  const noise = groups.map((g) => Float64Array.from(metricIndexes, (m) => tHalfWidth(g.values[m]!)));
   const withinNoise: number[] = [];
   for (let i = 0; i < groups.length; i++) {
     if (onFront.has(i) || groups[i]!.values[0]!.length < 2) continue;
@@ -93,22 +93,6 @@ function kneeIndex(front: readonly number[], points: readonly Float64Array[]): n
     }
   }
   return best;
-}
-
-/** Half-width of the 95% t interval of the mean of repetitions; 0 without repetitions. */
-export function halfWidth95(values: readonly number[]): number {
-  const n = values.length;
-  if (n < 2) return 0;
-  const m = values.reduce((s, x) => s + x, 0) / n;
-  const sd = Math.sqrt(values.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1));
-  return tQuantile95(n - 1) * (sd / Math.sqrt(n));
-}
-
-const tQuantiles = new Map<number, number>();
-function tQuantile95(df: number): number {
-  const cached = tQuantiles.get(df) ?? tQuantileTwoSided(0.95, df);
-  tQuantiles.set(df, cached);
-  return cached;
 }
 
 /** Which configurations are on the strict front in every environment they were measured in, some, or none. */

@@ -17,7 +17,10 @@ export function summaryText(result: AnalysisResult): string {
     'Findings (ranked by effect size and surprise)',
   );
   if (result.findings.length === 0) out.push('  No effect is larger than its noise.');
-  for (const finding of result.findings.slice(0, 15)) out.push(`  ${finding.rank}. ${finding.text}.`);
+  for (const finding of result.findings.slice(0, 15)) {
+    out.push(`  ${finding.rank}. ${finding.text}.`);
+    if (finding.explanation) out.push(`     Why: ${finding.explanation.text}.`);
+  }
   out.push('', 'Pareto fronts (reference point: worst measured value + 10% of the range, per objective)');
   out.push(...table(
     ['environment', 'front', 'near front', 'hypervolume', 'normalized', 'knee'],

@@ -1,3 +1,4 @@
+import type { Explanation } from './explanations.js';
 /**
  * The analysis result: the contract between analysis/, the `analyze --json` output and report/.
  * Fields may be added; none may be removed or renamed without changing the report.
@@ -251,6 +252,8 @@ export interface Finding {
   readonly text: string;
   readonly score: number;
   readonly numbers: Readonly<Record<string, number>>;
+  /** Why it holds, from the latency decomposition and the measured load (absent where nothing can be compared). */
+  readonly explanation?: Explanation;
 }
 
 export interface AnalysisResult {

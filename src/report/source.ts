@@ -13,6 +13,7 @@ import type { TrialRow } from '../core/trial.js';
 import { parseStudy, type Study } from '../plan/study-schema.js';
 import { isPostgresLocation, openResultsStore, requireStudy, type AsyncResultsStore } from '../store/async-store.js';
 import { getModelCard } from '../zoo/models/registry.js';
+import { modelPropertiesOf } from '../analysis/explanations.js';
 import { modelCards, workloadSummaries } from './cards.js';
 import type { ReportInput, StudySummary, WorkerMachine } from './input.js';
 import { machineSummary, unknownMachine } from './machine-summary.js';
@@ -93,8 +94,11 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
     const loads = study ? loadSummaries(study) : loadsFromRows(rows);
     // Workers of different kinds would pollute each other's comparisons: their machine joins the environment.
     const heterogeneous = new Set(workers.map((worker) => `${worker.cpuModel}|${worker.cores}|${worker.memoryMb}`)).size > 1;
-    const analysis = options.analysisPath ? readAnalysis(options.analysisPath) : analyzeTrials(rows, { ...analysisOptions(study, first.seed), byMachine: heterogeneous });
     const models = unique(studies.every(Boolean) ? studies.flatMap((s) => s!.models) : rows.map((row) => row.context.model));
+    const cards = (await Promise.all(models.map((model) => (options.modelCard ? options.modelCard(model) : zooModelCard(model))))).filter((card) => card !== undefined);
+    const analysis = options.analysisPath
+      ? readAnalysis(options.analysisPath)
+      : analyzeTrials(rows, { ...analysisOptions(study, first.seed), byMachine: heterogeneous, models: modelPropertiesOf(cards) });
     const workloads = unique(studies.every(Boolean) ? studies.flatMap((s) => s!.workloads) : rows.map((row) => row.context.workload));
     const summary = study ? studySummary(study, first.createdAt ? { startedAt: first.createdAt } : {}) : summaryFromRows(first.studyId, rows, analysis, first.seed);
     const sources = records.filter((record) => record.sourceText);

@@ -4,6 +4,9 @@ import { ServelabError } from '../../core/errors.js';
 import type { TrialRow } from '../../core/trial.js';
 import { isPostgresLocation, readStudyRows } from '../../store/async-store.js';
 import { analyzeTrials, parseObjectives, readCsvTrialRows, summaryText } from '../../analysis/index.js';
+import { modelPropertiesOf } from '../../analysis/explanations.js';
+import type { ModelCard } from '../../core/model-card.js';
+import { getModelCard } from '../../zoo/models/registry.js';
 import { emitJson } from '../output.js';
 
 const DATABASE_EXTENSIONS = new Set(['.db', '.sqlite', '.sqlite3']);
@@ -41,6 +44,7 @@ export function registerAnalyze(program: Command): void {
         maxCv: parseNumberOption('--max-cv', options.maxCv, (n) => n > 0, 'a positive number'),
         skipPrediction: !options.prediction,
         byMachine: options.byMachine ?? false,
+        models: modelPropertiesOf(await zooModelCards(rows)),
       });
       process.stdout.write(summaryText(result));
       if (options.json) {
@@ -64,4 +68,11 @@ function parseNumberOption(flag: string, raw: string, valid: (n: number) => bool
   const value = Number(raw);
   if (!Number.isFinite(value) || !valid(value)) throw new ServelabError(`${flag} must be ${expected}, got '${raw}'`);
   return value;
+}
+
+/** The zoo's cards of the studied models it knows (models from elsewhere have none). */
+async function zooModelCards(rows: readonly TrialRow[]): Promise<ModelCard[]> {
+  const names = [...new Set(rows.map((row) => row.context.model))];
+  const cards = await Promise.all(names.map((name) => getModelCard(name).catch(() => undefined)));
+  return cards.filter((card) => card !== undefined);
 }
