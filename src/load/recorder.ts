@@ -4,6 +4,7 @@
  */
 import type { ServerTiming } from '../core/target.js';
 import { createHistogram, decodeHistogram, encodeHistogram, recordMs, recordUs, type Histogram } from './histogram.js';
+import { LatencyDecomposition } from './latency-decomposition.js';
 
 export interface WindowTally {
   /**
@@ -37,6 +38,8 @@ export class LoadRecorder {
   readonly lag = createHistogram();
   readonly serverQueueUs = createHistogram();
   readonly serverComputeUs = createHistogram();
+  /** Each timed success's latency split into send lag, transport, queueing, compute and serialization. */
+  decomposition = new LatencyDecomposition();
   serverBatchSizeTotal = 0;
   serverTimedResponses = 0;
   serverCacheHits = 0;
@@ -96,6 +99,7 @@ export class LoadRecorder {
       this.serverTimedResponses++;
       recordUs(this.serverQueueUs, timing.queueUs);
       recordUs(this.serverComputeUs, timing.computeUs);
+      this.decomposition.record(scheduledMs, sentMs, doneMs, timing);
       this.serverBatchSizeTotal += timing.batchSize;
       if (timing.cacheHit) this.serverCacheHits++;
     }
@@ -118,6 +122,7 @@ export class LoadRecorder {
     this.lag.add(other.lag);
     this.serverQueueUs.add(other.serverQueueUs);
     this.serverComputeUs.add(other.serverComputeUs);
+    this.decomposition.merge(other.decomposition);
     this.serverBatchSizeTotal += other.serverBatchSizeTotal;
     this.serverTimedResponses += other.serverTimedResponses;
     this.serverCacheHits += other.serverCacheHits;
@@ -151,6 +156,7 @@ export class LoadRecorder {
         serverQueueUs: encodeHistogram(this.serverQueueUs),
         serverComputeUs: encodeHistogram(this.serverComputeUs),
       },
+      decomposition: this.decomposition.toJSON(),
       counters: {
         serverBatchSizeTotal: this.serverBatchSizeTotal,
         serverTimedResponses: this.serverTimedResponses,
@@ -175,6 +181,7 @@ export class LoadRecorder {
     recorder.lag.add(decodeHistogram(data.histograms.lag));
     recorder.serverQueueUs.add(decodeHistogram(data.histograms.serverQueueUs));
     recorder.serverComputeUs.add(decodeHistogram(data.histograms.serverComputeUs));
+    recorder.decomposition = LatencyDecomposition.fromJSON(data.decomposition);
     Object.assign(recorder, data.counters);
     Object.assign(recorder.errorsByKind, data.errorsByKind);
     Object.assign(recorder.errorExamples, data.errorExamples ?? {});
@@ -195,6 +202,8 @@ export class LoadRecorder {
 export interface SerializedRecorder {
   readonly layout: RecorderLayout;
   readonly histograms: Record<'latency' | 'service' | 'lag' | 'serverQueueUs' | 'serverComputeUs', string>;
+  /** LatencyDecomposition's values, base64 (absent from recorders serialised before it existed). */
+  readonly decomposition?: string;
   readonly counters: Record<
     'serverBatchSizeTotal' | 'serverTimedResponses' | 'serverCacheHits' | 'sent' | 'ok' | 'okInWindow' | 'dropped' | 'timeouts' | 'warmupSent',
     number

@@ -7,6 +7,8 @@ import type { LoadRecorder } from './recorder.js';
 import { generatorWarnings, type GeneratorUsage } from './self-check.js';
 import { judgeStability, type Stability } from './stability.js';
 import { judgeRun } from './verdict.js';
+import type { LatencyBand } from '../core/latency-components.js';
+import type { LatencyParts } from './latency-decomposition.js';
 
 export type LatencySummary = Omit<PercentilesMs, 'count'>;
 
@@ -30,6 +32,8 @@ export interface ServerTimingSummary {
   readonly computeUs: { readonly mean: number; readonly p50: number; readonly p99: number };
   readonly meanBatchSize: number;
   readonly cacheHitRate: number;
+  /** Mean parts of the latency (ms) over all timed requests and the p50 and p99 bands (latency-decomposition.ts). */
+  readonly decompositionMs: Readonly<Record<LatencyBand, LatencyParts>> | null;
 }
 
 export interface LoadSummary {
@@ -204,5 +208,6 @@ function serverTiming(recorder: LoadRecorder): ServerTimingSummary | null {
     computeUs: stats(recorder.serverComputeUs),
     meanBatchSize: recorder.serverBatchSizeTotal / responses,
     cacheHitRate: recorder.serverCacheHits / responses,
+    decompositionMs: recorder.decomposition.summarise(),
   };
 }

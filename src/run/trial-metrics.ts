@@ -5,6 +5,7 @@
 import type { MetricName } from '../core/metric.js';
 import type { EnergyReading } from '../energy/meter.js';
 import type { LoadSummary } from '../load/summary.js';
+import { componentMetric, LATENCY_COMPONENTS } from '../core/latency-components.js';
 
 export interface ProcessUsage {
   /** Server CPU seconds over the window, all threads. */
@@ -35,6 +36,12 @@ export function trialMetrics(summary: LoadSummary, usage: ProcessUsage | undefin
     metrics.server_compute_ms = summary.server.computeUs.mean / 1000;
     metrics.mean_batch_size = summary.server.meanBatchSize;
     metrics.cache_hit_rate = summary.server.cacheHitRate;
+    const bands = summary.server.decompositionMs;
+    if (bands) {
+      for (const band of ['mean', 'p50', 'p99'] as const) {
+        for (const part of LATENCY_COMPONENTS) metrics[componentMetric(band, part.key)] = bands[band][part.key];
+      }
+    }
   }
   if (usage && usage.windowMs > 0) metrics.cpu_util = usage.cpuSeconds / (usage.windowMs / 1000);
   if (usage?.peakRssMb !== undefined) metrics.rss_mb = usage.peakRssMb;
