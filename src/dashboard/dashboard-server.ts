@@ -108,7 +108,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   if (path === '/api/study') return sendJson(response, JSON.stringify(context.info));
   if (path === '/api/trials') return sendJson(response, state.trialsJson);
   if (path === '/api/progress') return sendJson(response, state.progressJson ?? 'null');
-  if (path === '/api/analysis') return sendJson(response, state.analysisJson ?? JSON.stringify({ version: 0, trialsVersion: 0, figures: [], notes: ['The first analysis is being computed.'], hypervolume: [] }));
+  if (path === '/api/analysis') return sendJson(response, state.analysisJson ?? JSON.stringify({ version: 0, fronts: null, effects: null }));
   if (path === '/api/events') {
     const initial = [{ event: 'status', data: state.statusJson() }, ...(state.progressJson ? [{ event: 'progress', data: state.progressJson }] : [])];
     return context.hub.add(response, initial);

@@ -1,20 +1,22 @@
 /**
  * The dashboard's view of one study, kept current: it checks the store for changes every poll, reads what
- * changed into the live table, and reruns the analysis when trials changed, each under its CPU-share policy
- * (refresh-policy.ts). Runs in a worker thread (snapshot-worker.ts), so the HTTP thread never waits on it;
- * timing comes from an injectable clock.
+ * changed into the live table, and recomputes its part of the analysis when trials changed, each under its
+ * CPU-share policy (refresh-policy.ts). Two run, each in a worker thread (snapshot-worker.ts): the fronts one
+ * also sends the table and the progress; the effects one only the slow figures, so a long analysis never holds
+ * up the table. The HTTP thread never waits on either; timing comes from an injectable clock.
  */
 import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import { liveAnalysis } from './live-analysis.js';
+import { liveAnalysisPart, type AnalysisPartName } from './live-analysis.js';
 import { LiveTable } from './live-table.js';
-import { ANALYSIS_POLICY, nextRunAtMs, ROWS_POLICY } from './refresh-policy.js';
+import { EFFECTS_POLICY, FRONTS_POLICY, nextRunAtMs, ROWS_POLICY } from './refresh-policy.js';
 import type { FromSnapshotWorker } from './snapshot-messages.js';
 import type { StoreReader } from './store-reader.js';
 import { studyProgress } from './study-progress.js';
 import type { StudyInfo } from './types.js';
 
 export interface LiveStudyOptions {
+  readonly part: AnalysisPartName;
   readonly reader: StoreReader;
   readonly studyId: string;
   readonly seed: number;
@@ -62,11 +64,11 @@ export class LiveStudy {
         await this.#checkRows();
         if (this.#storeError !== undefined) {
           this.#storeError = undefined;
-          this.options.post({ type: 'store-error', message: null });
+          this.#postTable({ type: 'store-error', message: null });
         }
       } catch (error) {
         this.#storeError = errorMessage(error);
-        this.options.post({ type: 'store-error', message: this.#storeError });
+        this.#postTable({ type: 'store-error', message: this.#storeError });
         this.#nextRowsAtMs = clock.nowMs() + pollIntervalMs * ERROR_BACKOFF_POLLS;
       }
     }
@@ -81,10 +83,15 @@ export class LiveStudy {
       this.#nextRowsAtMs = startedMs + pollIntervalMs;
       return;
     }
-    const delta = await this.#table.refresh(reader, studyId);
+    const update = await this.#table.refresh(reader, studyId);
+    this.#token = token;
+    if (update || this.#analysisVersion === 0) this.#analysisDue = true;
+    if (this.options.part !== 'fronts') {
+      this.#nextRowsAtMs = Math.max(startedMs + pollIntervalMs, nextRunAtMs(startedMs, clock.nowMs() - startedMs, ROWS_POLICY));
+      return;
+    }
     const environments = await reader.environments(studyId);
     const study = (await reader.studies()).find((record) => record.studyId === studyId);
-    this.#token = token;
     const rows = this.#table.rows();
     const machines = environments.flatMap((environment) => {
       const worker = environment.details.worker as { host?: string; cpuModel?: string; cores?: number } | undefined;
@@ -102,30 +109,39 @@ export class LiveStudy {
     const version = this.#table.version;
     this.options.post({
       type: 'trials',
-      version,
-      deltaJson: JSON.stringify(delta ?? { from: version, to: version, changed: [], removed: [] }),
-      fullJson: this.#table.fullJson(),
+      from: update?.delta.from ?? version,
+      to: version,
+      changedIds: update?.delta.changed.map((row) => row.id) ?? [],
+      changedJson: update?.changedJson ?? [],
+      removed: update?.delta.removed ?? [],
+      order: update?.order ?? null,
       progressJson: JSON.stringify(progress),
       readMs,
     });
-    if (delta || this.#analysisVersion === 0) this.#analysisDue = true;
+  }
+
+  /** Table, progress and store errors come from the fronts worker alone, so the page gets each once. */
+  #postTable(message: FromSnapshotWorker): void {
+    if (this.options.part === 'fronts') this.options.post(message);
   }
 
   #analyze(): void {
-    const { clock, info, seed } = this.options;
+    const { clock, info, seed, part } = this.options;
     const startedMs = clock.nowMs();
     const trialsVersion = this.#table.version;
-    let view;
+    const rows = this.#table.rows();
+    const nowMs = this.options.wallNowMs?.() ?? Date.now();
+    let result;
     try {
-      view = liveAnalysis(this.#table.rows(), info, seed, this.options.wallNowMs?.() ?? Date.now());
+      result = liveAnalysisPart(part, rows, info, seed, nowMs);
     } catch (error) {
       // A bug in one recomputation must not end the live view: the page says what failed, the next change retries.
-      view = { figures: [], notes: [`The analysis failed: ${errorMessage(error)}`], hypervolume: [], computedAt: new Date().toISOString(), durationMs: 0 };
+      result = { figures: [], notes: [`The ${part} analysis failed: ${errorMessage(error)}`], hypervolume: [], trials: rows.length, computedAt: new Date(nowMs).toISOString(), durationMs: 0 };
     }
     this.#analysisVersion += 1;
     this.#analysisDue = false;
     const durationMs = clock.nowMs() - startedMs;
-    this.#nextAnalysisAtMs = nextRunAtMs(startedMs, durationMs, ANALYSIS_POLICY);
-    this.options.post({ type: 'analysis', version: this.#analysisVersion, json: JSON.stringify({ ...view, version: this.#analysisVersion, trialsVersion }), durationMs });
+    this.#nextAnalysisAtMs = nextRunAtMs(startedMs, durationMs, part === 'fronts' ? FRONTS_POLICY : EFFECTS_POLICY);
+    this.options.post({ type: 'analysis', part, json: JSON.stringify({ ...result, trialsVersion }), durationMs });
   }
 }

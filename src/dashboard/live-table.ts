@@ -2,13 +2,20 @@
  * The study's trials as the page's table, kept up to date incrementally: each refresh reads the trials'
  * stamps (state, attempt, times), fetches the light rows of those that changed, recomputes the confidence
  * intervals of the groups they belong to, and yields only the rows whose content changed (the delta the
- * page applies). The full table is kept as per-row JSON so a new page gets it without re-serialising.
+ * page applies), each with its JSON, so the HTTP thread keeps the whole table without serialising it.
  */
 import { summarizeConfigurations } from '../store/configuration-summary.js';
 import { analysisRow, dashboardRow, groupKey, withSummary } from './dashboard-rows.js';
 import { stampKey } from './reader-queries.js';
 import type { StoreReader } from './store-reader.js';
 import type { DashboardRow, TrialsDelta } from './types.js';
+
+/** A delta, the changed rows' JSON in the same order, and the plan order when trials were added or removed. */
+export interface TableUpdate {
+  readonly delta: TrialsDelta;
+  readonly changedJson: readonly string[];
+  readonly order?: readonly string[];
+}
 
 interface Entry {
   stamp: string;
@@ -35,8 +42,8 @@ export class LiveTable {
     return `{"version":${this.#version},"rows":[${this.#order.map((id) => this.#entries.get(id)!.json).join(',')}]}`;
   }
 
-  /** Reads what changed in the store; returns the delta, or undefined when nothing the page shows changed. */
-  async refresh(reader: StoreReader, studyId: string): Promise<TrialsDelta | undefined> {
+  /** Reads what changed in the store; returns the update, or undefined when nothing the page shows changed. */
+  async refresh(reader: StoreReader, studyId: string): Promise<TableUpdate | undefined> {
     const stamps = await reader.stamps(studyId);
     const changedIds = stamps.filter((stamp) => this.#entries.get(stamp.trial_id)?.stamp !== stampKey(stamp)).map((stamp) => stamp.trial_id);
     const present = new Set(stamps.map((stamp) => stamp.trial_id));
@@ -51,12 +58,14 @@ export class LiveTable {
       this.#entries.delete(id);
     }
     const fresh = new Map<string, DashboardRow>();
+    let added = false;
     for (const light of lights) {
       const row = dashboardRow(light);
       fresh.set(row.id, row);
       groups.add(groupKey(row));
       const previous = this.#entries.get(row.id);
       if (previous) groups.add(groupKey(previous.row));
+      else added = true;
       this.#entries.set(row.id, { stamp: stampKey(light), row, json: previous?.json ?? '' });
     }
     this.#order = stamps.map((stamp) => stamp.trial_id).filter((id) => this.#entries.has(id));
@@ -64,7 +73,11 @@ export class LiveTable {
     if (changed.length === 0 && removed.length === 0) return undefined;
     const from = this.#version;
     this.#version += 1;
-    return { from, to: this.#version, changed, removed };
+    return {
+      delta: { from, to: this.#version, changed, removed },
+      changedJson: changed.map((row) => this.#entries.get(row.id)!.json),
+      ...(added || removed.length > 0 ? { order: [...this.#order] } : {}),
+    };
   }
 
   /** Recomputes the intervals of the touched groups; returns the rows whose serialised form changed. */

@@ -1,7 +1,10 @@
 /** Messages between the dashboard's HTTP thread and its snapshot worker (structured clone; JSON bodies pre-serialised). */
+import type { AnalysisPartName } from './live-analysis.js';
 import type { StudyInfo } from './types.js';
 
 export interface SnapshotWorkerData {
+  /** The fronts worker also sends the table, the progress and store errors; the effects worker only its figures. */
+  readonly part: AnalysisPartName;
   readonly location: string;
   readonly studyId: string;
   readonly seed: number;
@@ -12,14 +15,19 @@ export interface SnapshotWorkerData {
 export type FromSnapshotWorker =
   | {
       readonly type: 'trials';
-      readonly version: number;
-      /** TrialsDelta as JSON, for the event stream. */
-      readonly deltaJson: string;
-      /** The whole table, `{"version":N,"rows":[...]}`, for a page that loads it. */
-      readonly fullJson: string;
+      /** The table's version before and after this change (equal when only the progress changed). */
+      readonly from: number;
+      readonly to: number;
+      readonly changedIds: readonly string[];
+      /** Each changed row as JSON, in the order of changedIds. */
+      readonly changedJson: readonly string[];
+      readonly removed: readonly string[];
+      /** Every trial id in plan order, sent when trials were added or removed. */
+      readonly order: readonly string[] | null;
       readonly progressJson: string;
       readonly readMs: number;
     }
-  | { readonly type: 'analysis'; readonly version: number; readonly json: string; readonly durationMs: number }
+  /** An AnalysisPart as JSON. */
+  | { readonly type: 'analysis'; readonly part: AnalysisPartName; readonly json: string; readonly durationMs: number }
   /** The store could not be read (message), or can be again (null). */
   | { readonly type: 'store-error'; readonly message: string | null };

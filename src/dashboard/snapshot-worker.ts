@@ -1,4 +1,4 @@
-/** Worker-thread entry: keeps the study's live view current and posts it to the HTTP thread. */
+/** Worker-thread entry: keeps one part of the study's live view current and posts it to the HTTP thread. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
@@ -13,10 +13,10 @@ let reader;
 try {
   reader = await openStoreReader(data.location);
 } catch (error) {
-  post({ type: 'store-error', message: errorMessage(error) });
+  if (data.part === 'fronts') post({ type: 'store-error', message: errorMessage(error) });
   throw error;
 }
-const live = new LiveStudy({ reader, studyId: data.studyId, seed: data.seed, info: data.info, clock: systemClock, pollIntervalMs: data.pollIntervalMs, post });
+const live = new LiveStudy({ part: data.part, reader, studyId: data.studyId, seed: data.seed, info: data.info, clock: systemClock, pollIntervalMs: data.pollIntervalMs, post });
 parentPort!.on('message', (message: { type: 'stop' }) => {
   if (message.type === 'stop') live.stop();
 });

@@ -121,14 +121,30 @@ export interface LiveFigure {
   readonly vegaSpec: unknown;
 }
 
-export interface AnalysisView {
-  readonly version: number;
-  /** The trials version the analysis was computed from. */
+export interface HypervolumeEntry {
+  readonly environment: string;
+  readonly normalized: number;
+  readonly configurations: number;
+  readonly frontSize: number;
+}
+
+/** One part of the live analysis (fronts, or effects and transfer), as of one version of the table. */
+export interface AnalysisPart {
+  /** The trials version it was computed from. */
   readonly trialsVersion: number;
+  /** How many trials (of any state) it saw. */
+  readonly trials: number;
   readonly figures: readonly LiveFigure[];
   /** Why a figure is missing (not enough trials yet, analysis error). */
   readonly notes: readonly string[];
-  readonly hypervolume: readonly { readonly environment: string; readonly normalized: number; readonly configurations: number; readonly frontSize: number }[];
+  readonly hypervolume: readonly HypervolumeEntry[];
   readonly computedAt: string;
   readonly durationMs: number;
+}
+
+export interface AnalysisView {
+  /** Goes up whenever either part is recomputed. */
+  readonly version: number;
+  readonly fronts: AnalysisPart | null;
+  readonly effects: AnalysisPart | null;
 }

@@ -12,15 +12,15 @@ import { analyzeTrials } from '../../src/analysis/analyze.js';
 import { VirtualClock } from '../../src/core/clock.js';
 import { analysisRow } from '../../src/dashboard/dashboard-rows.js';
 import { hypervolumeTrace, MAX_TRACE_POINTS } from '../../src/dashboard/hypervolume-trace.js';
-import { liveAnalysis } from '../../src/dashboard/live-analysis.js';
+import { liveAnalysisPart } from '../../src/dashboard/live-analysis.js';
 import { LiveStudy } from '../../src/dashboard/live-study.js';
 import { LiveTable } from '../../src/dashboard/live-table.js';
-import { ANALYSIS_POLICY, nextRunAtMs } from '../../src/dashboard/refresh-policy.js';
+import { EFFECTS_POLICY, FRONTS_POLICY, nextRunAtMs } from '../../src/dashboard/refresh-policy.js';
 import type { FromSnapshotWorker } from '../../src/dashboard/snapshot-messages.js';
 import { openSqliteReader } from '../../src/dashboard/sqlite-reader.js';
 import type { StoreReader } from '../../src/dashboard/store-reader.js';
 import { studyInfo } from '../../src/dashboard/study-info.js';
-import type { DashboardRow, TrialsDelta } from '../../src/dashboard/types.js';
+import type { DashboardRow } from '../../src/dashboard/types.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { PlannedTrial, ResultsStore } from '../../src/store/types.js';
 import { finishSyntheticTrial, planSyntheticStudy } from './support/synthetic-store.js';
@@ -51,13 +51,13 @@ test('the live table reads only what changed, and a repetition updates its sibli
     await reader.close();
   });
   const table = new LiveTable();
-  const first = (await table.refresh(reader, 'synthetic'))!;
+  const first = (await table.refresh(reader, 'synthetic'))!.delta;
   assert.deepEqual([first.from, first.to, first.changed.length, first.removed.length], [0, 1, planned.length, 0]);
   assert.ok(first.changed.every((row) => row.verdict === 'planned'));
   assert.equal(await table.refresh(reader, 'synthetic'), undefined, 'nothing changed, nothing to send');
 
   finish(1);
-  const second = (await table.refresh(reader, 'synthetic'))!;
+  const second = (await table.refresh(reader, 'synthetic'))!.delta;
   assert.deepEqual([second.from, second.to], [1, 2]);
   assert.deepEqual(second.changed.map((row) => row.id), [planned[0]!.trialId]);
   const measured = second.changed[0]!;
@@ -68,7 +68,7 @@ test('the live table reads only what changed, and a repetition updates its sibli
   // The second repetition of the same configuration and context is 8 trials later in plan order.
   const sibling = planned.findIndex((trial, index) => index > 0 && trial.repetition === 1 && JSON.stringify(trial.configuration) === JSON.stringify(planned[0]!.configuration) && trial.context.load === planned[0]!.context.load);
   finish(sibling);
-  const third = (await table.refresh(reader, 'synthetic'))!;
+  const third = (await table.refresh(reader, 'synthetic'))!.delta;
   const ids = third.changed.map((row) => row.id);
   assert.ok(ids.includes(planned[0]!.trialId), 'the first repetition changed: its group has an interval now');
   assert.ok(ids.includes(planned[sibling]!.trialId));
@@ -90,12 +90,12 @@ test('the live study posts the table at once, then analyses no more often than i
   const clock = new VirtualClock();
   const posted: FromSnapshotWorker[] = [];
   const info = studyInfo((await reader.studies())[0]!, 'test');
-  const live = new LiveStudy({ reader, studyId: 'synthetic', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message), wallNowMs: () => Date.parse('2026-11-01T00:00:00Z') });
+  const live = new LiveStudy({ part: 'fronts', reader, studyId: 'synthetic', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message), wallNowMs: () => Date.parse('2026-11-01T00:00:00Z') });
   await live.step();
   assert.deepEqual(posted.map((message) => message.type), ['trials', 'analysis']);
   const trials = posted[0] as Extract<FromSnapshotWorker, { type: 'trials' }>;
-  const delta = JSON.parse(trials.deltaJson) as TrialsDelta;
-  assert.equal(delta.changed.length, 8);
+  assert.deepEqual([trials.from, trials.to, trials.changedIds.length, trials.order?.length], [0, 1, 8, 8], 'every row, with the plan order');
+  assert.equal((JSON.parse(trials.changedJson[0]!) as DashboardRow).id, trials.changedIds[0]);
   assert.equal((JSON.parse(trials.progressJson) as { completed: number }).completed, 4);
 
   await live.step();
@@ -105,18 +105,21 @@ test('the live study posts the table at once, then analyses no more often than i
   await clock.advanceMs(100);
   await live.step();
   assert.deepEqual(posted.map((message) => message.type), ['trials', 'analysis', 'trials'], 'the change is read at the next poll');
-  const changed = JSON.parse((posted[2] as Extract<FromSnapshotWorker, { type: 'trials' }>).deltaJson) as TrialsDelta;
-  assert.equal(changed.changed.length, 1);
+  const changed = posted[2] as Extract<FromSnapshotWorker, { type: 'trials' }>;
+  assert.deepEqual([changed.from, changed.to, changed.changedIds.length, changed.order], [1, 2, 1, null], 'one row; the order is unchanged');
 
   // The analysis took no virtual time, so the policy's minimum interval holds it back until then.
-  await clock.advanceMs(ANALYSIS_POLICY.minIntervalMs - 200);
+  await clock.advanceMs(FRONTS_POLICY.minIntervalMs - 200);
   await live.step();
   assert.equal(posted.length, 3);
   await clock.advanceMs(100);
   await live.step();
   assert.deepEqual(posted.slice(3).map((message) => message.type), ['analysis']);
-  const analysis = JSON.parse((posted[3] as Extract<FromSnapshotWorker, { type: 'analysis' }>).json) as { version: number; trialsVersion: number; figures: { id: string }[] };
-  assert.deepEqual([analysis.version, analysis.trialsVersion], [2, 2]);
+  const analysis = posted[3] as Extract<FromSnapshotWorker, { type: 'analysis' }>;
+  assert.equal(analysis.part, 'fronts');
+  const part = JSON.parse(analysis.json) as { trialsVersion: number; trials: number; figures: { id: string }[] };
+  assert.deepEqual([part.trialsVersion, part.trials], [2, 8]);
+  assert.deepEqual(part.figures.map((figure) => figure.id), ['pareto-p99-ms-energy-j-per-inf', 'hypervolume-convergence']);
 });
 
 test('an unreadable store is reported and retried after a back-off, then reported readable again', async () => {
@@ -136,7 +139,7 @@ test('an unreadable store is reported and retried after a back-off, then reporte
     studies: async () => [],
   } as unknown as StoreReader;
   const info = { studyId: 's', store: 'x', objectives: [], knobs: [], models: [], workloads: [], loads: [], metrics: {} };
-  const live = new LiveStudy({ reader, studyId: 's', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message) });
+  const live = new LiveStudy({ part: 'fronts', reader, studyId: 's', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message) });
   await live.step();
   assert.deepEqual(posted, [{ type: 'store-error', message: 'connection refused' }]);
   await clock.advanceMs(400);
@@ -149,10 +152,30 @@ test('an unreadable store is reported and retried after a back-off, then reporte
   assert.deepEqual(posted.slice(1).filter((message) => message.type === 'store-error'), [{ type: 'store-error', message: null }]);
 });
 
-test('the refresh policy bounds the CPU share: a 1 s analysis runs at most every 5 s, a quick one every 2 s', () => {
-  assert.equal(nextRunAtMs(10_000, 1_000, ANALYSIS_POLICY), 15_000);
-  assert.equal(nextRunAtMs(10_000, 100, ANALYSIS_POLICY), 12_000);
+test('the refresh policy bounds the CPU share: fronts taking 1 s redraw every 5 s, a 4 s analysis every 40 s', () => {
+  assert.equal(nextRunAtMs(10_000, 1_000, FRONTS_POLICY), 15_000);
+  assert.equal(nextRunAtMs(10_000, 100, FRONTS_POLICY), 12_000);
+  assert.equal(nextRunAtMs(10_000, 4_000, EFFECTS_POLICY), 50_000);
+  assert.equal(nextRunAtMs(10_000, 100, EFFECTS_POLICY), 15_000);
   assert.equal(nextRunAtMs(0, 0, { maxCpuShare: 0.5, minIntervalMs: 0 }), 0);
+});
+
+test('the effects worker sends only its figures: the table, progress and store errors come from the fronts worker', async (t) => {
+  const { store, reader, finish } = studyUnderWay('effects-part', { allKnobs: true });
+  t.after(async () => {
+    store.close();
+    await reader.close();
+  });
+  finish(24);
+  const posted: FromSnapshotWorker[] = [];
+  const info = studyInfo((await reader.studies())[0]!, 'test');
+  const live = new LiveStudy({ part: 'effects', reader, studyId: 'synthetic', seed: 1, info, clock: new VirtualClock(), pollIntervalMs: 100, post: (message) => posted.push(message) });
+  await live.step();
+  assert.deepEqual(posted.map((message) => message.type), ['analysis']);
+  const analysis = posted[0] as Extract<FromSnapshotWorker, { type: 'analysis' }>;
+  assert.equal(analysis.part, 'effects');
+  const ids = (JSON.parse(analysis.json) as { figures: { id: string }[] }).figures.map((figure) => figure.id);
+  assert.deepEqual(ids, ['main-effects-p99-ms', 'main-effects-energy-j-per-inf', 'transfer-spearman-p99-ms']);
 });
 
 test('live figures come from the report\'s spec builders; the hypervolume trace ends at the analysis\' value', async (t) => {
@@ -165,19 +188,19 @@ test('live figures come from the report\'s spec builders; the hypervolume trace 
   const info = studyInfo((await reader.studies())[0]!, 'test');
   const table = new LiveTable();
   await table.refresh(reader, 'synthetic');
-  const empty = liveAnalysis(table.rows(), info, 1);
+  const empty = liveAnalysisPart('fronts', table.rows(), info, 1);
   assert.deepEqual(empty.figures, []);
   assert.match(empty.notes[0]!, /No completed, valid trial yet/);
+  assert.deepEqual(liveAnalysisPart('effects', table.rows(), info, 1).notes, [], 'the fronts part says it once');
 
   finish(planned.length);
   await table.refresh(reader, 'synthetic');
   const rows = table.rows();
-  const view = liveAnalysis(rows, info, 1);
-  const ids = view.figures.map((figure) => figure.id);
-  assert.deepEqual(ids.slice(0, 2), ['pareto-p99-ms-energy-j-per-inf', 'hypervolume-convergence']);
-  assert.ok(ids.includes('main-effects-p99-ms'), ids.join(', '));
-  assert.ok(ids.includes('transfer-spearman-p99-ms'), ids.join(', '));
-  for (const figure of view.figures) {
+  const fronts = liveAnalysisPart('fronts', rows, info, 1);
+  const effects = liveAnalysisPart('effects', rows, info, 1);
+  assert.deepEqual(fronts.figures.map((figure) => figure.id), ['pareto-p99-ms-energy-j-per-inf', 'hypervolume-convergence']);
+  assert.deepEqual(effects.figures.map((figure) => figure.id), ['main-effects-p99-ms', 'main-effects-energy-j-per-inf', 'transfer-spearman-p99-ms']);
+  for (const figure of [...fronts.figures, ...effects.figures]) {
     const spec = figure.vegaSpec as { $schema: string; marks: unknown[] };
     assert.match(spec.$schema, /schema\/vega\/v\d/, 'compiled to Vega');
     assert.ok(spec.marks.length > 0);
@@ -192,5 +215,9 @@ test('live figures come from the report\'s spec builders; the hypervolume trace 
     assert.ok(Math.abs(line.at(-1)!.normalizedHypervolume - result.normalizedHypervolume) < 1e-9, `${result.environment}: ends at the analysis' hypervolume`);
     assert.deepEqual(line.map((point) => point.trials), [...line.map((point) => point.trials)].sort((a, b) => a - b));
   }
-  assert.deepEqual(view.hypervolume.map((entry) => entry.environment).sort(), analysis.pareto.map((result) => result.environment).sort());
+  // The fronts part computes the analysis' own fronts: the same hypervolume, environment by environment.
+  assert.deepEqual(
+    fronts.hypervolume.map((entry) => [entry.environment, entry.normalized]).sort(),
+    analysis.pareto.map((result) => [result.environment, result.normalizedHypervolume]).sort(),
+  );
 });

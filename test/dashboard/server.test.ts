@@ -16,6 +16,7 @@ import type { TrialDetail } from '../../src/dashboard/trial-detail.js';
 import { exportStudy } from '../../src/store/export.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { freePort } from '../support/services.js';
+import { waitUntil } from './support/dashboard-browser.js';
 import { connectEvents } from './support/event-client.js';
 import { finishSyntheticTrial, planSyntheticStudy, writeSyntheticStore } from './support/synthetic-store.js';
 
@@ -78,7 +79,7 @@ test('the JSON API and the event stream follow a study that another connection w
 
   const events = await connectEvents(api('/api/events'));
   t.after(() => events.close());
-  const status = (await events.waitFor('status')) as { trialsVersion: number };
+  const status = (await events.waitFor('status')) as { trialsVersion: number; analysisVersion: number };
   assert.equal(status.trialsVersion, table.body.version);
   finishSyntheticTrial(store, planned[6]!, 6);
   // The poll may see the trial running (its start and its completion are two commits) before it sees it done.
@@ -89,10 +90,16 @@ test('the JSON API and the event stream follow a study that another connection w
   assert.deepEqual(delta.changed.map((row) => row.id), [planned[6]!.trialId], 'only the changed trial is sent');
   const pushed = (await events.waitFor('progress', (data) => (data as StudyProgressView).completed === 7)) as StudyProgressView;
   assert.equal(pushed.completed, 7);
-  await events.waitFor('analysis', (data) => (data as { version: number }).version >= 2);
-  const analysis = await getJson<{ trialsVersion: number; figures: { id: string }[] }>(api('/api/analysis'));
-  assert.equal(analysis.body.trialsVersion, delta.to);
-  assert.ok(analysis.body.figures.some((figure) => figure.id.startsWith('pareto-')));
+  // Both parts of the analysis follow, each announced when it is ready (the whole analysis less often).
+  await events.waitFor('analysis', (data) => (data as { part: string }).part === 'fronts' && (data as { version: number }).version > status.analysisVersion);
+  type Part = { trialsVersion: number; figures: { id: string }[] };
+  const analysis = await waitUntil(
+    async () => (await getJson<{ fronts: Part | null; effects: Part | null }>(api('/api/analysis'))).body,
+    (body) => body.fronts?.trialsVersion === delta.to && body.effects?.trialsVersion === delta.to,
+    'both parts of the analysis of the new trial',
+  );
+  assert.ok(analysis.fronts!.figures.some((figure) => figure.id.startsWith('pareto-')));
+  assert.ok(analysis.effects!.figures.some((figure) => figure.id.startsWith('main-effects-')));
 });
 
 test('exports are the files servelab export and report write, and the store is only read', async (t) => {

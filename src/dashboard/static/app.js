@@ -32,6 +32,7 @@ const table = createTable({
   table: $('#trial-table'),
   countElement: $('#trial-count'),
   onOpen: (id) => (location.hash = `trial/${encodeURIComponent(id)}`),
+  onRendered: (ms) => recordTiming('render', ms),
   onSelect: (selected) => {
     state.selected = selected;
     $('#compare-count').textContent = String(selected.size);
@@ -90,7 +91,7 @@ function applyDelta(delta) {
   if (delta.from !== state.version) return void loadTrials();
   const startedMs = performance.now();
   mergeDelta(delta);
-  showRows();
+  showRows(delta.changed);
   recordTiming('delta', performance.now() - startedMs);
 }
 
@@ -107,9 +108,9 @@ function mergeDelta(delta) {
   state.version = delta.to;
 }
 
-function showRows() {
+function showRows(changed) {
   const rows = state.order.map((id) => state.rows.get(id));
-  table.setRows(rows);
+  table.setRows(rows, changed);
   showCompare();
   document.body.dataset.trialsVersion = String(state.version);
 }
@@ -122,9 +123,17 @@ async function loadAnalysis() {
   const analysis = await getJson('/api/analysis');
   if (analysis.version <= state.analysisVersion) return;
   state.analysisVersion = analysis.version;
-  const hypervolume = analysis.hypervolume.map((entry) => `${escapeHtml(entry.environment.split('|').join(' · '))}: ${entry.normalized.toFixed(3)} (front ${entry.frontSize} of ${entry.configurations})`);
-  $('#analysis-meta').innerHTML = `analysis of ${escapeHtml(String(state.rows.size))} trials at ${escapeHtml(new Date(analysis.computedAt).toLocaleTimeString())}, took ${formatDuration(analysis.durationMs)}` + (hypervolume.length > 0 ? `<br>normalized hypervolume: ${hypervolume.join('; ')}` : '');
-  await figures.show(analysis);
+  const parts = [['fronts', analysis.fronts], ['effects', analysis.effects]].filter(([, part]) => part);
+  // A figure is redrawn only when its part was recomputed.
+  const shown = parts.flatMap(([name, part]) => part.figures.map((figure) => ({ ...figure, revision: `${name}:${part.trialsVersion}:${part.computedAt}` })));
+  const notes = parts.flatMap(([, part]) => part.notes);
+  const describe = ([name, part]) =>
+    `${name === 'fronts' ? 'fronts' : 'effects and transfer'} of ${part.trials} trials at ${escapeHtml(new Date(part.computedAt).toLocaleTimeString())} (took ${formatDuration(part.durationMs)})`;
+  const hypervolume = (analysis.fronts?.hypervolume ?? []).map((entry) => `${escapeHtml(entry.environment.split('|').join(' · '))}: ${entry.normalized.toFixed(3)} (front ${entry.frontSize} of ${entry.configurations})`);
+  $('#analysis-meta').innerHTML = parts.map(describe).join('; ') + (hypervolume.length > 0 ? `<br>normalized hypervolume: ${hypervolume.join('; ')}` : '');
+  const startedMs = performance.now();
+  await figures.show({ version: analysis.version, figures: shown, notes });
+  recordTiming('figures', performance.now() - startedMs);
 }
 
 function openFromHash() {
@@ -144,8 +153,8 @@ async function getJson(path) {
   return response.json();
 }
 
-/** How long the page spent applying updates; read by the benchmark. */
+/** How long the page spent on each kind of update (ms); read by the benchmark. */
 function recordTiming(kind, ms) {
-  const timings = (window.servelabDashboard ??= { load: [], delta: [] });
-  timings[kind].push(ms);
+  const timings = (window.servelabDashboard ??= {});
+  (timings[kind] ??= []).push(ms);
 }

@@ -2,6 +2,13 @@
 // runtime into its own box, replacing the previous view, one figure at a time so the page stays responsive.
 import { escapeHtml } from './format.js';
 
+/** Thousands of marks draw many times faster on a canvas than as SVG elements. */
+const CANVAS_ABOVE_POINTS = 1500;
+
+function dataPoints(spec) {
+  return (spec.data ?? []).reduce((total, data) => total + (Array.isArray(data.values) ? data.values.length : 0), 0);
+}
+
 export function createFigures({ list, notes, tooltip }) {
   const views = new Map();
   let drawing = Promise.resolve();
@@ -22,24 +29,26 @@ export function createFigures({ list, notes, tooltip }) {
     }
     for (const figure of analysis.figures) {
       let entry = views.get(figure.id);
+      if (entry && entry.revision === figure.revision) continue;
       if (!entry) {
         const box = document.createElement('figure');
         box.className = 'figure';
         box.dataset.figureId = figure.id;
         box.innerHTML = '<div class="plot"></div><figcaption></figcaption>';
         list.appendChild(box);
-        entry = { box, view: null };
+        entry = { box, view: null, revision: null };
         views.set(figure.id, entry);
       }
       entry.box.querySelector('figcaption').textContent = figure.caption;
       const target = document.createElement('div');
-      const view = new vega.View(vega.parse(figure.vegaSpec), { renderer: 'svg', hover: true });
+      const view = new vega.View(vega.parse(figure.vegaSpec), { renderer: dataPoints(figure.vegaSpec) > CANVAS_ABOVE_POINTS ? 'canvas' : 'svg', hover: true });
       view.tooltip(tooltip);
       await view.initialize(target).runAsync();
       entry.view?.finalize();
       entry.view = view;
+      entry.revision = figure.revision;
       entry.box.querySelector('.plot').replaceChildren(target);
-      entry.box.dataset.rendered = String(analysis.version);
+      entry.box.dataset.rendered = figure.revision;
       // Let the browser handle input between figures.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }

@@ -54,6 +54,9 @@ export function filterRows(rows, columns, filters) {
   return rows.filter((row) => active.every((column) => filters.get(column.id).test(column.value(row))));
 }
 
+// One collator for every comparison: String.localeCompare with options builds one per call, ten times slower.
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 /** Sorted copy; missing values last in either direction; numbers by value, text by natural order. */
 export function sortRows(rows, column, descending) {
   if (!column) return rows;
@@ -64,7 +67,7 @@ export function sortRows(rows, column, descending) {
     const missingB = b.value === undefined || b.value === null || b.value === '';
     if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
     if (typeof a.value === 'number' && typeof b.value === 'number') return sign * (a.value - b.value);
-    return sign * String(a.value).localeCompare(String(b.value), 'en', { numeric: true });
+    return sign * NATURAL.compare(String(a.value), String(b.value));
   });
   return keyed.map((entry) => entry.row);
 }

@@ -6,7 +6,7 @@ import { escapeHtml, formatInterval, formatNumber, metricHeader } from './format
 const ROW_HEIGHT_PX = 28;
 const OVERSCAN_ROWS = 10;
 
-export function createTable({ study, scroller, table, countElement, onOpen, onSelect }) {
+export function createTable({ study, scroller, table, countElement, onOpen, onSelect, onRendered = () => undefined }) {
   let columns = [];
   let rows = [];
   let view = [];
@@ -58,12 +58,15 @@ export function createTable({ study, scroller, table, countElement, onOpen, onSe
     onOpen(row.dataset.trialId);
   });
 
-  function setRows(next) {
+  const catalog = { knobs: new Map(study.knobs.map((name) => [name, true])), metrics: new Set(), machines: false };
+
+  /** All rows; `changed` (a delta's rows) limits the search for new columns to them. */
+  function setRows(next, changed = next) {
     rows = next;
-    const nextColumns = buildColumns(study, rows);
-    const key = nextColumns.map((column) => column.id).join('\u0000');
+    absorb(catalog, changed);
+    const key = catalogKey(catalog);
     if (key !== columnsKey) {
-      columns = nextColumns;
+      columns = buildColumns(study, catalog);
       columnsKey = key;
       drawHead();
     }
@@ -74,11 +77,13 @@ export function createTable({ study, scroller, table, countElement, onOpen, onSe
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
+      const startedMs = performance.now();
       const column = columns.find((candidate) => candidate.id === sortColumn);
       view = sortRows(filterRows(rows, columns, filters), column, descending);
       countElement.textContent = view.length === rows.length ? `${rows.length} trials` : `${view.length} of ${rows.length} trials`;
       drawHead(true);
       draw();
+      onRendered(performance.now() - startedMs);
     });
   }
 
@@ -135,18 +140,27 @@ export function createTable({ study, scroller, table, countElement, onOpen, onSe
   };
 }
 
+/** Which knobs (numeric or not), metrics and machines the rows have: the columns follow from it. */
+function absorb(catalog, rows) {
+  for (const row of rows) {
+    for (const [name, value] of Object.entries(row.knobs)) {
+      if (catalog.knobs.get(name) !== false) catalog.knobs.set(name, typeof value === 'number');
+    }
+    for (const name of Object.keys(row.metrics)) catalog.metrics.add(name);
+    if (row.machine) catalog.machines = true;
+  }
+}
+
+function catalogKey(catalog) {
+  return JSON.stringify([[...catalog.knobs], [...catalog.metrics].sort(), catalog.machines]);
+}
+
 /** Columns: selection, id, verdict, context, knobs, metrics (objectives first) with their intervals, reasons. */
-function buildColumns(study, rows) {
+function buildColumns(study, catalog) {
   const text = (id, title, value, extra = {}) => ({ id, title, kind: 'text', value, cell: (row) => `<td>${escapeHtml(value(row) ?? '')}</td>`, ...extra });
   const number = (id, title, value, format = formatNumber) => ({ id, title, kind: 'number', value, cell: (row) => `<td class="num">${escapeHtml(format(value(row)))}</td>` });
-  const knobNames = study.knobs.length > 0 ? [...study.knobs] : [];
-  const metricNames = new Set();
-  let machines = false;
-  for (const row of rows) {
-    for (const name of Object.keys(row.knobs)) if (!knobNames.includes(name)) knobNames.push(name);
-    for (const name of Object.keys(row.metrics)) metricNames.add(name);
-    if (row.machine) machines = true;
-  }
+  const metricNames = catalog.metrics;
+  const machines = catalog.machines;
   const objectives = study.objectives.map((objective) => objective.metric);
   const metricOrder = Object.keys(study.metrics);
   const metrics = [...objectives.filter((name) => metricNames.has(name)), ...[...metricNames].filter((name) => !objectives.includes(name)).sort((a, b) => rank(metricOrder, a) - rank(metricOrder, b))];
@@ -166,11 +180,11 @@ function buildColumns(study, rows) {
     text('load', 'load', (row) => row.load),
     ...(machines ? [text('machine', 'machine', (row) => row.machine)] : []),
     number('repetition', 'rep', (row) => row.repetition, String),
-    ...knobNames.map((name) => {
-      const value = (row) => row.knobs[name];
-      const numeric = rows.every((row) => row.knobs[name] === undefined || typeof row.knobs[name] === 'number');
-      return numeric ? number(`knob:${name}`, name, value, (v) => (v === undefined ? '' : String(v))) : text(`knob:${name}`, name, (row) => (row.knobs[name] === undefined ? '' : String(row.knobs[name])));
-    }),
+    ...[...catalog.knobs].map(([name, numeric]) =>
+      numeric
+        ? number(`knob:${name}`, name, (row) => row.knobs[name], (v) => (v === undefined ? '' : String(v)))
+        : text(`knob:${name}`, name, (row) => (row.knobs[name] === undefined ? '' : String(row.knobs[name]))),
+    ),
     ...metrics.map((name) => number(`metric:${name}`, metricHeader(study, name), (row) => row.metrics[name])),
     ...objectives.map((name) => ({
       id: `ci:${name}`,
