@@ -1,7 +1,9 @@
 /**
  * The results store's write cost per trial: 1,000 trials planned in one call, then each started and completed
- * (the writes a runner makes around every trial), on an SQLite file (WAL, full sync) and, where PostgreSQL 15
- * is installed and this runs as root, on a private PostgreSQL instance (fsync off, as in the tests).
+ * (the writes a runner makes around every trial), on an SQLite file (WAL, full sync), an in-memory SQLite
+ * database (the store's own CPU cost, without the disk) and, where PostgreSQL 15 is installed and this runs as
+ * root, on a private PostgreSQL instance (fsync off, as in the tests). Wall time per trial, and this process's
+ * CPU time per trial, which a busy machine disturbs less.
  *
  *   npx tsx bench/store-writes.ts [--trials 1000] [--rounds 3]
  */
@@ -46,6 +48,7 @@ function plannedTrials(studyId: string): PlannedTrial[] {
 interface RoundResult {
   readonly planUsPerTrial: number;
   readonly writeUsPerTrial: number;
+  readonly writeCpuUsPerTrial: number;
 }
 
 async function round(store: AsyncResultsStore, studyId: string): Promise<RoundResult> {
@@ -55,13 +58,15 @@ async function round(store: AsyncResultsStore, studyId: string): Promise<RoundRe
   await store.planTrials(trials);
   const planMs = performance.now() - planStart;
   const writeStart = performance.now();
+  const cpuStart = process.cpuUsage();
   for (const trial of trials) {
     await store.startTrial(trial.trialId);
     await store.completeTrial(trial.trialId, measurement);
   }
+  const cpu = process.cpuUsage(cpuStart);
   const writeMs = performance.now() - writeStart;
   if ((await store.progress(studyId)).completed !== trialCount) throw new Error(`${studyId}: not every trial completed`);
-  return { planUsPerTrial: (planMs * 1000) / trialCount, writeUsPerTrial: (writeMs * 1000) / trialCount };
+  return { planUsPerTrial: (planMs * 1000) / trialCount, writeUsPerTrial: (writeMs * 1000) / trialCount, writeCpuUsPerTrial: (cpu.user + cpu.system) / trialCount };
 }
 
 async function measure(name: string, open: () => Promise<AsyncResultsStore>): Promise<void> {
@@ -72,7 +77,10 @@ async function measure(name: string, open: () => Promise<AsyncResultsStore>): Pr
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const plan = median(results.map((r) => r.planUsPerTrial));
     const write = median(results.map((r) => r.writeUsPerTrial));
-    console.log(`${name.padEnd(10)} plan ${plan.toFixed(0).padStart(6)} us/trial   start+complete ${write.toFixed(0).padStart(6)} us/trial   (median of ${rounds} rounds of ${trialCount} trials)`);
+    const writeCpu = median(results.map((r) => r.writeCpuUsPerTrial));
+    console.log(
+      `${name.padEnd(14)} plan ${plan.toFixed(0).padStart(5)} us/trial   start+complete ${write.toFixed(0).padStart(6)} us/trial, CPU ${writeCpu.toFixed(0).padStart(5)} us/trial   (median of ${rounds} rounds of ${trialCount} trials)`,
+    );
   } finally {
     await store.close();
   }
@@ -80,9 +88,10 @@ async function measure(name: string, open: () => Promise<AsyncResultsStore>): Pr
 
 const dir = mkdtempSync(join(tmpdir(), 'servelab-store-bench-'));
 try {
-  await measure('sqlite', () => openResultsStore(join(dir, 'bench.db')));
+  await measure('sqlite file', () => openResultsStore(join(dir, 'bench.db')));
+  await measure('sqlite memory', () => openResultsStore(':memory:'));
   const unavailable = servicesUnavailableReason();
-  if (unavailable) console.log(`postgres   skipped: ${unavailable}`);
+  if (unavailable) console.log(`postgres       skipped: ${unavailable}`);
   else {
     const postgres = await startPostgres();
     try {
