@@ -2,14 +2,14 @@
 import type { TrialRow } from '../core/trial.js';
 import { correlationMatrices } from './correlation-matrix.js';
 import { computeEffects } from './effects.js';
-import { explainFinding, type ModelProperties } from './explanations.js';
+import { explainFinding } from './explanations.js';
 import { rankFindings } from './findings.js';
 import { paretoFronts, paretoMembership } from './pareto.js';
 import { predictionAnalysis } from './prediction.js';
 import { DEFAULT_MAX_CV, prepareStudy } from './prepare.js';
 import { DEFAULT_RESAMPLES } from './stats/bootstrap.js';
 import { transferPairs } from './transfer.js';
-import type { AnalysisResult, AnalysisSettings, MetricEffects, Objective } from './types.js';
+import type { AnalysisResult, AnalysisSettings, MetricEffects, ModelProperties, Objective } from './types.js';
 
 export interface AnalyzeOptions {
   readonly objectives?: readonly Objective[];

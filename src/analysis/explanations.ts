@@ -16,18 +16,12 @@ import { formatNumber, metricUnit } from '../core/format.js';
 import { metricInfo } from '../core/metric.js';
 import type { ModelCard } from '../core/model-card.js';
 import type { ConfigGroup, PreparedStudy } from './prepare.js';
+import type { Change, Explanation, ExplanationComparison, FindingSubject, ModelProperties, PropertyComparison } from './types.js';
 import { meanTInterval, welchDifferenceInterval } from './stats/t-interval.js';
 
 /** A part's share of the change must reach this to be said to account for it. */
 export const ACCOUNTS_SHARE = 0.25;
 
-/** What the analysis knows of a model beyond its measurements (from its model card). */
-export interface ModelProperties {
-  readonly gflopsPerSample?: number;
-  readonly parameters?: number;
-  /** Input values per sample (elements of all inputs). */
-  readonly inputValues?: number;
-}
 
 /** Model properties from model cards, by model name. */
 export function modelPropertiesOf(cards: readonly ModelCard[]): Record<string, ModelProperties> {
@@ -41,62 +35,6 @@ export function modelPropertiesOf(cards: readonly ModelCard[]): Record<string, M
       },
     ]),
   );
-}
-
-/** What a finding is about, in terms an explanation can measure. */
-export type FindingSubject =
-  | { readonly kind: 'knob-change'; readonly metric: string; readonly knob: string; readonly from: string; readonly to: string; readonly environments?: readonly string[] }
-  | { readonly kind: 'knob-change-across'; readonly metric: string; readonly knob: string; readonly from: string; readonly to: string; readonly environments: readonly [string, string] }
-  | { readonly kind: 'interaction'; readonly metric: string; readonly knob: string; readonly by: string }
-  | { readonly kind: 'configurations'; readonly metric: string; readonly environment: string; readonly from: string; readonly to: string };
-
-export interface Change {
-  readonly metric: string;
-  readonly label: string;
-  readonly from: number;
-  readonly to: number;
-  readonly difference: number;
-  /** 95% interval of the difference; absent with a single pair or a single value a side. */
-  readonly ci?: readonly [number, number];
-}
-
-export interface ExplanationComparison {
-  /** Where the comparison was made: an environment key, several, or a knob level. */
-  readonly where: string;
-  /** What changes, e.g. "batching.enabled false → true". */
-  readonly change: string;
-  /** Paired configurations, two independent sets of configurations, or the repetitions of two configurations. */
-  readonly method: 'paired' | 'independent' | 'repetitions';
-  /** Pairs, or the smaller side's configurations or repetitions. */
-  readonly samples: number;
-  readonly objective: Change;
-  /** The latency decomposition's parts for the objective's band; empty for metrics that are not latencies. */
-  readonly components: readonly Change[];
-  /** Measured load: CPU use, batch sizes reached, cache hits, throughput. */
-  readonly load: readonly Change[];
-  /** Labels of the parts that account for the change. */
-  readonly accountedBy: readonly string[];
-  /** Labels of the parts that moved against it beyond noise. */
-  readonly offsetBy: readonly string[];
-}
-
-export interface PropertyComparison {
-  readonly name: string;
-  readonly values: Readonly<Record<string, number>>;
-  /** Larger over smaller value. */
-  readonly ratio: number;
-}
-
-export interface Explanation {
-  readonly text: string;
-  readonly comparisons: readonly ExplanationComparison[];
-  /** Across two comparisons: how much more each part changed in the second than in the first. */
-  readonly differences?: readonly Change[];
-  /** Parts whose change differs between the comparisons beyond noise, largest first. */
-  readonly differencesAccountedBy?: readonly string[];
-  readonly properties?: readonly PropertyComparison[];
-  /** False when the study recorded no latency decomposition (older studies): only the load is compared. */
-  readonly decomposed: boolean;
 }
 
 const LOAD_METRICS = ['cpu_util', 'mean_batch_size', 'cache_hit_rate', 'achieved_rps'] as const;
@@ -148,7 +86,7 @@ export function explainFinding(subject: FindingSubject, study: PreparedStudy, mo
   const across = comparisons.length === 2 ? acrossComparisons(comparisons[0]!, comparisons[1]!) : undefined;
   const properties = subject.kind === 'knob-change-across' ? propertyComparisons(study, subject.environments, models) : undefined;
   return {
-    text: explanationText(comparisons, across, properties, decomposed),
+    text: explanationText(comparisons, across, properties, decomposed || band === undefined),
     comparisons,
     ...(across ? { differences: across.differences, differencesAccountedBy: across.accountedBy } : {}),
     ...(properties && properties.length > 0 ? { properties } : {}),

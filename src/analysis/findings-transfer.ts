@@ -8,8 +8,7 @@
  */
 import { normalQuantile } from './stats/distributions.js';
 import { configKeyLabel, formatInterval, formatNumber, formatPercent, formatPValue, formatWithUnit } from '../core/format.js';
-import type { Candidate } from './findings.js';
-import type { TransferPair } from './types.js';
+import type { Candidate, TransferPair } from './types.js';
 
 export const MAX_REGRET_FINDINGS = 10;
 /** Pearson r below which a linear transfer is said not to work (Jamshidi et al.). */

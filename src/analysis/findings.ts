@@ -6,8 +6,7 @@
  * findings need repetitions and at least 5 common configurations (findings-transfer.ts), and the Pareto
  * membership summary needs configurations that differ beyond noise in every environment.
  */
-import type { AnalysisResult, Finding, KnobEffect } from './types.js';
-import type { Explanation, FindingSubject } from './explanations.js';
+import type { AnalysisResult, Candidate, Explanation, Finding, FindingSubject, KnobEffect } from './types.js';
 import { correlationFindings, regretFindings } from './findings-transfer.js';
 import { MIN_COMMON_CONFIGURATIONS } from './transfer-support.js';
 import { formatAdjustedPValue, formatInterval, formatNumber, formatPercent, formatWithUnit } from '../core/format.js';
@@ -16,8 +15,6 @@ export { MAX_REGRET_FINDINGS } from './findings-transfer.js';
 
 export const MAX_FINDINGS = 40;
 
-/** A finding before ranking, with what it is about (for its explanation). */
-export type Candidate = Omit<Finding, 'rank' | 'explanation'> & { readonly subject?: FindingSubject };
 type Inputs = Pick<AnalysisResult, 'objectives' | 'effects' | 'effectsByEnvironment' | 'transfer' | 'paretoMembership' | 'environments'>;
 
 /** Level of the tests findings make here (configurations differing beyond noise); the effect tests carry their own. */

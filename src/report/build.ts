@@ -55,7 +55,7 @@ export async function buildReport(input: ReportInput, options: BuildOptions): Pr
     await effectsSection(context),
     await transferSection(context),
     await predictionSection(context),
-    findingsSection(context),
+    await findingsSection(context),
     threatsSection(context),
     relatedWorkSection(),
     reproduceSection(context),

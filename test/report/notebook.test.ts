@@ -136,7 +136,7 @@ test('code cells reload the exported CSV and JSON in Python and TypeScript', () 
   const typescript = code.find((source) => source.startsWith('%%writefile reload_report.ts'));
   assert.ok(typescript, 'a TypeScript cell');
   const csvHeader = readFileSync(written.trialsCsvPath, 'utf8').split('\n')[0]!;
-  assert.equal(csvHeader, 'trial,repetition,state,valid,knob.batching.maxBatchSize,knob.instances,knob.ort.intraOpThreads,knob.cache.enabled,knob.protocol,ctx.model,ctx.workload,ctx.load,metric.achieved_rps,metric.cache_hit_rate,metric.cpu_util,metric.energy_j_per_inf,metric.error_rate,metric.mean_batch_size,metric.mean_ms,metric.p50_ms,metric.p95_ms,metric.p99_ms,metric.power_w,failure');
+  assert.equal(csvHeader, 'trial,repetition,state,valid,knob.batching.maxBatchSize,knob.instances,knob.ort.intraOpThreads,knob.cache.enabled,knob.protocol,ctx.model,ctx.workload,ctx.load,metric.achieved_rps,metric.cache_hit_rate,metric.cpu_util,metric.energy_j_per_inf,metric.error_rate,metric.mean_batch_size,metric.mean_ms,metric.p50_ms,metric.p50_send_lag_ms,metric.p50_server_compute_ms,metric.p50_server_queue_ms,metric.p50_server_serialize_ms,metric.p50_transport_ms,metric.p95_ms,metric.p99_ms,metric.p99_send_lag_ms,metric.p99_server_compute_ms,metric.p99_server_queue_ms,metric.p99_server_serialize_ms,metric.p99_transport_ms,metric.power_w,failure');
 });
 
 test('the TypeScript reload cell runs against the exported files', () => {
@@ -191,4 +191,11 @@ test('caveats are stated at the top and under threats to validity', async () => 
   assert.match(intro, /> \*\*Read this first\.\*\* Trials were short; 7 of 16 were unsteady\./);
   const threats = cells.find((cell) => cell.includes('## 12. Threats to validity'))!;
   assert.match(threats, /\*\*Relaxed verdict\.\*\* Trials were short/);
+});
+
+test('findings show their explanation and a decomposition figure of what they compare', () => {
+  const markdown = notebook.cells.filter((cell) => cell.cell_type === 'markdown').map(text).join('\n');
+  const findings = markdown.slice(markdown.indexOf('Findings'));
+  assert.match(findings, /\*\*Why:\*\* in /);
+  assert.ok(notebook.cells.some((cell) => /^figure-finding-\d+-decomposition$/.test(String((cell as { id?: string }).id))), 'a decomposition figure');
 });

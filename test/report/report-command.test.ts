@@ -77,7 +77,7 @@ test('bad sources get one clear line', async () => {
   writeFileSync(notDb, 'hello');
   const corrupt = servelab('report', notDb, '-o', join(directory, 'x.ipynb'));
   assert.equal(corrupt.status, 1);
-  assert.match(corrupt.stderr, /is not a servelab study database/);
+  assert.match(corrupt.stderr, /not-a-db\.db is not an SQLite database .*expected a study database/);
   assert.equal(corrupt.stderr.trim().split('\n').length, 1);
   const json = join(directory, 'analysis.json');
   writeFileSync(json, '{}');

@@ -1,12 +1,16 @@
-/** Section 11: the analysis's ranked findings, each with the numbers behind it. */
-import type { Section } from '../document.js';
+/** Section 11: the analysis's ranked findings, each with the numbers behind it and its explanation. */
+import type { Block, Section } from '../document.js';
 import { formatNumber } from '../../core/format.js';
+import { decompositionFigure } from '../figures/decomposition-figure.js';
 import { codeSpan, escapeInline } from '../inline.js';
-import type { SectionContext } from './context.js';
+import { figureBlocks, type SectionContext } from './context.js';
 
 const MAX_FINDINGS = 15;
 
-export function findingsSection(context: SectionContext): Section {
+/** Explanation figures for the first findings only: each is a rendered figure. */
+const MAX_EXPLANATION_FIGURES = 5;
+
+export async function findingsSection(context: SectionContext): Promise<Section> {
   const all = [...context.input.analysis.findings].sort((a, b) => a.rank - b.rank);
   const findings = all.slice(0, MAX_FINDINGS);
   return {
@@ -29,9 +33,21 @@ export function findingsSection(context: SectionContext): Section {
                 const numbers = Object.entries(finding.numbers)
                   .map(([name, value]) => `${escapeInline(name)} = ${formatNumber(value)}`)
                   .join(', ');
-                return `${escapeInline(finding.text)} *(${codeSpan(finding.kind)}${numbers ? `; ${numbers}` : ''})*`;
+                const why = finding.explanation ? ` **Why:** ${escapeInline(finding.explanation.text)}.` : '';
+                return `${escapeInline(finding.text)} *(${codeSpan(finding.kind)}${numbers ? `; ${numbers}` : ''})*${why}`;
               }),
             },
+            ...(await explanationFigures(findings)),
           ],
   };
+}
+
+async function explanationFigures(findings: readonly SectionContext['input']['analysis']['findings'][number][]): Promise<Block[]> {
+  const figures = findings.flatMap((finding) => {
+    const figure = finding.explanation ? decompositionFigure(finding.rank, finding.explanation) : undefined;
+    return figure ? [figure] : [];
+  });
+  const blocks: Block[] = [];
+  for (const figure of figures.slice(0, MAX_EXPLANATION_FIGURES)) blocks.push(...(await figureBlocks(figure)));
+  return blocks;
 }
