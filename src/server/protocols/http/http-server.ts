@@ -4,16 +4,10 @@ import { ServelabError, errorMessage, isServelabError } from '../../../core/erro
 import type { ModelSet } from '../../model-set.js';
 import type { RequestLimits } from '../request-limits.js';
 import { statusOf } from './http-error.js';
-import { routeRequest } from './routes.js';
+import { routeRequest, type HttpReply } from './routes.js';
 
 export { HttpError } from './http-error.js';
 
-export interface HttpReply {
-  readonly status?: number;
-  readonly body: string | Buffer;
-  readonly contentType?: string;
-  readonly headers?: Record<string, string>;
-}
 
 function send(response: ServerResponse, reply: HttpReply): void {
   if (response.destroyed) return;

@@ -5,10 +5,17 @@ import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION, type ModelSet } from '.
 import { timingHeaders } from '../timing.js';
 import { assertRequestWithinLimits, type RequestLimits } from '../request-limits.js';
 import { HttpError } from './http-error.js';
-import type { HttpReply } from './http-server.js';
 import { encodeKserveInfer, parseKserveInfer, selectOutputs } from './kserve-codec.js';
 import { readBody } from './read-body.js';
 import { encodeTfPredict, parseTfPredict, tfModelMetadata, tfModelStatus } from './tfserving-codec.js';
+
+/** What a route answers; http-server.ts writes it. */
+export interface HttpReply {
+  readonly status?: number;
+  readonly body: string | Buffer;
+  readonly contentType?: string;
+  readonly headers?: Record<string, string>;
+}
 
 const KSERVE_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
 const TF_MODEL = /^\/v1\/models\/([^/:]+)(?:\/versions\/([^/:]+)|\/labels\/([^/:]+))?(\/metadata|:predict)?$/;
