@@ -1,6 +1,7 @@
 /** The load generator's public API. */
 export { runLoad, findCapacity, type RunLoadOptions, type FindCapacityOptions } from './run-load.js';
-export { levelRate, parseLevelFractions, isStressLevel, DEFAULT_LEVEL_FRACTIONS } from './levels.js';
+export { levelRate, parseLevelFractions, isStressLevel } from './levels.js';
+export { DEFAULT_STRESS_FRACTIONS } from '../core/load-vocabulary.js';
 export type { CapacityResult, CapacityStep } from './capacity.js';
 export type { LoadSummary, LatencySummary, WindowSummary, ServerTimingSummary } from './summary.js';
 export type { Stability } from './stability.js';

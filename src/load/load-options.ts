@@ -2,6 +2,7 @@
  * Options of a load run: one zod schema for everything that can travel (to fan-out workers, into a study
  * file), resolved into a LoadPlan with every problem reported at once, before any connection is made.
  */
+import { DEFAULT_CAPACITY_STEP_MS, MAX_STRESS_FRACTION } from '../core/load-vocabulary.js';
 import { z } from 'zod';
 import { ServelabError } from '../core/errors.js';
 import { PROTOCOLS, type Protocol } from '../core/target.js';
@@ -17,7 +18,7 @@ import {
   type StressLevel,
 } from './pattern.js';
 
-const fractionsSchema = z.strictObject(Object.fromEntries(STRESS_LEVELS.map((level) => [level, z.number().positive().max(10).optional()])) as Record<
+const fractionsSchema = z.strictObject(Object.fromEntries(STRESS_LEVELS.map((level) => [level, z.number().positive().max(MAX_STRESS_FRACTION).optional()])) as Record<
   StressLevel,
   z.ZodOptional<z.ZodNumber>
 >);
@@ -37,7 +38,7 @@ export const capacitySearchSchema = z.strictObject({
   maxErrorRate: z.number().min(0).max(1).default(0.01),
   /** A step passes when at least this share of the requests it scheduled complete within it. */
   minAchievedFraction: z.number().gt(0).max(1).default(0.95),
-  stepDurationMs: z.number().positive().max(600_000).default(3000),
+  stepDurationMs: z.number().positive().max(600_000).default(DEFAULT_CAPACITY_STEP_MS),
   warmupMs: z.number().min(0).max(600_000).default(500),
   /** Binary search stops when the bracket is this narrow relative to its low end. */
   precision: z.number().gt(0).max(1).default(0.05),

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { ServelabError } from '../core/errors.js';
 
-export const STRESS_LEVELS = ['light', 'medium', 'high', 'overload'] as const;
-export type StressLevel = (typeof STRESS_LEVELS)[number];
+import { STRESS_LEVELS, type StressLevel } from '../core/load-vocabulary.js';
+
+export { STRESS_LEVELS, type StressLevel };
 
 /** How arrivals are spread within a rate: Poisson (exponential gaps) or evenly spaced. */
 export const ARRIVAL_PROCESSES = ['poisson', 'uniform'] as const;

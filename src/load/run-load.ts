@@ -8,7 +8,8 @@ import type { InferenceClient } from '../core/target.js';
 import { searchCapacity, type CapacityResult } from './capacity.js';
 import { executeLocal, type ResolvedPlan } from './execute.js';
 import { fanOut } from './fan-out.js';
-import { DEFAULT_LEVEL_FRACTIONS, levelRate } from './levels.js';
+import { DEFAULT_STRESS_FRACTIONS } from '../core/load-vocabulary.js';
+import { levelRate } from './levels.js';
 import { resolveLoadPlan, type LoadOptionsInput, type LoadPlan } from './load-options.js';
 import { patternProblems, resolvePatternRates, usesStressLevels, type PatternSpec, type PatternType } from './pattern.js';
 import type { SampleSource } from './run-context.js';
@@ -47,7 +48,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadSummary> {
     if (usesStressLevels(plan.pattern)) {
       const measured = resolvedCapacityRps === undefined;
       resolvedCapacityRps ??= (await searchCapacity(plan, session, clock)).capacityRps;
-      capacity = { capacityRps: resolvedCapacityRps, measured, fractions: { ...DEFAULT_LEVEL_FRACTIONS, ...plan.fractions } };
+      capacity = { capacityRps: resolvedCapacityRps, measured, fractions: { ...DEFAULT_STRESS_FRACTIONS, ...plan.fractions } };
     }
     const pattern = resolvePatternRates(plan.pattern, (level) => levelRate(level, resolvedCapacityRps!, plan.fractions ?? {}));
     const problems = patternProblems(pattern);

@@ -5,16 +5,13 @@
  * Each resolved load point becomes a trial context's `load` label, e.g. 'poisson@light', 'constant@200rps', 'closed@8'.
  */
 import { z } from 'zod';
+import { DEFAULT_CAPACITY_STEP_MS, DEFAULT_STRESS_FRACTIONS, MAX_STRESS_FRACTION, STRESS_LEVELS, type StressLevel } from '../core/load-vocabulary.js';
 import { durationMsNumber, durationText, resolveDurationPair, strict } from './schema-issues.js';
 
 export const LOAD_PATTERNS = ['poisson', 'constant', 'closed'] as const;
 export type LoadPatternKind = (typeof LOAD_PATTERNS)[number];
 
-export const STRESS_LEVELS = ['light', 'medium', 'high', 'overload'] as const;
-export type StressLevel = (typeof STRESS_LEVELS)[number];
-
-/** Default fractions of saturation throughput per stress level. */
-export const DEFAULT_STRESS_FRACTIONS: Readonly<Record<StressLevel, number>> = { light: 0.25, medium: 0.6, high: 0.9, overload: 1.2 };
+export { STRESS_LEVELS, DEFAULT_STRESS_FRACTIONS, type StressLevel } from '../core/load-vocabulary.js';
 
 export interface LoadPoint {
   readonly label: string;
@@ -29,9 +26,8 @@ const positive = z.number({ error: 'expected a positive number' }).positive({ er
 const positiveInt = z.number({ error: 'expected a positive integer' }).int({ error: 'expected a positive integer' }).positive({
   error: 'expected a positive integer',
 });
-const fraction = z.number({ error: 'expected a fraction in (0, 2]' }).gt(0, { error: 'expected a fraction in (0, 2]' }).max(2, {
-  error: 'expected a fraction in (0, 2]',
-});
+const fractionError = `expected a fraction in (0, ${MAX_STRESS_FRACTION}]`;
+const fraction = z.number({ error: fractionError }).gt(0, { error: fractionError }).max(MAX_STRESS_FRACTION, { error: fractionError });
 
 const patternShape = {
   pattern: z.enum(LOAD_PATTERNS, { error: `expected one of ${LOAD_PATTERNS.join(', ')}` }),
@@ -65,7 +61,7 @@ const capacitySchema = strict({
 }).transform(({ fractions, stepDuration, stepDurationMs, ...rest }, ctx) => ({
   ...rest,
   fractions: { ...DEFAULT_STRESS_FRACTIONS, ...definedOnly(fractions ?? {}) },
-  stepDurationMs: resolveDurationPair(ctx, 'stepDuration', stepDuration, stepDurationMs, 5_000),
+  stepDurationMs: resolveDurationPair(ctx, 'stepDuration', stepDuration, stepDurationMs, DEFAULT_CAPACITY_STEP_MS),
 }));
 
 export const loadSchema = strict({
@@ -108,7 +104,7 @@ export const loadSchema = strict({
     points,
     durationMs: durationTotalMs,
     warmupMs: resolveDurationPair(ctx, 'warmup', warmup, warmupMs, 5_000),
-    capacity: capacity ?? { fractions: { ...DEFAULT_STRESS_FRACTIONS }, stepDurationMs: 5_000 },
+    capacity: capacity ?? { fractions: { ...DEFAULT_STRESS_FRACTIONS }, stepDurationMs: DEFAULT_CAPACITY_STEP_MS },
     minimumDuration,
   };
 });

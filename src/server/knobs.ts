@@ -1,30 +1,14 @@
+import { SERVER_KNOB_NAMES } from '../core/knobs.js';
 import type { KnobValue } from '../core/space.js';
 import { ServelabError } from '../core/errors.js';
 import { ModelConfigOverridesSchema, formatIssues, type ModelConfigOverrides, type ServerConfig } from './config.js';
 
-/** The per-model knobs a study may sweep, by dotted name (the keys of the model configuration). */
-export const SERVER_KNOBS = [
-  'instances',
-  'ort.intraOpThreads',
-  'ort.interOpThreads',
-  'ort.executionMode',
-  'ort.graphOptimizationLevel',
-  'ort.enableCpuMemArena',
-  'ort.enableMemPattern',
-  'ort.allowSpinning',
-  'batching.enabled',
-  'batching.maxBatchSize',
-  'batching.maxQueueDelayUs',
-  'batching.preferredBatchSizes',
-  'batching.maxQueueSize',
-  'batching.variableLength',
-  'cache.enabled',
-  'cache.capacityMb',
-] as const;
-export type ServerKnob = (typeof SERVER_KNOBS)[number];
+/** The per-model knobs a study may sweep, by dotted name (the keys of the model configuration): the catalog's server knobs. */
+export const SERVER_KNOBS = SERVER_KNOB_NAMES;
+export type ServerKnob = string;
 
 export function isServerKnob(name: string): name is ServerKnob {
-  return (SERVER_KNOBS as readonly string[]).includes(name);
+  return SERVER_KNOBS.includes(name);
 }
 
 /**

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ServelabError } from '../../src/core/errors.js';
 import { DEFAULT_MODEL_CONFIG, parseServerConfig, resolveModelConfig } from '../../src/server/config.js';
 import { SERVER_KNOBS, applyServerKnobs } from '../../src/server/knobs.js';
+import { KNOB_CATALOG } from '../../src/core/knobs.js';
 
 test('an empty server configuration gets documented defaults', () => {
   const config = parseServerConfig({});
@@ -75,6 +76,7 @@ test('applyServerKnobs sets every dotted knob onto defaults and onto models that
     'batching.variableLength': 'pad',
     'cache.enabled': true,
     'cache.capacityMb': 8,
+    'admission.maxQueueDelayMs': 250,
   };
   assert.deepEqual(Object.keys(knobs).sort(), [...SERVER_KNOBS].sort());
   const applied = applyServerKnobs(base, knobs);
@@ -83,6 +85,7 @@ test('applyServerKnobs sets every dotted knob onto defaults and onto models that
   assert.deepEqual(resolved.ort, { intraOpThreads: 2, interOpThreads: 1, executionMode: 'parallel', graphOptimizationLevel: 'basic', enableCpuMemArena: false, enableMemPattern: false, allowSpinning: false });
   assert.deepEqual(resolved.batching, { enabled: true, maxBatchSize: 16, maxQueueDelayUs: 500, preferredBatchSizes: [4, 8], maxQueueSize: 10, variableLength: 'pad' });
   assert.deepEqual(resolved.cache, { enabled: true, capacityMb: 8 });
+  assert.deepEqual(resolved.admission, { maxQueueDelayMs: 250 });
   assert.equal(applied.models[0]!.config?.batching?.maxBatchSize, 16, 'the model override follows the knob');
   assert.equal(applied.models[1]!.config, undefined);
   assert.equal(base.defaults.instances, undefined, 'the input configuration is not mutated');
@@ -94,4 +97,13 @@ test('applyServerKnobs rejects unknown knob names and ill-typed values clearly',
   assert.throws(() => applyServerKnobs(base, { 'batching.maxBatchSise': 4, 'os.cpuCores': 2 }), /unknown server knobs 'batching\.maxBatchSise', 'os\.cpuCores'; expected one of: instances/);
   assert.throws(() => applyServerKnobs(base, { 'ort.executionMode': 'fast' }), /ort\.executionMode/);
   assert.throws(() => applyServerKnobs(base, { instances: 0 }), /instances/);
+});
+
+test("the knob catalog's server knobs are exactly the model configuration's settings", () => {
+  const settings = Object.entries(DEFAULT_MODEL_CONFIG).flatMap(([head, value]) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).map((leaf) => `${head}.${leaf}`) : [head],
+  );
+  const catalogued = Object.entries(KNOB_CATALOG).filter(([, info]) => info.scope === 'server').map(([name]) => name);
+  assert.deepEqual([...catalogued].sort(), settings.sort());
+  assert.deepEqual([...SERVER_KNOBS].sort(), settings.sort());
 });

@@ -246,7 +246,7 @@ export function registerLoad(program: Command): void {
     .option('--capacity <rps>', 'known capacity for stress levels (skips the capacity search)')
     .option('--fractions <list>', 'level fractions, e.g. light=0.25,medium=0.6,high=0.9,overload=1.2')
     .option('--capacity-start <rps>', 'capacity search: first rate (default 50)')
-    .option('--capacity-step <duration>', 'capacity search: length of each step (default 3s)')
+    .option('--capacity-step <duration>', 'capacity search: length of each step (default 5s)')
     .option('--find-capacity', 'only run the capacity search and print it')
     .option('--latency-bound <ms>', 'INVALID when p99 exceeds this many ms')
     .option('--max-error-rate <fraction>', 'INVALID above this error rate', '0.01')
