@@ -36,7 +36,10 @@ test('capacity search finds the throughput of a target of known capacity', async
     // A generous latency bound: saturation shows as the achieved rate falling behind, even on a busy machine.
     capacitySearch: { startRps: 50, stepDurationMs: 1000, warmupMs: 200, maxSteps: 10, maxP99Ms: 250 },
   });
-  assert.ok(result.capacityRps >= 160 && result.capacityRps <= 205, `capacity ${result.capacityRps} req/s, expected about 200 (${JSON.stringify(result.steps)})`);
+  // A serial 5 ms target cannot serve more than 200 req/s: a search past that is a bug. A busy machine can only
+  // lower what is reached, so the lower bound is loose (the exact search is tested on a virtual clock in capacity.test.ts).
+  assert.ok(result.capacityRps <= 205, `capacity ${result.capacityRps} req/s exceeds what the target can serve (${JSON.stringify(result.steps)})`);
+  assert.ok(result.capacityRps >= 50, `capacity ${result.capacityRps} req/s: the first step at 50 req/s should pass (${JSON.stringify(result.steps)})`);
   assert.ok(result.saturatedAtRps !== null && result.saturatedAtRps > result.capacityRps * 0.95);
   assert.ok(result.steps.length <= 10);
   assert.ok(result.steps.some((step) => !step.passed));
