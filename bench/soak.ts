@@ -158,8 +158,9 @@ async function main(): Promise<void> {
     const pending = new Set<Promise<void>>();
     let scheduledMs = startMs;
     let sent = 0;
-    while (scheduledMs < endMs) {
+    for (;;) {
       scheduledMs += rng.exponential(rateRps / 1000);
+      if (scheduledMs >= endMs) break;
       await sleepUntilPrecisely(scheduledMs);
       const minuteIndex = Math.floor((scheduledMs - startMs) / MINUTE_MS);
       while (minutes.length <= minuteIndex) {
