@@ -15,14 +15,14 @@ export function convergenceFigure(trace: readonly TracePoint[], environmentOrder
       "analysis' reference point that the front dominates) after every trial finished, on the scale of the current analysis; a line " +
       'that flattens means new configurations no longer improve that front. Means over the valid repetitions finished so far.',
     spec: {
-      width: 520,
-      height: 220,
+      width: 400,
+      height: 200,
       data: { values: trace.map((point) => ({ environment: environmentLabel(point.environment), trials: point.trials, hypervolume: roundForFigure(point.normalizedHypervolume) })) },
       mark: { type: 'line', point: { size: 18 }, interpolate: 'step-after' },
       encoding: {
         x: { field: 'trials', type: 'quantitative', title: 'trials finished' },
         y: { field: 'hypervolume', type: 'quantitative', title: 'normalized hypervolume', scale: { domain: [0, 1] } },
-        color: { field: 'environment', type: 'nominal', title: 'environment', sort: labels },
+        color: { field: 'environment', type: 'nominal', title: 'environment', sort: labels, legend: { orient: 'bottom', direction: 'vertical' } },
         tooltip: [
           { field: 'environment', type: 'nominal' },
           { field: 'trials', type: 'quantitative', title: 'trials finished' },

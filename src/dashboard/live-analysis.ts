@@ -25,9 +25,8 @@ import type { AnalysisPart, DashboardRow, HypervolumeEntry, LiveFigure, StudyInf
 
 export type AnalysisPartName = 'fronts' | 'effects';
 
-export type PartResult = Omit<AnalysisPart, 'trialsVersion'>;
 
-export function liveAnalysisPart(part: AnalysisPartName, rows: readonly DashboardRow[], study: StudyInfo, seed: number, nowMs: number = Date.now()): PartResult {
+export function liveAnalysisPart(part: AnalysisPartName, rows: readonly DashboardRow[], study: StudyInfo, seed: number, nowMs: number = Date.now()): AnalysisPart {
   const startedMs = performance.now();
   const notes: string[] = [];
   const definitions: FigureDefinition[] = [];
@@ -50,7 +49,8 @@ export function liveAnalysisPart(part: AnalysisPartName, rows: readonly Dashboar
     }
   }
   const figures: LiveFigure[] = definitions.map((definition) => ({ id: definition.id, title: definition.title, caption: definition.caption, vegaSpec: compileFigure(definition).vegaSpec }));
-  return { figures, notes, hypervolume, trials: rows.length, computedAt: new Date(nowMs).toISOString(), durationMs: performance.now() - startedMs };
+  const finished = rows.filter((row) => row.state === 'completed' || row.state === 'failed').length;
+  return { figures, notes, hypervolume, trials: rows.length, finished, computedAt: new Date(nowMs).toISOString(), durationMs: performance.now() - startedMs };
 }
 
 type Need = (definition: FigureDefinition | undefined, why: string) => void;

@@ -1,5 +1,5 @@
 /**
- * The HTTP thread's copy of the live view: the latest table, progress and analysis parts as the two snapshot
+ * The HTTP thread's copy of the live view: the latest table, progress and analysis parts as the three snapshot
  * workers posted them (already serialised), pushed to every open page as events. Nothing here is computed per
  * request but the joining of the table's rows, once per version.
  */
@@ -34,14 +34,14 @@ export class LiveState {
   readonly #firstTrials: Promise<void>;
 
   constructor(
-    data: Omit<SnapshotWorkerData, 'part'>,
+    data: Omit<SnapshotWorkerData, 'role'>,
     private readonly hub: EventHub,
     onWorkerError: (error: Error) => void,
   ) {
     let resolveFirst: () => void = () => undefined;
     this.#firstTrials = new Promise((resolve) => (resolveFirst = resolve));
-    this.#workers = (['fronts', 'effects'] as const).map((part) => {
-      const worker = startWorker(WORKER_URL, { workerData: { ...data, part } satisfies SnapshotWorkerData });
+    this.#workers = (['table', 'fronts', 'effects'] as const).map((role) => {
+      const worker = startWorker(WORKER_URL, { workerData: { ...data, role } satisfies SnapshotWorkerData });
       worker.on('message', (message: FromSnapshotWorker) => {
         this.#receive(message);
         if (message.type === 'trials') resolveFirst();

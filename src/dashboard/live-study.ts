@@ -1,22 +1,22 @@
 /**
  * The dashboard's view of one study, kept current: it checks the store for changes every poll, reads what
- * changed into the live table, and recomputes its part of the analysis when trials changed, each under its
- * CPU-share policy (refresh-policy.ts). Two run, each in a worker thread (snapshot-worker.ts): the fronts one
- * also sends the table and the progress; the effects one only the slow figures, so a long analysis never holds
- * up the table. The HTTP thread never waits on either; timing comes from an injectable clock.
+ * changed into the live table, and then does its job under its CPU-share policy (refresh-policy.ts): the table
+ * one sends the changed rows and the progress, the fronts and effects ones recompute their part of the analysis.
+ * Each runs in a worker thread of its own (snapshot-worker.ts), so a long analysis never holds up the table and
+ * the HTTP thread never waits on any; timing comes from an injectable clock.
  */
 import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import { liveAnalysisPart, type AnalysisPartName } from './live-analysis.js';
+import { liveAnalysisPart } from './live-analysis.js';
 import { LiveTable } from './live-table.js';
 import { EFFECTS_POLICY, FRONTS_POLICY, nextRunAtMs, ROWS_POLICY } from './refresh-policy.js';
-import type { FromSnapshotWorker } from './snapshot-messages.js';
+import type { FromSnapshotWorker, SnapshotRole } from './snapshot-messages.js';
 import type { StoreReader } from './store-reader.js';
 import { studyProgress } from './study-progress.js';
 import type { StudyInfo } from './types.js';
 
 export interface LiveStudyOptions {
-  readonly part: AnalysisPartName;
+  readonly role: SnapshotRole;
   readonly reader: StoreReader;
   readonly studyId: string;
   readonly seed: number;
@@ -85,8 +85,8 @@ export class LiveStudy {
     }
     const update = await this.#table.refresh(reader, studyId);
     this.#token = token;
-    if (update || this.#analysisVersion === 0) this.#analysisDue = true;
-    if (this.options.part !== 'fronts') {
+    if (this.options.role !== 'table' && (update || this.#analysisVersion === 0)) this.#analysisDue = true;
+    if (this.options.role !== 'table') {
       this.#nextRowsAtMs = Math.max(startedMs + pollIntervalMs, nextRunAtMs(startedMs, clock.nowMs() - startedMs, ROWS_POLICY));
       return;
     }
@@ -120,15 +120,15 @@ export class LiveStudy {
     });
   }
 
-  /** Table, progress and store errors come from the fronts worker alone, so the page gets each once. */
+  /** Table, progress and store errors come from the table worker alone, so the page gets each once. */
   #postTable(message: FromSnapshotWorker): void {
-    if (this.options.part === 'fronts') this.options.post(message);
+    if (this.options.role === 'table') this.options.post(message);
   }
 
   #analyze(): void {
-    const { clock, info, seed, part } = this.options;
+    const { clock, info, seed, role: part } = this.options;
+    if (part === 'table') return;
     const startedMs = clock.nowMs();
-    const trialsVersion = this.#table.version;
     const rows = this.#table.rows();
     const nowMs = this.options.wallNowMs?.() ?? Date.now();
     let result;
@@ -136,12 +136,12 @@ export class LiveStudy {
       result = liveAnalysisPart(part, rows, info, seed, nowMs);
     } catch (error) {
       // A bug in one recomputation must not end the live view: the page says what failed, the next change retries.
-      result = { figures: [], notes: [`The ${part} analysis failed: ${errorMessage(error)}`], hypervolume: [], trials: rows.length, computedAt: new Date(nowMs).toISOString(), durationMs: 0 };
+      result = { figures: [], notes: [`The ${part} analysis failed: ${errorMessage(error)}`], hypervolume: [], trials: rows.length, finished: 0, computedAt: new Date(nowMs).toISOString(), durationMs: 0 };
     }
     this.#analysisVersion += 1;
     this.#analysisDue = false;
     const durationMs = clock.nowMs() - startedMs;
     this.#nextAnalysisAtMs = nextRunAtMs(startedMs, durationMs, part === 'fronts' ? FRONTS_POLICY : EFFECTS_POLICY);
-    this.options.post({ type: 'analysis', part, json: JSON.stringify({ ...result, trialsVersion }), durationMs });
+    this.options.post({ type: 'analysis', part, json: JSON.stringify(result), durationMs });
   }
 }

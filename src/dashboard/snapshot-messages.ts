@@ -2,9 +2,11 @@
 import type { AnalysisPartName } from './live-analysis.js';
 import type { StudyInfo } from './types.js';
 
+/** What a snapshot worker does: send the table and the progress, or recompute one part of the analysis. */
+export type SnapshotRole = 'table' | AnalysisPartName;
+
 export interface SnapshotWorkerData {
-  /** The fronts worker also sends the table, the progress and store errors; the effects worker only its figures. */
-  readonly part: AnalysisPartName;
+  readonly role: SnapshotRole;
   readonly location: string;
   readonly studyId: string;
   readonly seed: number;

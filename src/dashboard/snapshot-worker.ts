@@ -13,10 +13,10 @@ let reader;
 try {
   reader = await openStoreReader(data.location);
 } catch (error) {
-  if (data.part === 'fronts') post({ type: 'store-error', message: errorMessage(error) });
+  if (data.role === 'table') post({ type: 'store-error', message: errorMessage(error) });
   throw error;
 }
-const live = new LiveStudy({ part: data.part, reader, studyId: data.studyId, seed: data.seed, info: data.info, clock: systemClock, pollIntervalMs: data.pollIntervalMs, post });
+const live = new LiveStudy({ role: data.role, reader, studyId: data.studyId, seed: data.seed, info: data.info, clock: systemClock, pollIntervalMs: data.pollIntervalMs, post });
 parentPort!.on('message', (message: { type: 'stop' }) => {
   if (message.type === 'stop') live.stop();
 });

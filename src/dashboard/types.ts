@@ -130,10 +130,9 @@ export interface HypervolumeEntry {
 
 /** One part of the live analysis (fronts, or effects and transfer), as of one version of the table. */
 export interface AnalysisPart {
-  /** The trials version it was computed from. */
-  readonly trialsVersion: number;
-  /** How many trials (of any state) it saw. */
+  /** How many trials (of any state) it saw, and how many of them had finished (completed or failed). */
   readonly trials: number;
+  readonly finished: number;
   readonly figures: readonly LiveFigure[];
   /** Why a figure is missing (not enough trials yet, analysis error). */
   readonly notes: readonly string[];

@@ -80,7 +80,7 @@ test('the live table reads only what changed, and a repetition updates its sibli
   assert.deepEqual(full.rows.map((row) => row.id), planned.map((trial) => trial.trialId), 'the whole table in plan order');
 });
 
-test('the live study posts the table at once, then analyses no more often than its policy allows (virtual time)', async (t) => {
+test('the table worker posts changes at the next poll; the fronts worker recomputes no more often than its policy (virtual time)', async (t) => {
   const { store, reader, finish } = studyUnderWay('policy');
   t.after(async () => {
     store.close();
@@ -88,38 +88,48 @@ test('the live study posts the table at once, then analyses no more often than i
   });
   finish(4);
   const clock = new VirtualClock();
-  const posted: FromSnapshotWorker[] = [];
   const info = studyInfo((await reader.studies())[0]!, 'test');
-  const live = new LiveStudy({ part: 'fronts', reader, studyId: 'synthetic', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message), wallNowMs: () => Date.parse('2026-11-01T00:00:00Z') });
-  await live.step();
-  assert.deepEqual(posted.map((message) => message.type), ['trials', 'analysis']);
-  const trials = posted[0] as Extract<FromSnapshotWorker, { type: 'trials' }>;
+  const common = { reader, studyId: 'synthetic', seed: 1, info, clock, pollIntervalMs: 100, wallNowMs: () => Date.parse('2026-11-01T00:00:00Z') };
+  const tablePosts: FromSnapshotWorker[] = [];
+  const frontsPosts: FromSnapshotWorker[] = [];
+  const table = new LiveStudy({ ...common, role: 'table', post: (message) => tablePosts.push(message) });
+  const fronts = new LiveStudy({ ...common, role: 'fronts', post: (message) => frontsPosts.push(message) });
+  const step = async (): Promise<void> => {
+    await table.step();
+    await fronts.step();
+  };
+  await step();
+  assert.deepEqual(tablePosts.map((message) => message.type), ['trials']);
+  assert.deepEqual(frontsPosts.map((message) => message.type), ['analysis'], 'the first analysis at once');
+  const trials = tablePosts[0] as Extract<FromSnapshotWorker, { type: 'trials' }>;
   assert.deepEqual([trials.from, trials.to, trials.changedIds.length, trials.order?.length], [0, 1, 8, 8], 'every row, with the plan order');
   assert.equal((JSON.parse(trials.changedJson[0]!) as DashboardRow).id, trials.changedIds[0]);
   assert.equal((JSON.parse(trials.progressJson) as { completed: number }).completed, 4);
 
-  await live.step();
-  assert.equal(posted.length, 2, 'no change in the store: nothing posted');
+  await step();
+  assert.equal(tablePosts.length + frontsPosts.length, 2, 'no change in the store: nothing posted');
 
   finish(1);
   await clock.advanceMs(100);
-  await live.step();
-  assert.deepEqual(posted.map((message) => message.type), ['trials', 'analysis', 'trials'], 'the change is read at the next poll');
-  const changed = posted[2] as Extract<FromSnapshotWorker, { type: 'trials' }>;
+  await step();
+  assert.equal(tablePosts.length, 2, 'the change is sent at the next poll');
+  const changed = tablePosts[1] as Extract<FromSnapshotWorker, { type: 'trials' }>;
   assert.deepEqual([changed.from, changed.to, changed.changedIds.length, changed.order], [1, 2, 1, null], 'one row; the order is unchanged');
+  assert.equal(frontsPosts.length, 1, 'the fronts wait for their policy');
 
   // The analysis took no virtual time, so the policy's minimum interval holds it back until then.
   await clock.advanceMs(FRONTS_POLICY.minIntervalMs - 200);
-  await live.step();
-  assert.equal(posted.length, 3);
+  await step();
+  assert.equal(frontsPosts.length, 1);
   await clock.advanceMs(100);
-  await live.step();
-  assert.deepEqual(posted.slice(3).map((message) => message.type), ['analysis']);
-  const analysis = posted[3] as Extract<FromSnapshotWorker, { type: 'analysis' }>;
+  await step();
+  assert.equal(frontsPosts.length, 2);
+  const analysis = frontsPosts[1] as Extract<FromSnapshotWorker, { type: 'analysis' }>;
   assert.equal(analysis.part, 'fronts');
-  const part = JSON.parse(analysis.json) as { trialsVersion: number; trials: number; figures: { id: string }[] };
-  assert.deepEqual([part.trialsVersion, part.trials], [2, 8]);
+  const part = JSON.parse(analysis.json) as { finished: number; trials: number; figures: { id: string }[] };
+  assert.deepEqual([part.finished, part.trials], [5, 8]);
   assert.deepEqual(part.figures.map((figure) => figure.id), ['pareto-p99-ms-energy-j-per-inf', 'hypervolume-convergence']);
+  assert.ok(frontsPosts.every((message) => message.type === 'analysis') && tablePosts.every((message) => message.type === 'trials'), 'each worker sends only its own');
 });
 
 test('an unreadable store is reported and retried after a back-off, then reported readable again', async () => {
@@ -139,7 +149,7 @@ test('an unreadable store is reported and retried after a back-off, then reporte
     studies: async () => [],
   } as unknown as StoreReader;
   const info = { studyId: 's', store: 'x', objectives: [], knobs: [], models: [], workloads: [], loads: [], metrics: {} };
-  const live = new LiveStudy({ part: 'fronts', reader, studyId: 's', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message) });
+  const live = new LiveStudy({ role: 'table', reader, studyId: 's', seed: 1, info, clock, pollIntervalMs: 100, post: (message) => posted.push(message) });
   await live.step();
   assert.deepEqual(posted, [{ type: 'store-error', message: 'connection refused' }]);
   await clock.advanceMs(400);
@@ -160,7 +170,7 @@ test('the refresh policy bounds the CPU share: fronts taking 1 s redraw every 5 
   assert.equal(nextRunAtMs(0, 0, { maxCpuShare: 0.5, minIntervalMs: 0 }), 0);
 });
 
-test('the effects worker sends only its figures: the table, progress and store errors come from the fronts worker', async (t) => {
+test('the effects worker sends only its figures: the table, progress and store errors come from the table worker', async (t) => {
   const { store, reader, finish } = studyUnderWay('effects-part', { allKnobs: true });
   t.after(async () => {
     store.close();
@@ -169,7 +179,7 @@ test('the effects worker sends only its figures: the table, progress and store e
   finish(24);
   const posted: FromSnapshotWorker[] = [];
   const info = studyInfo((await reader.studies())[0]!, 'test');
-  const live = new LiveStudy({ part: 'effects', reader, studyId: 'synthetic', seed: 1, info, clock: new VirtualClock(), pollIntervalMs: 100, post: (message) => posted.push(message) });
+  const live = new LiveStudy({ role: 'effects', reader, studyId: 'synthetic', seed: 1, info, clock: new VirtualClock(), pollIntervalMs: 100, post: (message) => posted.push(message) });
   await live.step();
   assert.deepEqual(posted.map((message) => message.type), ['analysis']);
   const analysis = posted[0] as Extract<FromSnapshotWorker, { type: 'analysis' }>;

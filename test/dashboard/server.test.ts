@@ -92,10 +92,10 @@ test('the JSON API and the event stream follow a study that another connection w
   assert.equal(pushed.completed, 7);
   // Both parts of the analysis follow, each announced when it is ready (the whole analysis less often).
   await events.waitFor('analysis', (data) => (data as { part: string }).part === 'fronts' && (data as { version: number }).version > status.analysisVersion);
-  type Part = { trialsVersion: number; figures: { id: string }[] };
+  type Part = { finished: number; figures: { id: string }[] };
   const analysis = await waitUntil(
     async () => (await getJson<{ fronts: Part | null; effects: Part | null }>(api('/api/analysis'))).body,
-    (body) => body.fronts?.trialsVersion === delta.to && body.effects?.trialsVersion === delta.to,
+    (body) => body.fronts?.finished === 7 && body.effects?.finished === 7,
     'both parts of the analysis of the new trial',
   );
   assert.ok(analysis.fronts!.figures.some((figure) => figure.id.startsWith('pareto-')));

@@ -125,10 +125,10 @@ async function loadAnalysis() {
   state.analysisVersion = analysis.version;
   const parts = [['fronts', analysis.fronts], ['effects', analysis.effects]].filter(([, part]) => part);
   // A figure is redrawn only when its part was recomputed.
-  const shown = parts.flatMap(([name, part]) => part.figures.map((figure) => ({ ...figure, revision: `${name}:${part.trialsVersion}:${part.computedAt}` })));
+  const shown = parts.flatMap(([name, part]) => part.figures.map((figure) => ({ ...figure, revision: `${name}:${part.computedAt}` })));
   const notes = parts.flatMap(([, part]) => part.notes);
   const describe = ([name, part]) =>
-    `${name === 'fronts' ? 'fronts' : 'effects and transfer'} of ${part.trials} trials at ${escapeHtml(new Date(part.computedAt).toLocaleTimeString())} (took ${formatDuration(part.durationMs)})`;
+    `${name === 'fronts' ? 'fronts' : 'effects and transfer'} of ${part.finished} finished trials at ${escapeHtml(new Date(part.computedAt).toLocaleTimeString())} (took ${formatDuration(part.durationMs)})`;
   const hypervolume = (analysis.fronts?.hypervolume ?? []).map((entry) => `${escapeHtml(entry.environment.split('|').join(' · '))}: ${entry.normalized.toFixed(3)} (front ${entry.frontSize} of ${entry.configurations})`);
   $('#analysis-meta').innerHTML = parts.map(describe).join('; ') + (hypervolume.length > 0 ? `<br>normalized hypervolume: ${hypervolume.join('; ')}` : '');
   const startedMs = performance.now();

@@ -52,7 +52,7 @@ export function createTable({ study, scroller, table, countElement, onOpen, onSe
       if (checkbox.checked) selected.add(row.dataset.config);
       else selected.delete(row.dataset.config);
       onSelect(new Set(selected));
-      draw();
+      draw(true);
       return;
     }
     onOpen(row.dataset.trialId);
@@ -69,6 +69,7 @@ export function createTable({ study, scroller, table, countElement, onOpen, onSe
       columns = buildColumns(study, catalog);
       columnsKey = key;
       drawHead();
+      drawn = { first: -1, last: -1, total: -1, rows: [] };
     }
     refresh();
   }
@@ -103,23 +104,36 @@ export function createTable({ study, scroller, table, countElement, onOpen, onSe
     head.innerHTML = `<tr>${titles.join('')}</tr><tr class="filters">${inputs.join('')}</tr>`;
   }
 
-  function draw() {
+  // What is in the DOM: a redraw that would show the same rows only replaces the rows whose content changed,
+  // so an update elsewhere in a long table costs no layout of the visible part.
+  let drawn = { first: -1, last: -1, total: -1, rows: [] };
+
+  function draw(force = false) {
     const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT_PX) - OVERSCAN_ROWS);
     const count = Math.ceil(scroller.clientHeight / ROW_HEIGHT_PX) + 2 * OVERSCAN_ROWS;
     const last = Math.min(view.length, first + count);
-    const span = columns.length;
-    const cells = [];
-    cells.push(`<tr class="spacer" style="height:${first * ROW_HEIGHT_PX}px"><td colspan="${span}"></td></tr>`);
-    for (let index = first; index < last; index++) {
-      const row = view[index];
-      cells.push(
-        `<tr data-trial-id="${escapeHtml(row.id)}" data-config="${escapeHtml(row.config)}" data-verdict="${row.verdict}" class="${selected.has(row.config) ? 'selected' : ''}">` +
-          columns.map((column) => column.cell(row, selected)).join('') +
-          '</tr>',
-      );
+    const visible = view.slice(first, last);
+    const sameRows = !force && first === drawn.first && last === drawn.last && view.length === drawn.total && visible.every((row, index) => row.id === drawn.rows[index]?.id);
+    if (sameRows) {
+      visible.forEach((row, index) => {
+        if (row !== drawn.rows[index]) body.rows[index + 1].outerHTML = rowHtml(row);
+      });
+    } else {
+      const span = columns.length;
+      body.innerHTML =
+        `<tr class="spacer" style="height:${first * ROW_HEIGHT_PX}px"><td colspan="${span}"></td></tr>` +
+        visible.map(rowHtml).join('') +
+        `<tr class="spacer" style="height:${(view.length - last) * ROW_HEIGHT_PX}px"><td colspan="${span}"></td></tr>`;
     }
-    cells.push(`<tr class="spacer" style="height:${(view.length - last) * ROW_HEIGHT_PX}px"><td colspan="${span}"></td></tr>`);
-    body.innerHTML = cells.join('');
+    drawn = { first, last, total: view.length, rows: visible };
+  }
+
+  function rowHtml(row) {
+    return (
+      `<tr data-trial-id="${escapeHtml(row.id)}" data-config="${escapeHtml(row.config)}" data-verdict="${row.verdict}" class="${selected.has(row.config) ? 'selected' : ''}">` +
+      columns.map((column) => column.cell(row, selected)).join('') +
+      '</tr>'
+    );
   }
 
   return {
@@ -128,7 +142,7 @@ export function createTable({ study, scroller, table, countElement, onOpen, onSe
     clearSelection() {
       selected.clear();
       onSelect(new Set());
-      draw();
+      draw(true);
     },
     clearFilters() {
       filters.clear();
