@@ -25,6 +25,8 @@ interface Entry {
 
 export class LiveTable {
   readonly #entries = new Map<string, Entry>();
+  /** Trial ids by group (configuration and context), so a change touches only its group. */
+  readonly #groups = new Map<string, Set<string>>();
   /** Trial ids in the store's plan order. */
   #order: string[] = [];
   #version = 0;
@@ -54,7 +56,10 @@ export class LiveTable {
     const groups = new Set<string>();
     for (const id of removed) {
       const entry = this.#entries.get(id);
-      if (entry) groups.add(groupKey(entry.row));
+      if (entry) {
+        groups.add(groupKey(entry.row));
+        this.#groups.get(groupKey(entry.row))?.delete(id);
+      }
       this.#entries.delete(id);
     }
     const fresh = new Map<string, DashboardRow>();
@@ -64,9 +69,16 @@ export class LiveTable {
       fresh.set(row.id, row);
       groups.add(groupKey(row));
       const previous = this.#entries.get(row.id);
-      if (previous) groups.add(groupKey(previous.row));
-      else added = true;
+      if (previous) {
+        groups.add(groupKey(previous.row));
+        this.#groups.get(groupKey(previous.row))?.delete(row.id);
+      } else {
+        added = true;
+      }
       this.#entries.set(row.id, { stamp: stampKey(light), row, json: previous?.json ?? '' });
+      const members = this.#groups.get(groupKey(row));
+      if (members) members.add(row.id);
+      else this.#groups.set(groupKey(row), new Set([row.id]));
     }
     this.#order = stamps.map((stamp) => stamp.trial_id).filter((id) => this.#entries.has(id));
     const changed = this.#resummarize(groups, fresh);
@@ -82,16 +94,10 @@ export class LiveTable {
 
   /** Recomputes the intervals of the touched groups; returns the rows whose serialised form changed. */
   #resummarize(groups: ReadonlySet<string>, fresh: ReadonlyMap<string, DashboardRow>): DashboardRow[] {
-    const members = new Map<string, Entry[]>();
-    for (const entry of this.#entries.values()) {
-      const key = groupKey(entry.row);
-      if (!groups.has(key)) continue;
-      const list = members.get(key);
-      if (list) list.push(entry);
-      else members.set(key, [entry]);
-    }
     const changed: DashboardRow[] = [];
-    for (const entries of members.values()) {
+    for (const key of groups) {
+      const entries = [...(this.#groups.get(key) ?? [])].map((id) => this.#entries.get(id)!);
+      if (entries.length === 0) continue;
       const [summary] = summarizeConfigurations(entries.map((entry) => analysisRow(entry.row)));
       for (const entry of entries) {
         const row = withSummary(fresh.get(entry.row.id) ?? entry.row, summary);
