@@ -110,7 +110,8 @@ export class LiveState {
     if (message.order) this.#order = message.order;
     this.trialsVersion = message.to;
     this.#trialsJson = undefined;
-    this.hub.send('trials', `{"from":${message.from},"to":${message.to},"changed":[${message.changedJson.join(',')}],"removed":${JSON.stringify(message.removed)}}`);
+    // The first table (every trial) is megabytes: joined only if a page is there to take it.
+    if (this.hub.clients > 0) this.hub.send('trials', `{"from":${message.from},"to":${message.to},"changed":[${message.changedJson.join(',')}],"removed":${JSON.stringify(message.removed)}}`);
   }
 }
 
