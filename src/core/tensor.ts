@@ -102,3 +102,15 @@ export function byteSize(tensor: Pick<Tensor, 'datatype' | 'data'>): number {
   }
   return (tensor.data as Exclude<TensorData, string[]>).byteLength;
 }
+
+/** A flat, row-major list nested into the given shape (TF Serving's JSON carries nested lists). */
+export function nest(flat: readonly unknown[], shape: readonly number[]): unknown {
+  if (shape.length === 0) return flat[0];
+  const build = (depth: number, offset: number): unknown[] => {
+    const extent = shape[depth]!;
+    if (depth === shape.length - 1) return flat.slice(offset, offset + extent);
+    const stride = elementCount(shape.slice(depth + 1));
+    return Array.from({ length: extent }, (_, index) => build(depth + 1, offset + index * stride));
+  };
+  return build(0, 0);
+}

@@ -2,7 +2,7 @@
  * Tensor data on the wire, for the clients: flat JSON lists (KServe v2 JSON), nested JSON lists (TF Serving),
  * and raw little-endian bytes (KServe binary extension, gRPC raw contents).
  */
-import { BYTES_PER_ELEMENT, allocate, elementCount, type Datatype, type Tensor, type TensorData } from '../core/tensor.js';
+import { BYTES_PER_ELEMENT, allocate, elementCount, nest, type Datatype, type Tensor, type TensorData } from '../core/tensor.js';
 import { RequestError } from './request-error.js';
 
 /** A flat JSON-ready list (INT64 as numbers, BOOL as booleans, BYTES as strings). */
@@ -16,16 +16,7 @@ export function jsonList(tensor: Pick<Tensor, 'data' | 'datatype'>): unknown[] {
 
 /** The flat list nested into the tensor's shape (TF Serving wants nested lists). */
 export function nestedList(tensor: Tensor): unknown {
-  const flat = jsonList(tensor);
-  const { shape } = tensor;
-  if (shape.length === 0) return flat[0];
-  const build = (depth: number, offset: number): unknown[] => {
-    const extent = shape[depth]!;
-    if (depth === shape.length - 1) return flat.slice(offset, offset + extent);
-    const stride = elementCount(shape.slice(depth + 1));
-    return Array.from({ length: extent }, (_, index) => build(depth + 1, offset + index * stride));
-  };
-  return build(0, 0);
+  return nest(jsonList(tensor), tensor.shape);
 }
 
 /** The shape of nested JSON lists, read along their first elements (O(rank): values are not visited). */

@@ -132,18 +132,6 @@ export function jsonFromTyped(data: TensorData, datatype: Datatype): unknown[] {
   return Array.from(data as Int32Array);
 }
 
-/** Nests a flat list into the given shape (TF Serving answers with nested arrays). */
-export function nest(flat: readonly unknown[], shape: readonly number[]): unknown {
-  if (shape.length === 0) return flat[0];
-  const build = (depth: number, offset: number): unknown[] => {
-    const extent = shape[depth]!;
-    if (depth === shape.length - 1) return flat.slice(offset, offset + extent);
-    const stride = elementCount(shape.slice(depth + 1));
-    return Array.from({ length: extent }, (_, index) => build(depth + 1, offset + index * stride));
-  };
-  return build(0, 0);
-}
-
 /** Typed data from little-endian raw bytes (binary tensor extension, gRPC raw contents), copied into owned memory. */
 export function typedFromBytes(bytes: Uint8Array, datatype: Datatype, shape: readonly number[], what: string): TensorData {
   const count = elementCount(shape);

@@ -2,7 +2,8 @@ import { ServelabError } from '../../../core/errors.js';
 import { type Datatype, type Tensor, type TensorSpec } from '../../../core/tensor.js';
 import type { ModelMetadata } from '../../../core/target.js';
 import { parseRequestJson } from '../json-depth.js';
-import { flatten, jsonFromTyped, nest, nestedShape, typedFromJson } from '../json-tensors.js';
+import { nest } from '../../../core/tensor.js';
+import { flatten, jsonFromTyped, nestedShape, typedFromJson } from '../json-tensors.js';
 
 /** TensorFlow Serving REST predict API: row ("instances") and columnar ("inputs") request formats. */
 
