@@ -7,8 +7,7 @@ import pg from 'pg';
 import { ServelabError, errorMessage } from '../core/errors.js';
 import { capacityFromRow, environmentFromRow, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from '../store/row-mapping.js';
 import { redact } from '../store/postgres-store.js';
-import { lightTrialsSql, SIDE_COUNTS_SQL, STAMPS_SQL, TRIAL_FINGERPRINT_SQL, type LightTrialRow, type TrialStamp } from './reader-queries.js';
-import type { StoreReader } from './store-reader.js';
+import { lightTrialsSql, SIDE_COUNTS_SQL, STAMPS_SQL, TRIAL_FINGERPRINT_SQL, type LightTrialRow, type StoreReader, type TrialStamp } from './reader-queries.js';
 
 export async function openPostgresReader(url: string): Promise<StoreReader> {
   const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000, options: '-c default_transaction_read_only=on' });

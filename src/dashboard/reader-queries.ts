@@ -4,6 +4,7 @@
  * changed, and only the columns its table shows, so these queries are the dashboard's own. Written with `?`
  * placeholders; the PostgreSQL reader numbers them.
  */
+import type { CapacityRecord, EnvironmentRecord, StoredTrial, StudyRecord } from '../store/types.js';
 import type { TrialState } from '../core/trial.js';
 
 /** What decides whether a trial changed since the last read. */
@@ -55,4 +56,23 @@ export const TRIAL_FINGERPRINT_SQL = 'SELECT state, COUNT(*) AS n, SUM(attempt) 
 
 export function stampKey(stamp: TrialStamp): string {
   return `${stamp.state}|${stamp.attempt}|${stamp.started_at ?? ''}|${stamp.finished_at ?? ''}`;
+}
+
+/** What the dashboard reads from a store; one implementation per database (sqlite-reader.ts, postgres-reader.ts). */
+export interface StoreReader {
+  /** The store's location for display (a URL without its password). */
+  readonly location: string;
+  /** Changes whenever anything in the study may have changed; compared for equality only. */
+  changeToken(studyId: string): Promise<string>;
+  studies(): Promise<StudyRecord[]>;
+  stamps(studyId: string): Promise<TrialStamp[]>;
+  /** The light rows of the given trials, or of every trial of the study. */
+  lightTrials(studyId: string, trialIds?: readonly string[]): Promise<LightTrialRow[]>;
+  /** One trial with its whole measurement (per-window series, counters, energy, applied knobs). */
+  trial(trialId: string): Promise<StoredTrial | undefined>;
+  /** Every trial of the study with its whole measurement (for exports; the live view reads light rows). */
+  trials(studyId: string): Promise<StoredTrial[]>;
+  environments(studyId: string): Promise<(EnvironmentRecord & { recordedAt: string })[]>;
+  capacities(studyId: string): Promise<CapacityRecord[]>;
+  close(): Promise<void>;
 }

@@ -2,8 +2,7 @@
 import Database from 'better-sqlite3';
 import { ServelabError, errorMessage } from '../core/errors.js';
 import { capacityFromRow, environmentFromRow, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from '../store/row-mapping.js';
-import { lightTrialsSql, STAMPS_SQL, type LightTrialRow, type TrialStamp } from './reader-queries.js';
-import type { StoreReader } from './store-reader.js';
+import { lightTrialsSql, STAMPS_SQL, type LightTrialRow, type StoreReader, type TrialStamp } from './reader-queries.js';
 
 /** Well under SQLite's limit on bound parameters. */
 const IDS_PER_QUERY = 500;
