@@ -6,14 +6,8 @@
  */
 import { ServelabError } from '../core/errors.js';
 import { parseStudy, type Study } from '../plan/study-schema.js';
-import { requireStudy, type AsyncResultsStore } from '../store/async-store.js';
 import type { StudyRecord } from '../store/types.js';
 import { definitionHash } from './trial-plan.js';
-
-export async function readStoredStudy(store: AsyncResultsStore, studyId: string): Promise<{ readonly record: StudyRecord; readonly study: Study }> {
-  const record = await requireStudy(store, studyId);
-  return { record, study: studyFromRecord(record) };
-}
 
 export function studyFromRecord(record: StudyRecord): Study {
   if (record.sourceText === undefined) {

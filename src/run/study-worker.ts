@@ -8,14 +8,14 @@ import { ServelabError } from '../core/errors.js';
 import type { Configuration } from '../core/space.js';
 import type { OsCapabilities } from '../knobs/detect.js';
 import type { Study } from '../plan/study-schema.js';
-import type { AsyncResultsStore } from '../store/async-store.js';
+import { requireStudy, type AsyncResultsStore } from '../store/async-store.js';
 import type { CapacityRecord } from '../store/types.js';
 import { describeCpuLayout } from './cpu-layout.js';
 import { driverForLayout } from './default-driver.js';
 import { studyEnvironment } from './environment.js';
 import type { LoadDriver } from './load-driver.js';
 import { sessionSettingsFor, type SessionSettings } from './server-session.js';
-import { readStoredStudy } from './stored-study.js';
+import { studyFromRecord } from './stored-study.js';
 import { jobConfiguration, type StudyJob, type UnitJob } from './study-jobs.js';
 import { measureCapacity, pendingTrials, runTrialUnit, type UnitContext, type UnitTrialOutcome } from './trial-unit.js';
 import { trialsOf, type TrialSpec } from './trial-plan.js';
@@ -63,10 +63,11 @@ export class StudyWorker {
   /** The study as this machine runs it; the first call for a study records this machine's environment. */
   async prepare(studyId: string): Promise<PreparedStudy> {
     const { store } = this.#options;
-    const { record, study } = await readStoredStudy(store, studyId);
+    const record = await requireStudy(store, studyId);
     const key = `${studyId}\u0000${record.definitionHash}`;
     const known = this.#prepared.get(key);
     if (known) return known;
+    const study = studyFromRecord(record);
     const settings = sessionSettingsFor(study, this.#options.capabilities, this.#options.readyTimeoutMs ?? 120_000);
     const environment = await studyEnvironment(settings);
     const extras = this.#options.extras;

@@ -11,12 +11,13 @@ import { isServelabError } from '../../src/core/errors.js';
 import { detectOsCapabilities } from '../../src/knobs/detect.js';
 import { parseStudy } from '../../src/plan/study-schema.js';
 import type { LoadDriver } from '../../src/run/load-driver.js';
-import { readStoredStudy, studyFromRecord } from '../../src/run/stored-study.js';
+import { studyFromRecord } from '../../src/run/stored-study.js';
 import { unitJob } from '../../src/run/study-jobs.js';
 import { StudyWorker } from '../../src/run/study-worker.js';
 import { definitionHash, trialsOf } from '../../src/run/trial-plan.js';
 import { asAsyncStore, type AsyncResultsStore } from '../../src/store/async-store.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { StudyRecord } from '../../src/store/types.js';
 
 const STUDY = `
 name: worked
@@ -50,16 +51,14 @@ const unusedDriver: LoadDriver = {
 
 test('the stored study is validated again from its source text and must hash to the stored definition', async (t) => {
   const store = await storeWithStudy(t);
-  const { record, study } = await readStoredStudy(store, 'worked');
-  assert.deepEqual(study, parseStudy(STUDY));
-  assert.equal(record.studyId, 'worked');
-  await assert.rejects(readStoredStudy(store, 'other'), /no study 'other' in this store; it holds: worked/);
+  const [record] = await store.studies();
+  assert.deepEqual(studyFromRecord(record!), parseStudy(STUDY));
 
-  const refused = (changes: Partial<typeof record>, pattern: RegExp) => assert.throws(() => studyFromRecord({ ...record, ...changes }), (error: unknown) => isServelabError(error) && pattern.test(error.message));
+  const refused = (changes: Partial<StudyRecord>, pattern: RegExp) => assert.throws(() => studyFromRecord({ ...record!, ...changes }), (error: unknown) => isServelabError(error) && pattern.test(error.message));
   refused({ sourceText: STUDY.replace('[1, 2]', '[1, 2, 4]') }, /^study 'worked': its stored source text reads as a different definition here than where the study was opened \(hash \w{12}, stored \w{12}\); run the same servelab version on every machine$/);
   refused({ sourceText: STUDY.replace('name: worked', 'name: other') }, /^study 'worked': its stored source text names the study 'other'; expected the same name$/);
   refused({ sourceText: 'name: worked\nmodels: []\n' }, /^invalid study 'worked' as stored/);
-  const { sourceText: _dropped, ...withoutSource } = record;
+  const { sourceText: _dropped, ...withoutSource } = record!;
   assert.throws(() => studyFromRecord(withoutSource), /^ServelabError: study 'worked': the store holds no source text for it; expected a study opened by 'servelab explore'$/);
 });
 
@@ -74,7 +73,7 @@ test('jobs are checked against the stored study and its planned trials before an
   await assert.rejects(worker.run(unitJob('worked', { instances: 2 }, 'resnet', 0)), /a unit job of study 'worked' names model resnet, repetition 0; expected one of its models and a repetition below 1/);
   await assert.rejects(worker.run(unitJob('worked', { instances: 2 }, 'mnist-cnn', 1)), /repetition 1; expected one of its models and a repetition below 1/);
   await assert.rejects(worker.run({ kind: 'capacity', studyId: 'worked', model: 'mnist-cnn', workload: 'imagenet' }), /a capacity job of study 'worked' names mnist-cnn with imagenet; expected one of its models with one of its workloads/);
-  await assert.rejects(worker.run(unitJob('gone', { instances: 2 }, 'mnist-cnn', 0)), /no study 'gone' in this store/);
+  await assert.rejects(worker.run(unitJob('gone', { instances: 2 }, 'mnist-cnn', 0)), /no study 'gone' in this store; it holds: worked/);
   await store.saveCapacity('worked', { model: 'mnist-cnn', workload: 'mnist-digits', capacityRps: 50, method: 'elsewhere' });
   assert.deepEqual(await worker.run({ kind: 'capacity', studyId: 'worked', model: 'mnist-cnn', workload: 'mnist-digits' }), { recorded: 0, duplicates: 1 }, 'measured elsewhere already');
 
