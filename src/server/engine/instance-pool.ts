@@ -5,6 +5,9 @@ import type { OrtOptions } from '../config.js';
 import type { OrtTensorMetadata, WireTensor, WorkerReply, WorkerRequest } from './messages.js';
 import { InferenceRunError } from './run-error.js';
 
+/** The instance thread's module: TypeScript from a clone, JavaScript from the built package. */
+const SESSION_WORKER_URL = new URL(`./session-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
 export interface RunResult {
   readonly outputs: readonly WireTensor[];
   readonly computeUs: number;
@@ -54,7 +57,7 @@ export class InstancePool {
 
   static async start(modelPath: string, ort: OrtOptions, count: number): Promise<{ pool: InstancePool; info: LoadedSessionInfo }> {
     const workers = Array.from({ length: count }, () =>
-      startWorker(new URL('./session-worker.ts', import.meta.url), { workerData: { modelPath, ort } }),
+      startWorker(SESSION_WORKER_URL, { workerData: { modelPath, ort } }),
     );
     const replies = await Promise.allSettled(workers.map((worker) => waitReady(worker)));
     const failed = replies.find((reply) => reply.status === 'rejected');
