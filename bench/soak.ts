@@ -86,6 +86,16 @@ function post(baseUrl: string, probe: Probe): Promise<{ status: number; body: st
   });
 }
 
+/** CPU time the hypervisor took (steal) since the last call, as a fraction of all CPU time: noise the server cannot help. */
+let lastCpuTicks: { steal: number; total: number } | undefined;
+function stealFraction(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const now = { steal: fields[7] ?? 0, total: fields.slice(0, 8).reduce((sum, value) => sum + value, 0) };
+  const previous = lastCpuTicks;
+  lastCpuTicks = now;
+  return previous && now.total > previous.total ? (now.steal - previous.steal) / (now.total - previous.total) : Number.NaN;
+}
+
 function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : Number.NaN;
@@ -118,10 +128,11 @@ interface Minute {
   badUnexpected: number;
   sendLagMaxMs: number;
   rssBytes: number;
+  stealFraction: number;
 }
 
 function newMinute(): Minute {
-  return { good: hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 }), goodSent: 0, goodFailed: 0, badSent: 0, badUnexpected: 0, sendLagMaxMs: 0, rssBytes: Number.NaN };
+  return { good: hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 }), goodSent: 0, goodFailed: 0, badSent: 0, badUnexpected: 0, sendLagMaxMs: 0, rssBytes: Number.NaN, stealFraction: Number.NaN };
 }
 
 function median(values: readonly number[]): number {
@@ -152,6 +163,7 @@ async function main(): Promise<void> {
     console.log(`capacity ${capacityRps.toFixed(0)} req/s (closed loop, 16 clients, the same mix); soak at ${rateRps.toFixed(0)} req/s for ${SOAK_MINUTES} min, ${(BAD_FRACTION * 100).toFixed(0)}% bad requests, warm-up ${WARMUP_MINUTES} min`);
 
     const rng = createRng(20261129, 'soak');
+    stealFraction();
     const minutes: Minute[] = [];
     const startMs = performance.now();
     const endMs = startMs + SOAK_MINUTES * MINUTE_MS;
@@ -166,6 +178,7 @@ async function main(): Promise<void> {
       while (minutes.length <= minuteIndex) {
         if (minutes.length > 0) {
           minutes[minutes.length - 1]!.rssBytes = rssBytes(server.pid);
+          minutes[minutes.length - 1]!.stealFraction = stealFraction();
           reportMinute(minutes.length - 1, minutes[minutes.length - 1]!);
         }
         minutes.push(newMinute());
@@ -200,6 +213,7 @@ async function main(): Promise<void> {
     await Promise.all(pending);
     const last = minutes[minutes.length - 1]!;
     last.rssBytes = rssBytes(server.pid);
+    last.stealFraction = stealFraction();
     reportMinute(minutes.length - 1, last);
     summarise(minutes);
   } finally {
@@ -213,7 +227,7 @@ function reportMinute(index: number, minute: Minute): void {
   const p = (q: number) => (minute.good.totalCount ? (minute.good.getValueAtPercentile(q) / 1000).toFixed(2) : '-');
   console.log(
     `minute ${String(index + 1).padStart(2)}: rss ${(minute.rssBytes / 2 ** 20).toFixed(1)} MiB, good ${minute.goodSent} (failed ${minute.goodFailed}) p50 ${p(50)} ms p99 ${p(99)} ms, ` +
-      `bad ${minute.badSent} (unexpected ${minute.badUnexpected}), max send lag ${minute.sendLagMaxMs.toFixed(1)} ms`,
+      `bad ${minute.badSent} (unexpected ${minute.badUnexpected}), max send lag ${minute.sendLagMaxMs.toFixed(1)} ms, steal ${(minute.stealFraction * 100).toFixed(1)}%`,
   );
 }
 
@@ -238,6 +252,8 @@ function summarise(minutes: readonly Minute[]): void {
   console.log(`| p99 drift (median of last ${tail.length} vs first ${head.length} minutes) | ${(p99Drift * 100).toFixed(1)}% (${p99(head).toFixed(2)} → ${p99(tail).toFixed(2)} ms) | ≤ 20% (${verdict(Math.abs(p99Drift) <= 0.2)}) |`);
   console.log(`| good requests failed | ${goodFailed} | 0 (${verdict(goodFailed === 0)}) |`);
   console.log(`| bad requests not answered 4xx | ${badUnexpected} | 0 (${verdict(badUnexpected === 0)}) |`);
+  const steal = measured.map((minute) => minute.stealFraction).filter(Number.isFinite);
+  if (steal.length > 0) console.log(`| hypervisor steal per minute (median; max) | ${(median(steal) * 100).toFixed(1)}%; ${(Math.max(...steal) * 100).toFixed(1)}% | noise, not the server |`);
   for (const [what, count] of unexpected) console.log(`  ${count}× ${what}`);
 }
 
