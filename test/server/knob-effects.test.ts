@@ -173,6 +173,8 @@ test('ORT execution mode: parallel with inter-op threads starts an inter-op pool
     const server = await startTestServer(t, { models: [{ name: 'cls', path: MODEL_PATHS.cls, config: { ort: { intraOpThreads: 1, interOpThreads: 3, executionMode } } }] });
     const added = threads() - before;
     await server.close();
+    // A closed server's threads exit a moment later: count the next server only once they are gone.
+    for (let waitedMs = 0; threads() > before && waitedMs < 5000; waitedMs += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     return added;
   };
   const sequential = await started('sequential');
