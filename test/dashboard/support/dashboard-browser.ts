@@ -3,11 +3,9 @@
  * outside the dashboard's own origin is recorded as an error (the page must work offline).
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_PATH } from '../../report/support/browser.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, collectConsoleErrors } from '../../report/support/browser.js';
 
 export { chromiumMissingReason } from '../../report/support/browser.js';
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface OpenedDashboard {
   readonly browser: Browser;
@@ -19,11 +17,7 @@ export async function openDashboard(url: string, viewport = { width: 1400, heigh
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport });
-    const consoleErrors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    const consoleErrors = collectConsoleErrors(page);
     const origin = new URL(url).origin;
     await page.route((requested) => !requested.href.startsWith(origin) && !/^(data|about|blob):/.test(requested.protocol), (route) => {
       consoleErrors.push(`request outside the dashboard: ${route.request().url()}`);
