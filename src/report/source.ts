@@ -41,9 +41,13 @@ export interface ReportSourceOptions {
 }
 
 export async function loadReportInput(path: string, options: ReportSourceOptions = {}): Promise<ReportInput> {
-  const input = await readSource(path, options);
-  const cards = await Promise.all(input.models.map((model) => (options.modelCard ? Promise.resolve(options.modelCard(model.name)) : zooModelCard(model.name))));
-  return { ...input, models: input.models.map((model, index) => cards[index] ?? model) };
+  return readSource(path, options);
+}
+
+/** Each model's card from the zoo (or options.modelCard), a placeholder saying what is unknown where there is none. */
+async function cardsFor(names: readonly string[], options: ReportSourceOptions): Promise<ModelCard[]> {
+  const found = await Promise.all(names.map((name) => (options.modelCard ? options.modelCard(name) : zooModelCard(name))));
+  return names.map((name, index) => found[index] ?? modelCards([name])[0]!);
 }
 
 /** The zoo's card for a model name, or undefined when the zoo cannot describe it (the report then says so). */
@@ -95,7 +99,7 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
     // Workers of different kinds would pollute each other's comparisons: their machine joins the environment.
     const heterogeneous = new Set(workers.map((worker) => `${worker.cpuModel}|${worker.cores}|${worker.memoryMb}`)).size > 1;
     const models = unique(studies.every(Boolean) ? studies.flatMap((s) => s!.models) : rows.map((row) => row.context.model));
-    const cards = (await Promise.all(models.map((model) => (options.modelCard ? options.modelCard(model) : zooModelCard(model))))).filter((card) => card !== undefined);
+    const cards = await cardsFor(models, options);
     const analysis = options.analysisPath
       ? readAnalysis(options.analysisPath)
       : analyzeTrials(rows, { ...analysisOptions(study, first.seed), byMachine: heterogeneous, models: modelPropertiesOf(cards) });
@@ -105,7 +109,7 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
     return {
       study: records.length === 1 ? summary : { ...summary, name: options.title ?? records.map((record) => record.studyId).join(' + '), ...(options.description ? { description: options.description } : {}) },
       machine: machineSummary(environments[environments.length - 1], study?.energy.powerModel),
-      models: modelCards(models),
+      models: cards,
       workloads: workloadSummaries(workloads, modelsByWorkload(rows)),
       loads,
       capacities: withOfferedRates((await Promise.all(records.map((record) => store.capacities(record.studyId)))).flat(), loads),
@@ -153,7 +157,7 @@ function workerMachines(environments: readonly { details: Readonly<Record<string
   });
 }
 
-function fromCsv(path: string, options: ReportSourceOptions): ReportInput {
+async function fromCsv(path: string, options: ReportSourceOptions): Promise<ReportInput> {
   const rows = readCsvTrialRows(path);
   requireRows(rows, path);
   const analysis = options.analysisPath ? readAnalysis(options.analysisPath) : analyzeTrials(rows);
@@ -161,7 +165,7 @@ function fromCsv(path: string, options: ReportSourceOptions): ReportInput {
   return {
     study: summaryFromRows(path.replace(/^.*\//, '').replace(/\.csv$/i, ''), rows, analysis, analysis.settings.seed),
     machine: unknownMachine('a CSV of trial rows does not record the machine'),
-    models: modelCards(unique(rows.map((row) => row.context.model))),
+    models: await cardsFor(unique(rows.map((row) => row.context.model)), options),
     workloads: workloadSummaries(unique(rows.map((row) => row.context.workload)), modelsByWorkload(rows)),
     loads,
     capacities: [],
