@@ -1,5 +1,6 @@
 /** The whole analysis as one pure function of the trial rows. */
 import type { TrialRow } from '../core/trial.js';
+import { colocationAnalysis, type ColocationAnalysis } from './colocation.js';
 import { correlationMatrices } from './correlation-matrix.js';
 import { computeEffects } from './effects.js';
 import { explainFinding } from './explanations.js';
@@ -73,7 +74,13 @@ export function analyzeTrials(rows: readonly TrialRow[], options: AnalyzeOptions
     knobs: study.knobs.map((k) => ({ name: k.name, kind: k.kind, levels: k.levels.map(String) })),
     metrics: study.metrics,
     settings,
+    ...colocationPart(rows, settings.confidenceLevel),
   };
+}
+
+function colocationPart(rows: readonly TrialRow[], confidenceLevel: number): { colocation?: ColocationAnalysis } {
+  const colocation = colocationAnalysis(rows, confidenceLevel);
+  return colocation ? { colocation } : {};
 }
 
 function withoutMachine(row: TrialRow): TrialRow {

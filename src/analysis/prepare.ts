@@ -56,10 +56,26 @@ export const DEFAULT_MAX_CV = 0.5;
 /** The level of a knob in trials that do not set it (conditional knobs); such a knob is analysed as categorical. */
 export const UNSET_LEVEL = 'unset';
 
-/** An environment is one combination of context values; the machine joins them when rows carry one. */
+/**
+ * An environment is one combination of context values; the co-served group ('alone' or 'with a+b') and the
+ * machine join them when rows carry them, in that order.
+ */
 export function environmentKey(context: TrialRow['context']): string {
-  const key = `${context.model}|${context.workload}|${context.load}`;
+  const coServed = context.coServed === undefined ? '' : `|${context.coServed === context.model ? ALONE : `${WITH}${context.coServed}`}`;
+  const key = `${context.model}|${context.workload}|${context.load}${coServed}`;
   return context.machine === undefined ? key : `${key}|${context.machine}`;
+}
+
+const ALONE = 'alone';
+const WITH = 'with ';
+
+/** The context values an environment key names (environmentKey's inverse). */
+export function environmentParts(key: string): { model: string; workload: string; load: string; coServed?: string; machine?: string } {
+  const [model = '-', workload = '-', load = '-', ...rest] = key.split('|');
+  const served = rest[0] === ALONE || rest[0]?.startsWith(WITH) ? rest.shift()! : undefined;
+  const coServed = served === undefined ? undefined : served === ALONE ? model : served.slice(WITH.length);
+  const machine = rest[0];
+  return { model, workload, load, ...(coServed === undefined ? {} : { coServed }), ...(machine === undefined ? {} : { machine }) };
 }
 
 export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions = {}): PreparedStudy {
@@ -147,8 +163,7 @@ export function prepareStudy(rows: readonly TrialRow[], options: PrepareOptions 
     groupsByEnvironment.set(group.environment, list);
   }
   const environments: Environment[] = [...groupsByEnvironment.entries()].map(([key, list]) => {
-    const [model = '-', workload = '-', load = '-', machine] = key.split('|');
-    return { key, model, workload, load, ...(machine === undefined ? {} : { machine }), trials: list.length, configurations: list.length, rows: list.reduce((s, g) => s + g.values[0]!.length, 0) };
+    return { key, ...environmentParts(key), trials: list.length, configurations: list.length, rows: list.reduce((s, g) => s + g.values[0]!.length, 0) };
   });
   return {
     objectives,

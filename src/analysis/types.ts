@@ -2,6 +2,7 @@
  * The analysis result: the contract between analysis/, the `analyze --json` output and report/.
  * Fields may be added; none may be removed or renamed without changing the report.
  */
+import type { ColocationAnalysis } from './colocation.js';
 import type { Configuration } from '../core/space.js';
 import type { TrialContext } from '../core/trial.js';
 import type { Explanation, FindingSubject } from './explanation-types.js';
@@ -279,6 +280,8 @@ export interface AnalysisResult {
   /** Metrics analysed (those measured in every valid row). */
   readonly metrics: readonly string[];
   readonly settings: AnalysisSettings;
+  /** Co-located models: interference per model and consolidated deployments; absent when no model was co-served. */
+  readonly colocation?: ColocationAnalysis;
 }
 
 export interface AnalysisSettings {

@@ -36,6 +36,10 @@ export const METRICS = {
   power_w: { unit: 'W', better: 'lower', label: 'mean server power' },
   energy_j: { unit: 'J', better: 'lower', label: 'server energy over the steady window' },
   energy_j_per_inf: { unit: 'J', better: 'lower', label: 'energy per inference' },
+  mix_achieved_rps: { unit: 'req/s', better: 'higher', label: 'combined throughput of the co-served models' },
+  mix_energy_j: { unit: 'J', better: 'lower', label: 'energy of the server shared by co-served models (the total the parts are attributed from)' },
+  mix_energy_j_per_inf: { unit: 'J', better: 'lower', label: 'energy per inference of the co-served mix (all its models)' },
+  energy_share: { unit: 'fraction', better: 'lower', label: "share of the shared server's energy attributed to the model" },
 } as const satisfies Record<string, MetricInfo>;
 
 export interface MetricInfo {

@@ -8,6 +8,8 @@ export interface TrialContext {
   readonly load: string;
   /** The machine that measured the trial, in distributed studies (its worker name); absent on one machine. */
   readonly machine?: string;
+  /** The models one server served together during the trial, named 'a+b' (sorted); absent unless the study co-locates models. */
+  readonly coServed?: string;
 }
 
 export type TrialState = 'planned' | 'running' | 'completed' | 'failed';

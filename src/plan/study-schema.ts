@@ -9,6 +9,7 @@ import { ServelabError, errorMessage } from '../core/errors.js';
 import { METRICS, metricInfo } from '../core/metric.js';
 import { PROTOCOLS } from '../core/target.js';
 import type { DesignSpace } from '../core/space.js';
+import { colocationSchema, resolveColocation } from './colocation.js';
 import { buildDesignSpace } from './design-space.js';
 import { resolveKnobLevels } from './knob-levels.js';
 import { loadSchema } from './load-schema.js';
@@ -126,11 +127,21 @@ export const studySchema = strict({
   isolation: isolationSchema.default({ generatorCpus: 1 }),
   /** Client protocol when it is not a knob (default kserve-http). */
   protocol: protocolName.optional(),
+  /** Groups of models served together by one server (docs/reference/study-file.md#co-located-models). */
+  colocation: colocationSchema.optional(),
 })
-  .transform(({ trialTimeout, trialTimeoutMs, ...rest }, ctx) => {
-    const study = { ...rest, trialTimeoutMs: resolveDurationPair(ctx, 'trialTimeout', trialTimeout, trialTimeoutMs, 600_000) };
+  .transform(({ trialTimeout, trialTimeoutMs, colocation: colocationInput, ...rest }, ctx) => {
+    const report = (path: readonly (string | number)[], message: string, input?: unknown): void => {
+      ctx.issues.push({ code: 'custom', message, input, path: [...path] });
+    };
+    const colocation = colocationInput === undefined ? undefined : resolveColocation(colocationInput, rest, report);
+    const study = {
+      ...rest,
+      ...(colocation === undefined ? {} : { colocation }),
+      trialTimeoutMs: resolveDurationPair(ctx, 'trialTimeout', trialTimeout, trialTimeoutMs, 600_000),
+    };
     const space: DesignSpace = buildDesignSpace(study.knobs);
-    checkStudyConsistency(study, space, (path, message, input) => ctx.issues.push({ code: 'custom', message, input, path: [...path] }));
+    checkStudyConsistency(study, space, report);
     return { ...study, space };
   });
 

@@ -1,10 +1,12 @@
 /**
  * Stress levels (light, medium, high, overload) are fractions of a measured saturation throughput. It is
- * measured once per (model, workload) on a server with default settings, before the sweep, and kept in the
+ * measured once per (model, workload) on a server with default settings, before the sweep (a co-served model
+ * alone: each member of a group is offered its level of its own solo capacity), and kept in the
  * store so every configuration is offered the same rates and a resumed study does not measure it again. The
  * study driver queues the searches like any other job (a worker runs trial-unit.ts's measureCapacity).
  */
 import { ServelabError } from '../core/errors.js';
+import { modelWorkloadPairs } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
 import type { StudyQueue } from './study-queue.js';
@@ -19,10 +21,8 @@ export async function ensureCapacities(study: Study, store: Pick<AsyncResultsSto
   if (!usesStressLevels(study)) return;
   const missing = async (): Promise<CapacityJob[]> => {
     const jobs: CapacityJob[] = [];
-    for (const model of study.models) {
-      for (const workload of study.workloads) {
-        if (!(await store.capacity(study.name, model, workload))) jobs.push({ kind: 'capacity', studyId: study.name, model, workload });
-      }
+    for (const { model, workload } of modelWorkloadPairs(study)) {
+      if (!(await store.capacity(study.name, model, workload))) jobs.push({ kind: 'capacity', studyId: study.name, model, workload });
     }
     return jobs;
   };

@@ -11,12 +11,13 @@ const send = (message: FromGenerator): void => {
 };
 
 process.on('message', (message: ToGenerator) => {
+  const started = (): void => send({ id: message.id, type: 'started' });
   const work =
     message.type === 'run'
-      ? loadGeneratorDriver
-          .run({ ...message.request, onStart: () => send({ id: message.id, type: 'started' }) })
-          .then((summary) => send({ id: message.id, type: 'run-done', summary }))
-      : loadGeneratorDriver.capacity(message.request).then((result) => send({ id: message.id, type: 'capacity-done', result }));
+      ? loadGeneratorDriver.run({ ...message.request, onStart: started }).then((summary) => send({ id: message.id, type: 'run-done', summary }))
+      : message.type === 'mixed-run'
+        ? loadGeneratorDriver.runMixed!({ ...message.request, onStart: started }).then((summary) => send({ id: message.id, type: 'mixed-run-done', summary }))
+        : loadGeneratorDriver.capacity(message.request).then((result) => send({ id: message.id, type: 'capacity-done', result }));
   work.catch((error: unknown) => send({ id: message.id, type: 'error', message: errorMessage(error), code: isServelabError(error) ? error.code : null }));
 });
 // Ends with its parent: the IPC channel closing means the runner is gone.

@@ -40,25 +40,28 @@ export function checkLaunchCommand(study: Study): void {
   if (!launch) return;
   const first = Object.fromEntries(Object.entries(study.knobs).flatMap(([name, levels]) => (levels.length > 0 ? [[name, levels[0]!]] : [])));
   for (const model of study.models) {
-    const base = { ...first, ...builtinValues(study, model, 1, 2) };
+    const base = { ...first, ...builtinValues(study, model, 1, 2, study.colocation?.groups.find((group) => group.models.includes(model))?.models) };
     renderShellTemplate(launch.command, base);
     for (const [name, levels] of Object.entries(study.knobs)) for (const level of levels) renderShellTemplate(launch.command, { ...base, [name]: level });
   }
 }
 
-function builtinValues(study: Study, model: string, port: number, grpcPort: number): Record<string, KnobValue> {
-  return { port, grpcPort, host: '127.0.0.1', model, models: study.models.join(','), modelPath: model };
+/** {models}: the models the server serves at once: a co-served group, else every model of the study. */
+function builtinValues(study: Study, model: string, port: number, grpcPort: number, coServed?: readonly string[]): Record<string, KnobValue> {
+  return { port, grpcPort, host: '127.0.0.1', model, models: (coServed ?? study.models).join(','), modelPath: model };
 }
 
-export async function planLaunch(study: Study, configuration: Configuration, model: string, readyTimeoutMs: number): Promise<LaunchPlan> {
+/** `coServed`: the models of a co-served group (model is its first), all served by the one server. */
+export async function planLaunch(study: Study, configuration: Configuration, model: string, readyTimeoutMs: number, coServed?: readonly string[]): Promise<LaunchPlan> {
   const target = study.target;
+  const served = coServed ?? [model];
   if (target.kind === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'servelab-trial-'));
     const config = applyServerKnobs(parseServerConfig({ host: '127.0.0.1' }), serverKnobValues(configuration));
     const configPath = join(dir, 'server.json');
     writeFileSync(configPath, JSON.stringify(config, null, 2));
     return {
-      argv: [process.execPath, SERVELAB_BIN, 'serve', '--config', configPath, '--models', model, '--port', '0', '--grpc-port', '0'],
+      argv: [process.execPath, SERVELAB_BIN, 'serve', '--config', configPath, '--models', served.join(','), '--port', '0', '--grpc-port', '0'],
       readiness: { kind: 'ready-line' },
       readyTimeoutMs,
       serverConfig: config,
@@ -68,7 +71,7 @@ export async function planLaunch(study: Study, configuration: Configuration, mod
   if (!target.launch) throw new Error('an external target without target.launch has no server to start');
   const port = await freePort();
   const grpcPort = await freePort();
-  const values: Record<string, KnobValue> = { ...configuration, ...builtinValues(study, model, port, grpcPort) };
+  const values: Record<string, KnobValue> = { ...configuration, ...builtinValues(study, model, port, grpcPort, coServed) };
   const command = renderShellTemplate(target.launch.command, values);
   const url = renderTemplate(target.url, values);
   const httpUrl = url.startsWith('grpc://') ? `http://127.0.0.1:${port}` : url;
@@ -77,7 +80,7 @@ export async function planLaunch(study: Study, configuration: Configuration, mod
   return {
     // exec: the server replaces the shell, so its pid is the server's (CPU time, signals, parent-death signal).
     argv: ['sh', '-c', `exec ${command}`],
-    readiness: { kind: 'url', url: readyUrl, target: { http: httpUrl, grpc, models: [model], startupMs: 0 } },
+    readiness: { kind: 'url', url: readyUrl, target: { http: httpUrl, grpc, models: [...served], startupMs: 0 } },
     readyTimeoutMs: target.launch.startupTimeoutMs,
     cleanup: () => undefined,
   };

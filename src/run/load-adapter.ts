@@ -1,9 +1,10 @@
 /** The default LoadDriver: servelab's own load generator (runLoad, findCapacity). */
 import { ServelabError } from '../core/errors.js';
 import { findCapacity, runLoad } from '../load/index.js';
+import { runMixedLoad, type MixedLoadSummary } from '../load/mixed-load.js';
 import { DEFAULT_SAMPLE_POOL_SIZE } from '../load/request-pool.js';
 import type { LoadSummary } from '../load/summary.js';
-import { targetAddress, type CapacityRequest, type CapacityResult, type LoadDriver, type LoadRunRequest } from './load-driver.js';
+import { targetAddress, type CapacityRequest, type CapacityResult, type LoadDriver, type LoadRunRequest, type MixedRunRequest } from './load-driver.js';
 
 export const loadGeneratorDriver: LoadDriver = {
   async run(request: LoadRunRequest): Promise<LoadSummary> {
@@ -20,6 +21,23 @@ export const loadGeneratorDriver: LoadDriver = {
       workload: request.workload,
       ...shape,
       ...(shape.pattern === 'closed' ? {} : { samplePoolSize: distinctRequestsFor(shape.rateRps!, request.durationMs + request.warmupMs) }),
+      durationMs: request.durationMs,
+      warmupMs: request.warmupMs,
+      seed: request.seed,
+      ...(request.onStart ? { onLoadStart: request.onStart } : {}),
+    });
+  },
+
+  async runMixed(request: MixedRunRequest): Promise<MixedLoadSummary> {
+    return runMixedLoad({
+      target: targetAddress(request.target, request.protocol),
+      protocol: request.protocol,
+      members: request.members.map(({ model, workload, point, rateRps }) => {
+        if (point.pattern === 'closed') return { model, workload, pattern: 'closed' as const, concurrency: point.concurrency, ...(point.thinkTimeMs === undefined ? {} : { thinkTimeMs: point.thinkTimeMs }) };
+        const rate = rateRps ?? point.rateRps;
+        if (rate === undefined) throw new ServelabError(`load point ${point.label} of ${model}: no rate resolved`, 'internal');
+        return { model, workload, pattern: point.pattern, rateRps: rate, samplePoolSize: distinctRequestsFor(rate, request.durationMs + request.warmupMs) };
+      }),
       durationMs: request.durationMs,
       warmupMs: request.warmupMs,
       seed: request.seed,

@@ -5,6 +5,7 @@
  */
 import type { Protocol } from '../core/target.js';
 import type { LoadPoint } from '../plan/load-schema.js';
+import type { MixedLoadSummary } from '../load/mixed-load.js';
 import type { LoadSummary } from '../load/summary.js';
 
 export interface LoadTarget {
@@ -33,6 +34,19 @@ export interface LoadRunRequest {
   readonly onStart?: () => void;
 }
 
+/** One co-served model of a mixed run: its own workload, load point and resolved rate. */
+export interface MixedRunMember {
+  readonly model: string;
+  readonly workload: string;
+  readonly point: LoadPoint;
+  readonly rateRps?: number;
+}
+
+/** Several models' streams sent together at one server (src/load/mixed-load.ts); each member gets its own seed. */
+export interface MixedRunRequest extends Omit<LoadRunRequest, 'model' | 'workload' | 'point' | 'rateRps'> {
+  readonly members: readonly MixedRunMember[];
+}
+
 export interface CapacityRequest {
   readonly target: LoadTarget;
   readonly protocol: Protocol;
@@ -55,6 +69,8 @@ export interface CapacityResult {
 export interface LoadDriver {
   run(request: LoadRunRequest): Promise<LoadSummary>;
   capacity(request: CapacityRequest): Promise<CapacityResult>;
+  /** The members' streams in one run from one start (absent: mixed-run.ts runs them side by side with run). */
+  runMixed?(request: MixedRunRequest): Promise<MixedLoadSummary>;
   /** Ends what the driver holds open (a generator process). */
   close?(): Promise<void>;
 }

@@ -10,7 +10,8 @@ import { ServelabError } from '../core/errors.js';
 import { formatCpuList } from '../knobs/cpus.js';
 import type { LoadSummary } from '../load/summary.js';
 import type { FromGenerator, ToGenerator } from './generator-messages.js';
-import type { CapacityRequest, CapacityResult, LoadDriver, LoadRunRequest } from './load-driver.js';
+import type { MixedLoadSummary } from '../load/mixed-load.js';
+import type { CapacityRequest, CapacityResult, LoadDriver, LoadRunRequest, MixedRunRequest } from './load-driver.js';
 
 const GENERATOR_NODE_FLAGS = ['--expose-gc'];
 const ENTRY_URL = new URL(`./generator-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -42,6 +43,13 @@ export class PinnedGenerator implements LoadDriver {
     const { signal, onStart, ...rest } = request;
     const reply = await this.#call({ id: this.#nextId++, type: 'run', request: rest }, signal, onStart);
     if (reply.type !== 'run-done') throw new ServelabError(`the generator process answered ${reply.type} to a run`, 'internal');
+    return reply.summary;
+  }
+
+  async runMixed(request: MixedRunRequest): Promise<MixedLoadSummary> {
+    const { signal, onStart, ...rest } = request;
+    const reply = await this.#call({ id: this.#nextId++, type: 'mixed-run', request: rest }, signal, onStart);
+    if (reply.type !== 'mixed-run-done') throw new ServelabError(`the generator process answered ${reply.type} to a mixed run`, 'internal');
     return reply.summary;
   }
 

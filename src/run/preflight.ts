@@ -1,9 +1,10 @@
 /**
- * Checks before any server starts: every workload must fit every model of the study (the load generator
+ * Checks before any server starts: every workload must fit every model of the study, or each co-served model its own workload (the load generator
  * shapes samples to the model's inputs, which fails for, say, digits against a text model). A model whose card
  * can't be read is left to its trials, which record why it fails.
  */
 import { ServelabError } from '../core/errors.js';
+import { modelWorkloadPairs } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import { getModelCard } from '../zoo/models/registry.js';
 import { getWorkload } from '../zoo/workloads/registry.js';
@@ -19,18 +20,17 @@ export async function checkModelWorkloadPairs(study: Study): Promise<void> {
     }
   }
   if (problems.length === 0) {
-    for (const model of study.models) {
+    for (const { model, workload: workloadName } of modelWorkloadPairs(study)) {
       let inputs;
       try {
         inputs = (await getModelCard(model)).inputs;
       } catch {
         continue;
       }
-      for (const workloadName of study.workloads) {
-        const fit = getWorkload(workloadName).fits(inputs);
-        if (!fit.ok) problems.push(`workload '${workloadName}' does not fit model '${model}': ${fit.reason}`);
-      }
+      const fit = getWorkload(workloadName).fits(inputs);
+      if (!fit.ok) problems.push(`workload '${workloadName}' does not fit model '${model}': ${fit.reason}`);
     }
   }
-  if (problems.length > 0) throw new ServelabError(`the study pairs every model with every workload, but:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  const pairing = study.colocation ? 'gives each co-served model its workload (colocation.workloads)' : 'pairs every model with every workload';
+  if (problems.length > 0) throw new ServelabError(`the study ${pairing}, but:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }

@@ -6,9 +6,9 @@
  */
 import { createRng } from '../core/random.js';
 import { configurationKey, type Configuration } from '../core/space.js';
-import type { TrialSpec } from './trial-plan.js';
+import { unitKeyOf, type TrialSpec } from './trial-plan.js';
 
-/** The trials one fresh server measures: one configuration, model and repetition, load points in order. */
+/** The trials one fresh server measures: one configuration, model (or co-served group) and repetition, load points in order. */
 export interface TrialUnit {
   readonly configuration: Configuration;
   readonly trials: readonly TrialSpec[];
@@ -20,7 +20,7 @@ export function interleavedUnits(batch: readonly { configuration: Configuration;
   for (const { configuration, trials } of batch) {
     const units = new Map<string, TrialSpec[]>();
     for (const trial of trials) {
-      const key = `${trial.repetition}\u0000${trial.context.model}`;
+      const key = unitKeyOf(trial);
       units.set(key, [...(units.get(key) ?? []), trial]);
     }
     for (const unitTrials of units.values()) {

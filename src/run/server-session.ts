@@ -52,13 +52,14 @@ export interface ServerSession {
   stop(): Promise<void>;
 }
 
-export async function startSession(settings: SessionSettings, configuration: Configuration, model: string): Promise<ServerSession> {
+/** `coServed`: every model of a co-served group (model is its first), served together by the one server. */
+export async function startSession(settings: SessionSettings, configuration: Configuration, model: string, coServed?: readonly string[]): Promise<ServerSession> {
   const target = settings.study.target;
-  if (target.kind === 'external' && !target.launch) return remoteSession(settings, target.url, model);
+  if (target.kind === 'external' && !target.launch) return remoteSession(settings, target.url, coServed ?? [model]);
   let plan: LaunchPlan;
   let osKnobs: OsKnobLaunch;
   try {
-    plan = await planLaunch(settings.study, configuration, model, settings.readyTimeoutMs);
+    plan = await planLaunch(settings.study, configuration, model, settings.readyTimeoutMs, coServed);
   } catch (error) {
     throw new TrialFailure('invalid-config', `the configuration can't be applied to the server: ${oneLine(error)}`);
   }
@@ -109,10 +110,10 @@ export function oneLine(error: unknown): string {
 }
 
 /** An external server that runs on its own at a fixed URL: loaded as it is; energy only from a machine meter. */
-async function remoteSession(settings: SessionSettings, url: string, model: string): Promise<ServerSession> {
+async function remoteSession(settings: SessionSettings, url: string, models: readonly string[]): Promise<ServerSession> {
   const ready: ReadyInfo = url.startsWith('grpc://')
-    ? { http: url.replace(/^grpc:/, 'http:'), grpc: url.slice('grpc://'.length), models: [model], startupMs: 0 }
-    : { http: url.replace(/\/$/, ''), grpc: null, models: [model], startupMs: 0 };
+    ? { http: url.replace(/^grpc:/, 'http:'), grpc: url.slice('grpc://'.length), models: [...models], startupMs: 0 }
+    : { http: url.replace(/\/$/, ''), grpc: null, models: [...models], startupMs: 0 };
   let meter: EnergyMeter | undefined;
   try {
     const resolved = await resolveMeterChoice(settings.meterChoice);

@@ -132,17 +132,24 @@ function configurationsOf(trials: readonly TrialRow[]): Configuration[] {
   return [...byKey.values()];
 }
 
-/** One job per (configuration, model, repetition) of the batch, in run order. */
+/** One job per (configuration, model or co-served group, repetition) of the batch, in run order. */
 function unitJobs(study: Study, batch: readonly { configuration: Configuration; trials: readonly TrialSpec[] }[]): UnitJob[] {
-  return interleavedUnits(batch, study.seed).map(({ configuration, trials }) => unitJob(study.name, configuration, trials[0]!.context.model, trials[0]!.repetition));
+  return interleavedUnits(batch, study.seed).map(({ configuration, trials }) => jobOfTrial(study, configuration, trials[0]!));
+}
+
+function jobOfTrial(study: Study, configuration: Configuration, trial: Pick<TrialSpec, 'context' | 'repetition'>): UnitJob {
+  return unitJob(study.name, configuration, trial.context.model, trial.repetition, trial.context.coServed);
 }
 
 /** A unit whose job ran out of attempts (not a trial failure: the worker itself failed) fails its trials. */
 async function failExhaustedUnits(queue: StudyQueue, store: AsyncResultsStore, study: Study, unfinished: readonly TrialRow[]): Promise<void> {
   const units = new Map<string, { job: UnitJob; rows: TrialRow[] }>();
+  // A planned row carries no co-served group (the store keeps it with the measurement): the plan knows it.
+  const planned = new Map<string, TrialSpec>();
   for (const row of unfinished) {
-    const job = unitJob(study.name, row.configuration, row.context.model, row.repetition);
-    const key = `${job.configurationKey}\u0000${job.model}\u0000${job.repetition}`;
+    if (!planned.has(row.trialId)) for (const trial of trialsOf(study, row.configuration)) planned.set(trial.trialId, trial);
+    const job = jobOfTrial(study, row.configuration, planned.get(row.trialId) ?? row);
+    const key = `${job.configurationKey}\u0000${job.model}\u0000${job.repetition}\u0000${job.coServed ?? ''}`;
     const unit = units.get(key) ?? { job, rows: [] };
     unit.rows.push(row);
     units.set(key, unit);

@@ -20,6 +20,8 @@ const studyJobSchema = z.discriminatedUnion('kind', [
       configurationKey: z.string().min(2),
       model: z.string().min(1),
       repetition: z.number().int().nonnegative(),
+      /** The co-served group the unit's server serves (its first model is `model`); absent for a model served alone. */
+      coServed: z.string().min(1).optional(),
     })
     .strict(),
 ]);
@@ -28,12 +30,15 @@ export type StudyJob = z.output<typeof studyJobSchema>;
 export type UnitJob = Extract<StudyJob, { kind: 'unit' }>;
 export type CapacityJob = Extract<StudyJob, { kind: 'capacity' }>;
 
-export function unitJob(studyId: string, configuration: Configuration, model: string, repetition: number): UnitJob {
-  return { kind: 'unit', studyId, configurationKey: configurationKey(configuration), model, repetition };
+export function unitJob(studyId: string, configuration: Configuration, model: string, repetition: number, coServed?: string): UnitJob {
+  return { kind: 'unit', studyId, configurationKey: configurationKey(configuration), model, repetition, ...(coServed === undefined ? {} : { coServed }) };
 }
 
 export function jobId(job: StudyJob): string {
-  const parts = job.kind === 'capacity' ? [job.kind, job.studyId, job.model, job.workload] : [job.kind, job.studyId, job.configurationKey, job.model, String(job.repetition)];
+  const parts =
+    job.kind === 'capacity'
+      ? [job.kind, job.studyId, job.model, job.workload]
+      : [job.kind, job.studyId, job.configurationKey, job.model, String(job.repetition), ...(job.coServed === undefined ? [] : [job.coServed])];
   return `${job.kind}-${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24)}`;
 }
 

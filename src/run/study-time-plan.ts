@@ -42,10 +42,13 @@ export function planStudyTime(study: Study): StudyTimePlan {
     const duration = trialDuration(study, point.rateRps, `${point.label} (every model and configuration)`);
     return { point, durationMs: duration.durationMs, note: duration.reason ?? 'as the study asks' };
   });
-  const repetitionsPerPoint = configurations * study.repetitions * study.models.length * study.workloads.length;
-  const servers = configurations * study.repetitions * study.models.length;
+  // Co-served models share one server and one run of the mixed load per load point (and one warm-up).
+  const serversPerRepetition = study.colocation ? study.colocation.groups.length : study.models.length;
+  const runsPerServer = study.colocation ? 1 : study.workloads.length;
+  const repetitionsPerPoint = configurations * study.repetitions * serversPerRepetition * runsPerServer;
+  const servers = configurations * study.repetitions * serversPerRepetition;
   const measuredMs = points.reduce((sum, plan) => sum + ((plan.durationMs ?? study.load.durationMs) + IN_RUN_WARMUP_MS) * repetitionsPerPoint, 0);
-  const warmupsMs = servers * study.workloads.length * study.load.warmupMs;
+  const warmupsMs = servers * runsPerServer * study.load.warmupMs;
   const need = percentileNeed(study);
   return {
     configurations,
@@ -59,8 +62,11 @@ export function planStudyTime(study: Study): StudyTimePlan {
 }
 
 export function formatStudyTimePlan(study: Study, plan: StudyTimePlan): string[] {
+  const served = study.colocation
+    ? `${study.colocation.groups.length} co-served group(s) of ${study.colocation.groups.map((group) => group.models.length).join('/')} model(s)`
+    : `${study.models.length} model(s) x ${study.workloads.length} workload(s)`;
   const lines = [
-    `study ${study.name}: ${plan.configurations} configurations x ${study.repetitions} repetition(s) x ${study.models.length} model(s) x ${study.workloads.length} workload(s) x ${plan.points.length} load point(s) = ${plan.trials} trials on ${plan.servers} server starts`,
+    `study ${study.name}: ${plan.configurations} configurations x ${study.repetitions} repetition(s) x ${served} x ${plan.points.length} load point(s) = ${plan.trials} trials on ${plan.servers} server starts`,
     plan.need ? `percentiles: ${plan.need.metric} needs ${plan.need.requests} requests per trial (MLPerf LoadGen's count)` : 'percentiles: no latency percentile among the objectives and constraints',
   ];
   for (const { point, durationMs, note } of plan.points) {

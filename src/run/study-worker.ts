@@ -7,9 +7,11 @@
 import { ServelabError } from '../core/errors.js';
 import type { Configuration } from '../core/space.js';
 import type { OsCapabilities } from '../knobs/detect.js';
+import { modelWorkloadPairs } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import { requireStudy, type AsyncResultsStore } from '../store/async-store.js';
 import type { CapacityRecord } from '../store/types.js';
+import { runCoServedUnit } from './co-served-unit.js';
 import { describeCpuLayout } from './cpu-layout.js';
 import { driverForLayout } from './default-driver.js';
 import { studyEnvironment } from './environment.js';
@@ -96,7 +98,7 @@ export class StudyWorker {
   }
 
   async #capacity(study: Study, context: UnitContext, model: string, workload: string): Promise<JobOutcome> {
-    if (!study.models.includes(model) || !study.workloads.includes(workload)) {
+    if (!modelWorkloadPairs(study).some((pair) => pair.model === model && pair.workload === workload)) {
       throw new ServelabError(`a capacity job of study '${study.name}' names ${model} with ${workload}; expected one of its models with one of its workloads`, 'invalid-input');
     }
     if (await context.store.capacity(study.name, model, workload)) return { recorded: 0, duplicates: 1 };
@@ -108,13 +110,17 @@ export class StudyWorker {
 
   async #unit(study: Study, context: UnitContext, job: UnitJob): Promise<JobOutcome> {
     const configuration = jobConfiguration(job);
-    const unit = trialsOf(study, configuration).filter((trial) => trial.context.model === job.model && trial.repetition === job.repetition);
+    const unit = trialsOf(study, configuration).filter(
+      (trial) => trial.repetition === job.repetition && (job.coServed === undefined ? trial.context.model === job.model : trial.context.coServed === job.coServed),
+    );
     if (unit.length === 0) {
-      throw new ServelabError(`a unit job of study '${study.name}' names model ${job.model}, repetition ${job.repetition}; expected one of its models and a repetition below ${study.repetitions}`, 'invalid-input');
+      const what = job.coServed === undefined ? `model ${job.model}` : `co-served group ${job.coServed}`;
+      throw new ServelabError(`a unit job of study '${study.name}' names ${what}, repetition ${job.repetition}; expected one of its models or groups and a repetition below ${study.repetitions}`, 'invalid-input');
     }
     const pending = await pendingTrials(context.store, unit);
     const events = this.#options.events;
-    const outcomes = await runTrialUnit(
+    const runUnit = job.coServed === undefined ? runTrialUnit : runCoServedUnit;
+    const outcomes = await runUnit(
       {
         ...context,
         ...(events?.trialStarted ? { onTrialStarted: (trial: TrialSpec) => events.trialStarted?.(configuration, trial) } : {}),

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { configurationKey, type Configuration } from '../core/space.js';
 import type { Protocol } from '../core/target.js';
 import type { TrialContext } from '../core/trial.js';
+import type { Colocation } from '../plan/colocation.js';
 import type { LoadPoint } from '../plan/load-schema.js';
 import type { Study } from '../plan/study-schema.js';
 import type { PlannedTrial } from '../store/types.js';
@@ -15,12 +16,15 @@ export interface TrialSpec extends PlannedTrial {
 }
 
 export function trialId(studyId: string, configuration: Configuration, context: TrialContext, repetition: number): string {
-  const text = [studyId, configurationKey(configuration), context.model, context.workload, context.load, repetition].join('\u0000');
+  // The group joins the id only when there is one, so the ids of studies without co-location stay as they were.
+  const parts = [studyId, configurationKey(configuration), context.model, context.workload, context.load, repetition, ...(context.coServed === undefined ? [] : [context.coServed])];
+  const text = parts.join('\u0000');
   return `t-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
-/** The trials of one configuration, in run order: repetition, model, workload, load point. */
+/** The trials of one configuration, in run order: repetition, model (or co-served group and its models), workload, load point. */
 export function trialsOf(study: Study, configuration: Configuration): TrialSpec[] {
+  if (study.colocation) return coServedTrialsOf(study, study.colocation, configuration);
   const trials: TrialSpec[] = [];
   for (let repetition = 0; repetition < study.repetitions; repetition++) {
     for (const model of study.models) {
@@ -35,13 +39,36 @@ export function trialsOf(study: Study, configuration: Configuration): TrialSpec[
   return trials;
 }
 
-/** A trial as people read it: model, workload, load point and repetition. */
+/** Co-located models: every group in every repetition, each model of the group with its own workload. */
+function coServedTrialsOf(study: Study, colocation: Colocation, configuration: Configuration): TrialSpec[] {
+  const trials: TrialSpec[] = [];
+  for (let repetition = 0; repetition < study.repetitions; repetition++) {
+    for (const group of colocation.groups) {
+      for (const model of group.models) {
+        for (const point of study.load.points) {
+          const context = { model, workload: colocation.workloads[model]!, load: point.label, coServed: group.name };
+          trials.push({ trialId: trialId(study.name, configuration, context, repetition), studyId: study.name, configuration, context, repetition, point });
+        }
+      }
+    }
+  }
+  return trials;
+}
+
+/** A trial as people read it: model, workload, load point, the models served with it, and repetition. */
 export function trialLabel(trial: Pick<TrialSpec, 'context' | 'repetition'>): string {
-  return `${trial.context.model} ${trial.context.workload} ${trial.context.load} #${trial.repetition}`;
+  const coServed = trial.context.coServed === undefined || trial.context.coServed === trial.context.model ? '' : ` (served with ${trial.context.coServed})`;
+  return `${trial.context.model} ${trial.context.workload} ${trial.context.load}${coServed} #${trial.repetition}`;
 }
 
 export function trialsPerConfiguration(study: Study): number {
+  if (study.colocation) return study.repetitions * study.colocation.groups.reduce((sum, group) => sum + group.models.length, 0) * study.load.points.length;
   return study.repetitions * study.models.length * study.workloads.length * study.load.points.length;
+}
+
+/** The trials one fresh server measures together: one model, or one co-served group, in one repetition. */
+export function unitKeyOf(trial: Pick<TrialSpec, 'context' | 'repetition'>): string {
+  return `${trial.repetition}\u0000${trial.context.coServed ?? trial.context.model}`;
 }
 
 /** A stable hash of the validated study: resuming with a changed definition is refused. */

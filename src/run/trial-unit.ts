@@ -132,7 +132,7 @@ export async function measureCapacity(context: Omit<UnitContext, 'onTrialStarted
 }
 
 /** The offered rate of a trial's load point: explicit, or its stress level's fraction of the stored capacity. */
-async function rateOf(study: Study, store: UnitStore, trial: TrialSpec): Promise<{ rateRps?: number }> {
+export async function rateOf(study: Study, store: UnitStore, trial: TrialSpec): Promise<{ rateRps?: number }> {
   const point = trial.point;
   if (point.rateRps !== undefined) return { rateRps: point.rateRps };
   if (point.level === undefined) return {};

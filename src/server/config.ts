@@ -111,6 +111,11 @@ export const ServerConfigSchema = z.strictObject({
   maxRequestTensorBytes: z.int().min(1024).default(32 * 1024 * 1024),
   /** After SIGTERM or close(), connections still open after this long are destroyed so the process can exit. */
   drainTimeoutMs: z.int().min(0).max(3_600_000).default(30_000),
+  /**
+   * auto: when the models' instance threads (instances × ort.intraOpThreads) leave one of the server's CPUs free,
+   * the I/O thread gets that CPU and the instance threads the others; shared: every thread may run anywhere.
+   */
+  threadPlacement: z.enum(['auto', 'shared']).default('auto'),
   /** Folder with one subfolder per model holding model.onnx and an optional config.yaml. */
   modelRepository: z.string().min(1).optional(),
   models: z.array(ModelEntrySchema).default([]),

@@ -7,6 +7,9 @@ import { startHttpServer } from './protocols/http/http-server.js';
 import { requestLimitsOf } from './protocols/request-limits.js';
 import { resolveModelSources, type ModelResolver } from './repository.js';
 import { ServedModel } from './served-model.js';
+import { instanceThreadsOf, pinIoThread } from './io-thread.js';
+import { planThreadPlacement, type ThreadPlacement } from './engine/thread-placement.js';
+import { allowedCpus, commandOnPath, formatCpuList } from '../knobs/cpus.js';
 import { defaultModelResolver } from './zoo-resolver.js';
 
 export {
@@ -25,6 +28,7 @@ export type { ServerConfig, ServerConfigInput, ModelConfig, ModelConfigOverrides
 export { applyServerKnobs, isServerKnob, SERVER_KNOBS, type ServerKnob } from './knobs.js';
 export { KSERVE_PROTO_PATH, KSERVE_PROTO_OPTIONS } from './protocols/grpc/grpc-server.js';
 export type { ModelResolver } from './repository.js';
+export type { ThreadPlacement } from './engine/thread-placement.js';
 
 export interface StartServerOptions {
   /** Finds models listed by name only (defaults to the zoo). */
@@ -54,7 +58,7 @@ export interface RunningServer {
   readonly startupMs: number;
   readonly config: ServerConfig;
   readonly metrics: ServerMetrics;
-  describe(): { requested: ServerConfig; applied: { host: string; httpPort: number; grpcPort: number | null; models: ModelReport[] } };
+  describe(): { requested: ServerConfig; applied: { host: string; httpPort: number; grpcPort: number | null; threadPlacement: ThreadPlacement; models: ModelReport[] } };
   /**
    * Stops accepting, lets in-flight requests finish, then ends every model instance. Connections still open
    * after drainTimeoutMs are destroyed (their requests fail) so that shutdown always ends.
@@ -68,8 +72,10 @@ export async function startServer(input: ServerConfigInput | ServerConfig, optio
   const clock = options.clock ?? systemClock;
   const sources = await resolveModelSources(config, options.resolver ?? defaultModelResolver);
   const metrics = new ServerMetrics();
+  const modelConfigs = sources.map((source) => resolveModelConfig(config.defaults, ...source.overrides));
+  const planned = planThreadPlacement({ mode: config.threadPlacement, allowedCpus: allowedCpus(), instanceThreads: instanceThreadsOf(modelConfigs), canPin: commandOnPath('taskset') });
   const loaded = await Promise.allSettled(
-    sources.map((source) => ServedModel.load(source.name, source.path, resolveModelConfig(config.defaults, ...source.overrides), metrics, clock)),
+    sources.map((source, index) => ServedModel.load(source.name, source.path, modelConfigs[index]!, metrics, clock, planned.separate ? planned.instanceCpus : undefined)),
   );
   const served = loaded.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = loaded.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -77,6 +83,10 @@ export async function startServer(input: ServerConfigInput | ServerConfig, optio
     await Promise.all(served.map((model) => model.close()));
     throw failure.reason;
   }
+  // The instance threads are placed (each pinned itself before its session started its threads): now the I/O thread.
+  const ioThread = planned.separate && served.every((model) => model.instancesPinned) ? pinIoThread(planned.ioCpus) : null;
+  const placement: ThreadPlacement = ioThread ? planned : planned.separate ? { ...planned, separate: false, reason: `not applied (a thread could not be pinned): ${planned.reason}` } : planned;
+  metrics.threadPlacement.track({ separate: String(placement.separate), io_cpus: formatCpuList(placement.ioCpus), instance_cpus: formatCpuList(placement.instanceCpus) }, () => 1);
   const models = new ModelSet(new Map(served.map((model) => [model.name, model])), metrics);
   const limits = requestLimitsOf(config);
   const http = await startHttpServer(models, config.host, config.httpPort, limits);
@@ -84,6 +94,7 @@ export async function startServer(input: ServerConfigInput | ServerConfig, optio
   try {
     if (config.grpcPort !== null) grpc = await startGrpcServer(models, config.host, config.grpcPort, limits);
   } catch (error) {
+    ioThread?.restore();
     await http.close();
     await Promise.all(served.map((model) => model.close()));
     throw error;
@@ -103,6 +114,7 @@ export async function startServer(input: ServerConfigInput | ServerConfig, optio
         host: config.host,
         httpPort: http.port,
         grpcPort: grpc?.port ?? null,
+        threadPlacement: placement,
         models: served.map((model) => ({
           name: model.name,
           path: model.path,
@@ -141,6 +153,7 @@ export async function startServer(input: ServerConfigInput | ServerConfig, optio
           await drained;
         }
         await Promise.all(served.map((model) => model.close()));
+        ioThread?.restore();
       })();
       return closing;
     },

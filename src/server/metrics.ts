@@ -113,9 +113,15 @@ export class ServerMetrics {
   readonly shed = new Counter('servelab_requests_shed_total', 'Requests refused at arrival (503 / RESOURCE_EXHAUSTED), by model and reason: queue-full, expected-delay.');
   readonly batchSplits = new Counter('servelab_batch_splits_total', 'Failed batches split to isolate the requests at fault.');
   readonly batchServiceSeconds = new Gauge('servelab_batch_service_seconds', 'Estimated time one batch holds one instance (the admission control estimate).');
+  readonly threadPlacement = new Gauge('servelab_thread_placement_info', 'Where the server threads run (always 1): separate I/O and instance CPUs or not, and which.');
+  readonly stageSeconds = new Histogram(
+    'servelab_request_stage_seconds',
+    'Server time per request by stage (model, protocol, stage): read, parse, queue, handoff, run, handback, encode, write.',
+    TIME_BUCKETS_SECONDS,
+  );
 
   render(): string {
-    const all = [this.requests, this.failures, this.queueSeconds, this.computeSeconds, this.requestSeconds, this.batchSize, this.busyInstances, this.cacheHits, this.cacheMisses, this.inFlight, this.queueDepth, this.cacheBytes, this.shed, this.batchSplits, this.batchServiceSeconds];
+    const all = [this.requests, this.failures, this.queueSeconds, this.computeSeconds, this.requestSeconds, this.batchSize, this.busyInstances, this.cacheHits, this.cacheMisses, this.inFlight, this.queueDepth, this.cacheBytes, this.shed, this.batchSplits, this.batchServiceSeconds, this.stageSeconds, this.threadPlacement];
     return `${all.map((metric) => metric.render()).join('\n')}\n`;
   }
 }

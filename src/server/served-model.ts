@@ -12,6 +12,7 @@ import type { ModelConfig } from './config.js';
 import { InstancePool } from './engine/instance-pool.js';
 import { isInferenceRunError } from './engine/run-error.js';
 import type { ServerMetrics } from './metrics.js';
+import { observeStage } from './request-stages.js';
 import { readSignature, specsOf, type ModelSignature } from './signature.js';
 import { validateInputs } from './validate.js';
 
@@ -35,6 +36,7 @@ const BODY_CHEAPER_THAN_RECONNECT: ReadonlySet<string> = new Set(['kserve-http-b
 
 interface Pending extends BatchMember {
   readonly groupKey: string;
+  readonly protocol: string;
   readonly resolve: (outcome: InferOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -59,6 +61,8 @@ export class ServedModel {
     pool: InstancePool,
     metrics: ServerMetrics,
     clock: Clock,
+    /** Its instance threads run on the CPUs asked for at load. */
+    readonly instancesPinned = false,
   ) {
     this.#pool = pool;
     this.#metrics = metrics;
@@ -74,8 +78,9 @@ export class ServedModel {
     metrics.batchServiceSeconds.track(labels, () => (this.#serviceTime.meanMs ?? 0) / 1000);
   }
 
-  static async load(name: string, path: string, config: ModelConfig, metrics: ServerMetrics, clock: Clock): Promise<ServedModel> {
-    const { pool, info } = await InstancePool.start(path, config.ort, config.instances);
+  /** `instanceCpus`: the CPUs its instance threads are pinned to (thread-placement.ts); all the server's when absent. */
+  static async load(name: string, path: string, config: ModelConfig, metrics: ServerMetrics, clock: Clock, instanceCpus?: readonly number[]): Promise<ServedModel> {
+    const { pool, info } = await InstancePool.start(path, config.ort, config.instances, instanceCpus);
     const signature = readSignature(info.inputs, info.outputs, config.batchAxes ?? {});
     const notes: string[] = [];
     let appliedConfig = config;
@@ -85,7 +90,8 @@ export class ServedModel {
     }
     if (config.ort.intraOpThreads === 0) notes.push(`ort.intraOpThreads 0: one thread per CPU the server may use (${availableParallelism()})`);
     if (config.ort.executionMode === 'sequential' && config.ort.interOpThreads > 0) notes.push('ort.interOpThreads only matters with executionMode parallel');
-    return new ServedModel(name, path, config, { config: appliedConfig, notes }, signature, info.loadMs, pool, metrics, clock);
+    if (instanceCpus && !info.pinned) notes.push('instance threads could not be pinned: they share every CPU with the I/O thread');
+    return new ServedModel(name, path, config, { config: appliedConfig, notes }, signature, info.loadMs, pool, metrics, clock, info.pinned);
   }
 
   get batchingEnabled(): boolean {
@@ -120,7 +126,7 @@ export class ServedModel {
     this.#inFlight++;
     const startedMs = performance.now();
     try {
-      const outcome = await this.#infer(inputs);
+      const outcome = await this.#infer(inputs, protocol);
       this.#metrics.requestSeconds.observe(labels, (performance.now() - startedMs) / 1000);
       return outcome;
     } catch (error) {
@@ -137,7 +143,7 @@ export class ServedModel {
     await this.#pool.close();
   }
 
-  async #infer(inputs: readonly Tensor[]): Promise<InferOutcome> {
+  async #infer(inputs: readonly Tensor[], protocol: string): Promise<InferOutcome> {
     const { ordered, batchSize } = validateInputs(this.name, this.signature, inputs);
     const { batching } = this.applied.config;
     if (batching.enabled && batchSize > batching.maxBatchSize) {
@@ -155,7 +161,7 @@ export class ServedModel {
     this.#assertAdmissible(batchSize);
     const groupKey = batching.enabled ? batchGroupKey(this.signature, ordered, batching.variableLength) : '';
     const outcome = await new Promise<InferOutcome>((resolve, reject) => {
-      this.#batcher.submit({ inputs: ordered, batchSize, groupKey, resolve, reject });
+      this.#batcher.submit({ inputs: ordered, batchSize, groupKey, protocol, resolve, reject });
     });
     if (this.#cache && key) this.#cache.set(key, outcome.outputs);
     return outcome;
@@ -205,7 +211,7 @@ export class ServedModel {
         const feeds = assembleBatch(this.signature, members);
         const running = this.#pool.run(feeds);
         this.#metrics.busyInstances.observe(labels, this.#pool.busyInstances);
-        const { outputs, computeUs, waitUs, serviceUs } = await running;
+        const { outputs, computeUs, waitUs, serviceUs, handbackUs } = await running;
         this.#serviceTime.observe(serviceUs / 1000);
         // The instance is free: start the next batch before splitting and answering this one.
         if (members.length === batch.length) release();
@@ -214,8 +220,13 @@ export class ServedModel {
         this.#metrics.batchSize.observe(labels, rows);
         this.#metrics.computeSeconds.observe(labels, computeUs / 1e6);
         members.forEach((member, index) => {
-          const queueUs = (queuedMsOf.get(member)! + splitDelayMs) * 1000 + waitUs;
+          const waitedUs = (queuedMsOf.get(member)! + splitDelayMs) * 1000;
+          const queueUs = waitedUs + waitUs;
           this.#metrics.queueSeconds.observe(labels, queueUs / 1e6);
+          observeStage(this.#metrics, this.name, member.protocol, 'queue', waitedUs);
+          observeStage(this.#metrics, this.name, member.protocol, 'handoff', waitUs);
+          observeStage(this.#metrics, this.name, member.protocol, 'run', computeUs);
+          observeStage(this.#metrics, this.name, member.protocol, 'handback', handbackUs);
           member.resolve({ outputs: perMember[index]!, timing: { queueUs, computeUs, batchSize: rows, cacheHit: false } });
         });
       },

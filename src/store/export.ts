@@ -1,6 +1,6 @@
 /**
  * Exports in the analysis format: one row per trial and repetition with columns
- *   trial, repetition, state, valid, failure, knob.<name>..., ctx.model, ctx.workload, ctx.load, metric.<name>...
+ *   trial, repetition, state, valid, failure, knob.<name>..., ctx.model, ctx.workload, ctx.load, [ctx.machine, ctx.coServed,] metric.<name>...
  * (metrics named as in core/metric.ts). The JSON export has the same rows as objects, plus the study, the
  * environment, capacities and each trial's energy meter (name and measurement/estimate) beside its figures,
  * and each configuration's mean with its 95% interval per context (also as CSV: --summary-csv).
@@ -28,7 +28,8 @@ export function trialTable(rows: readonly TrialRow[]): ExportTable {
   const knobs = [...new Set(rows.flatMap((row) => Object.keys(row.configuration)))].sort();
   const metricNames = [...new Set(rows.flatMap((row) => Object.keys(row.metrics)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const machines = rows.some((row) => row.context.machine !== undefined) ? ['ctx.machine'] : [];
-  const columns = ['trial', 'repetition', 'state', 'valid', 'failure', ...knobs.map((k) => `knob.${k}`), 'ctx.model', 'ctx.workload', 'ctx.load', ...machines, ...metricNames.map((m) => `metric.${m}`)];
+  const coServed = rows.some((row) => row.context.coServed !== undefined) ? ['ctx.coServed'] : [];
+  const columns = ['trial', 'repetition', 'state', 'valid', 'failure', ...knobs.map((k) => `knob.${k}`), 'ctx.model', 'ctx.workload', 'ctx.load', ...machines, ...coServed, ...metricNames.map((m) => `metric.${m}`)];
   const table = rows.map((row) => {
     const record: Record<string, Cell> = {
       trial: row.trialId,
@@ -40,6 +41,7 @@ export function trialTable(rows: readonly TrialRow[]): ExportTable {
       'ctx.workload': row.context.workload,
       'ctx.load': row.context.load,
       ...(machines.length > 0 ? { 'ctx.machine': row.context.machine } : {}),
+      ...(coServed.length > 0 ? { 'ctx.coServed': row.context.coServed } : {}),
     };
     for (const knob of knobs) record[`knob.${knob}`] = row.configuration[knob] as KnobValue | undefined;
     for (const metric of metricNames) record[`metric.${metric}`] = row.metrics[metric];

@@ -85,11 +85,14 @@ export function storedTrialFromRow(row: TrialDbRow): StoredTrial {
   const metrics = row.metrics_json ? (JSON.parse(row.metrics_json) as Record<string, number>) : {};
   const verdict = row.verdict_json ? (JSON.parse(row.verdict_json) as { valid: boolean; reasons: string[] }) : undefined;
   const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
-  const machine = (parse(row.applied_json) as { worker?: { host?: string } } | undefined)?.worker?.host;
+  const applied = parse(row.applied_json) as { worker?: { host?: string }; coServed?: unknown } | undefined;
+  const machine = applied?.worker?.host;
+  // The models a co-located trial was served with are kept with its knobs as applied (run/measure-mix.ts), as the machine is.
+  const coServed = typeof applied?.coServed === 'string' ? applied.coServed : undefined;
   const trialRow: TrialRow = {
     trialId: row.trial_id,
     configuration: JSON.parse(row.configuration_json) as Configuration,
-    context: { model: row.model, workload: row.workload, load: row.load, ...(machine === undefined ? {} : { machine }) },
+    context: { model: row.model, workload: row.workload, load: row.load, ...(machine === undefined ? {} : { machine }), ...(coServed === undefined ? {} : { coServed }) },
     repetition: row.repetition,
     state: row.state,
     valid: row.valid === 1,

@@ -1,7 +1,8 @@
 /**
  * Reads trial rows from a CSV in the analysis format:
  *   trial (optional id), repetition, state, valid, failure (optional), knob.<name>..., ctx.model, ctx.workload,
- *   ctx.load (optional, default '-'), ctx.machine (optional: the worker that ran it), metric.<name>...
+ *   ctx.load (optional, default '-'), ctx.machine (optional: the worker that ran it), ctx.coServed (optional: the
+ *   models served together), metric.<name>...
  * One row per trial or per repetition; rows with the same trial id, or the same knobs and context, are
  * repetitions of one trial.
  */
@@ -12,7 +13,7 @@ import type { TrialRow, TrialState } from '../../core/trial.js';
 import { parseCsv } from './csv-parse.js';
 
 const PLAIN_COLUMNS = new Set(['trial', 'repetition', 'state', 'valid', 'failure']);
-const CONTEXT_COLUMNS = ['ctx.model', 'ctx.workload', 'ctx.load', 'ctx.machine'] as const;
+const CONTEXT_COLUMNS = ['ctx.model', 'ctx.workload', 'ctx.load', 'ctx.machine', 'ctx.coServed'] as const;
 const STATES: readonly TrialState[] = ['planned', 'running', 'completed', 'failed'];
 /** Error messages stay one short line even when a header is garbage (e.g. a whole file read as one line). */
 const MAX_LISTED_COLUMNS = 5;
@@ -50,7 +51,7 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
   if (metricColumns.length === 0) throw new ServelabError(`${sourceName}: no metric columns; expected at least one column named metric.<name>`);
   if (records.length < 2) throw new ServelabError(`${sourceName}: no trials; expected at least one data row after the header`);
   const at = (name: string): number => columns.indexOf(name);
-  const [modelAt, workloadAt, loadAt, machineAt] = CONTEXT_COLUMNS.map(at) as [number, number, number, number];
+  const [modelAt, workloadAt, loadAt, machineAt, coServedAt] = CONTEXT_COLUMNS.map(at) as [number, number, number, number, number];
   const trialAt = at('trial');
   const repetitionAt = at('repetition');
   const stateAt = at('state');
@@ -77,7 +78,8 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
     }
     const configuration = interned.configuration;
     const machine = cell(machineAt);
-    const context = { model: cell(modelAt) || '-', workload: cell(workloadAt) || '-', load: cell(loadAt) || '-', ...(machine ? { machine } : {}) };
+    const coServed = cell(coServedAt);
+    const context = { model: cell(modelAt) || '-', workload: cell(workloadAt) || '-', load: cell(loadAt) || '-', ...(machine ? { machine } : {}), ...(coServed ? { coServed } : {}) };
     const metrics: Record<string, number> = {};
     for (const { name, index } of metricColumns) {
       const raw = cell(index);
@@ -87,7 +89,7 @@ export function parseTrialCsv(text: string, sourceName = 'CSV'): TrialRow[] {
       metrics[name] = value;
     }
     const state = parseState(cell(stateAt), where);
-    const groupKey = trialAt >= 0 && cell(trialAt) ? `id:${cell(trialAt)}` : `${context.model}|${context.workload}|${context.load}|${interned.key}`;
+    const groupKey = trialAt >= 0 && cell(trialAt) ? `id:${cell(trialAt)}` : `${context.model}|${context.workload}|${context.load}|${coServed}|${interned.key}`;
     const repetition = repetitionAt >= 0 && cell(repetitionAt) !== '' ? parseRepetition(cell(repetitionAt), where) : (repetitionsSeen.get(groupKey) ?? 0);
     repetitionsSeen.set(groupKey, (repetitionsSeen.get(groupKey) ?? 0) + 1);
     const failureReason = cell(failureAt);

@@ -1,10 +1,12 @@
 /** Section 9: transfer across models, workloads and loads: correlations, top-k overlap, regret. */
+import { environmentParts } from '../../analysis/prepare.js';
 import type { TransferPair } from '../../analysis/types.js';
 import type { Block, Section } from '../document.js';
 import { transferHeatmap } from '../figures/transfer-figures.js';
 import { environmentLabel, formatNumber, formatPercent, metricTitle, metricUnit } from '../../core/format.js';
 import { escapeInline } from '../inline.js';
 import { quantile } from '../trial-points.js';
+import { colocationBlocks } from './colocation.js';
 import { figureBlocks, type SectionContext } from './context.js';
 
 export async function transferSection(context: SectionContext): Promise<Section> {
@@ -22,6 +24,7 @@ export async function transferSection(context: SectionContext): Promise<Section>
   ];
   if (pairs.length === 0) {
     blocks.push({ kind: 'paragraph', text: 'The study has a single environment, so there is nothing to transfer between.' });
+    blocks.push(...(await colocationBlocks(context)));
     return { id: 'transfer', title: 'Transfer across models, workloads and loads', blocks };
   }
   const metrics = [...context.objectiveMetrics.filter((metric) => pairs.some((pair) => pair.metric === metric))];
@@ -34,14 +37,19 @@ export async function transferSection(context: SectionContext): Promise<Section>
     blocks.push(regretTable(metricPairs, metric));
     blocks.push(...dimensionCorrelationTables(context, metric));
   }
+  blocks.push(...(await colocationBlocks(context)));
   return { id: 'transfer', title: 'Transfer across models, workloads and loads', blocks };
 }
 
 /** Which part of the environment changed between source and target: the model, the workload, the load, or several. */
 export function changeKind(pair: Pick<TransferPair, 'source' | 'target'>): string {
-  const source = pair.source.split('|');
-  const target = pair.target.split('|');
-  const names = ['model', 'workload', 'load'];
+  const parts = (key: string): string[] => {
+    const { model, workload, load, coServed } = environmentParts(key);
+    return [model, workload, load, coServed === undefined ? '' : coServed === model ? 'alone' : coServed];
+  };
+  const source = parts(pair.source);
+  const target = parts(pair.target);
+  const names = ['model', 'workload', 'load', 'co-served'];
   const changed = names.filter((_, index) => source[index] !== target[index]);
   return changed.length === 0 ? 'none' : changed.join(' + ');
 }

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../core/worker.js';
 import { ServelabError } from '../../core/errors.js';
 import type { OrtOptions } from '../config.js';
-import type { OrtTensorMetadata, WireTensor, WorkerReply, WorkerRequest } from './messages.js';
+import type { OrtTensorMetadata, SessionWorkerData, WireTensor, WorkerReply, WorkerRequest } from './messages.js';
 import { InferenceRunError } from './run-error.js';
 
 /** The instance thread's module: TypeScript from a clone, JavaScript from the built package. */
@@ -18,6 +18,8 @@ export interface RunResult {
    * previous answer, when it was still busy) to the answer. What one more batch in the queue costs an instance.
    */
   readonly serviceUs: number;
+  /** From the instance posting its answer to the I/O thread receiving it. */
+  readonly handbackUs: number;
 }
 
 interface Pending {
@@ -40,6 +42,8 @@ export interface LoadedSessionInfo {
   readonly inputs: readonly OrtTensorMetadata[];
   readonly outputs: readonly OrtTensorMetadata[];
   readonly loadMs: number;
+  /** Every instance thread was pinned to the CPUs asked for. */
+  readonly pinned: boolean;
 }
 
 /**
@@ -55,17 +59,18 @@ export class InstancePool {
     this.#instances = instances;
   }
 
-  static async start(modelPath: string, ort: OrtOptions, count: number): Promise<{ pool: InstancePool; info: LoadedSessionInfo }> {
-    const workers = Array.from({ length: count }, () =>
-      startWorker(SESSION_WORKER_URL, { workerData: { modelPath, ort } }),
-    );
+  /** `cpus`: pin the instance threads there (the I/O thread is kept elsewhere, see thread-placement.ts). */
+  static async start(modelPath: string, ort: OrtOptions, count: number, cpus?: readonly number[]): Promise<{ pool: InstancePool; info: LoadedSessionInfo }> {
+    const workerData: SessionWorkerData = { modelPath, ort, ...(cpus ? { cpus } : {}) };
+    const workers = Array.from({ length: count }, () => startWorker(SESSION_WORKER_URL, { workerData }));
     const replies = await Promise.allSettled(workers.map((worker) => waitReady(worker)));
     const failed = replies.find((reply) => reply.status === 'rejected');
     if (failed) {
       await Promise.all(workers.map((worker) => worker.terminate()));
       throw (failed as PromiseRejectedResult).reason;
     }
-    const info = (replies[0] as PromiseFulfilledResult<LoadedSessionInfo>).value;
+    const loaded = replies.map((reply) => (reply as PromiseFulfilledResult<LoadedSessionInfo>).value);
+    const info = { ...loaded[0]!, pinned: loaded.every((each) => each.pinned) };
     const pool = new InstancePool(workers.map((worker) => ({ worker, outstanding: new Map(), lastAnsweredMs: 0 })));
     for (const instance of pool.#instances) pool.#listen(instance);
     return { pool, info };
@@ -114,7 +119,8 @@ export class InstancePool {
     instance.worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'result') {
         const done = answered(reply.id);
-        done?.pending.resolve({ outputs: reply.outputs, computeUs: reply.computeUs, waitUs: reply.waitUs, serviceUs: done.serviceUs });
+        const handbackUs = Math.max(0, (performance.timeOrigin + performance.now() - reply.postedAtEpochMs) * 1000);
+        done?.pending.resolve({ outputs: reply.outputs, computeUs: reply.computeUs, waitUs: reply.waitUs, serviceUs: done.serviceUs, handbackUs });
       } else if (reply.type === 'run-failed') {
         answered(reply.id)?.pending.reject(new InferenceRunError(reply.message));
       }
@@ -134,7 +140,7 @@ export class InstancePool {
 function waitReady(worker: Worker): Promise<LoadedSessionInfo> {
   return new Promise((resolve, reject) => {
     const onMessage = (reply: WorkerReply): void => {
-      if (reply.type === 'ready') resolve({ inputs: reply.inputs, outputs: reply.outputs, loadMs: reply.loadMs });
+      if (reply.type === 'ready') resolve({ inputs: reply.inputs, outputs: reply.outputs, loadMs: reply.loadMs, pinned: reply.pinned });
       else if (reply.type === 'load-failed') reject(new ServelabError(`cannot load model: ${reply.message}`));
       else return;
       worker.off('message', onMessage);

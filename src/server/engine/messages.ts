@@ -6,6 +6,8 @@ import type { OrtOptions } from '../config.js';
 export interface SessionWorkerData {
   readonly modelPath: string;
   readonly ort: OrtOptions;
+  /** Pin the instance thread (and the ORT threads its session starts) to these CPUs before loading. */
+  readonly cpus?: readonly number[];
 }
 
 /** A tensor as ORT reports it: dims are numbers, or symbolic names ('' when unnamed) for dynamic axes. */
@@ -36,6 +38,8 @@ export type WorkerReply =
       readonly inputs: readonly OrtTensorMetadata[];
       readonly outputs: readonly OrtTensorMetadata[];
       readonly loadMs: number;
+      /** The thread was pinned to the CPUs asked for (false when none were asked for or pinning failed). */
+      readonly pinned: boolean;
     }
   | { readonly type: 'load-failed'; readonly message: string }
   | {
@@ -45,5 +49,7 @@ export type WorkerReply =
       readonly computeUs: number;
       /** From posting the request to the start of session.run: transfer plus any wait behind a previous batch. */
       readonly waitUs: number;
+      /** performance.timeOrigin + performance.now() when the reply was posted, for the hand-back time. */
+      readonly postedAtEpochMs: number;
     }
   | { readonly type: 'run-failed'; readonly id: number; readonly message: string };

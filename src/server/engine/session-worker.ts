@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import ort from 'onnxruntime-node';
 import { datatypeFromOrt, ORT_TYPE, type TensorData } from '../../core/tensor.js';
 import type { OrtTensorMetadata, SessionWorkerData, WireTensor, WorkerReply, WorkerRequest } from './messages.js';
+import { currentThreadId, pinThread } from './thread-placement.js';
 
 /**
  * One ONNX Runtime session in its own thread: session.run blocks its thread for the whole inference,
@@ -10,7 +11,10 @@ import type { OrtTensorMetadata, SessionWorkerData, WireTensor, WorkerReply, Wor
  */
 const port = parentPort;
 if (!port) throw new Error('session-worker must run in a worker thread');
-const { modelPath, ort: options } = workerData as SessionWorkerData;
+const { modelPath, ort: options, cpus } = workerData as SessionWorkerData;
+// Before the session exists: the ORT threads it starts inherit this thread's CPUs.
+const threadId = cpus ? currentThreadId() : null;
+const pinned = cpus !== undefined && threadId !== null && pinThread(threadId, cpus);
 
 function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(reply, transfer);
@@ -43,6 +47,7 @@ try {
     inputs: metadataOf(session.inputMetadata),
     outputs: metadataOf(session.outputMetadata),
     loadMs: performance.now() - startedMs,
+    pinned,
   });
 } catch (error) {
   post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
@@ -74,7 +79,7 @@ async function run(request: WorkerRequest): Promise<void> {
       if (!Array.isArray(data) && data.buffer instanceof ArrayBuffer) transfer.add(data.buffer);
       outputs.push({ name, datatype: datatypeFromOrt(tensor.type), shape: [...tensor.dims], data });
     }
-    post({ type: 'result', id: request.id, outputs, computeUs, waitUs }, [...transfer]);
+    post({ type: 'result', id: request.id, outputs, computeUs, waitUs, postedAtEpochMs: performance.timeOrigin + performance.now() }, [...transfer]);
   } catch (error) {
     post({ type: 'run-failed', id: request.id, message: error instanceof Error ? error.message : String(error) });
   }

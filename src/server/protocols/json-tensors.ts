@@ -1,6 +1,6 @@
 import { ServelabError } from '../../core/errors.js';
 import { BYTES_PER_ELEMENT, allocate, elementCount, type Datatype, type TensorData } from '../../core/tensor.js';
-import { typedView } from '../tensor-memory.js';
+import { allocateUninitialized, typedView } from '../tensor-memory.js';
 
 /** Conversions between JSON values and typed tensor data, shared by the KServe and TF Serving JSON protocols. */
 
@@ -156,6 +156,18 @@ export function typedFromBytes(bytes: Uint8Array, datatype: Datatype, shape: rea
   const bytesPerElement = BYTES_PER_ELEMENT[datatype];
   if (bytes.byteOffset % bytesPerElement === 0) return typedView(datatype, bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
   return typedView(datatype, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, 0, count);
+}
+
+/**
+ * Typed data from raw bytes in memory of its own (one copy, always): a whole ArrayBuffer that moves to the
+ * instance thread by transfer, instead of a view into a larger message that postMessage would copy.
+ */
+export function ownedTypedFromBytes(bytes: Uint8Array, datatype: Datatype, shape: readonly number[], what: string): TensorData {
+  const count = elementCount(shape);
+  if (datatype === 'BYTES' || bytes.length !== count * BYTES_PER_ELEMENT[datatype]) return typedFromBytes(bytes, datatype, shape, what);
+  const data = allocateUninitialized(datatype, count) as Exclude<TensorData, string[]>;
+  new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(bytes);
+  return data;
 }
 
 /** Raw little-endian bytes of tensor data (BYTES as 4-byte length + UTF-8). */

@@ -6,7 +6,8 @@ import type { Datatype, Tensor, TensorData } from '../../../core/tensor.js';
 import { isDatatype } from '../../../core/tensor.js';
 import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION, type ModelSet } from '../../model-set.js';
 import { selectOutputs } from '../http/kserve-codec.js';
-import { bytesFromTyped, typedFromBytes, typedFromJson } from '../json-tensors.js';
+import { bytesFromTyped, ownedTypedFromBytes, typedFromJson } from '../json-tensors.js';
+import { microsecondsSince, observeStage } from '../../request-stages.js';
 import { assertRequestWithinLimits, type RequestLimits } from '../request-limits.js';
 import { timingParameters } from '../timing.js';
 
@@ -86,7 +87,7 @@ function decodeInputs(request: ModelInferRequest): Tensor[] {
       if (hasTypedContents(input)) {
         throw new ServelabError(`${label} has both typed contents and raw_input_contents; send each input's data in exactly one of them`);
       }
-      data = typedFromBytes(raw[index]!, input.datatype, shape, label);
+      data = ownedTypedFromBytes(raw[index]!, input.datatype, shape, label);
     } else {
       const values = input.contents?.[CONTENTS_FIELD[input.datatype]] ?? [];
       const plain = input.datatype === 'BYTES' ? values.map((value) => Buffer.from(value as Uint8Array).toString('utf8')) : values;
@@ -153,8 +154,10 @@ export async function startGrpcServer(models: ModelSet, host: string, port: numb
       let outcome;
       try {
         charge.holdAtLeast(requestBytes(request));
+        const parseStartedMs = performance.now();
         const inputs = decodeInputs(request);
         assertRequestWithinLimits(model, inputs, limits);
+        observeStage(models.metrics, model.name, 'kserve-grpc', 'parse', microsecondsSince(parseStartedMs));
         outcome = await models.infer(request.model_name, inputs, 'kserve-grpc');
       } finally {
         charge.release();
@@ -162,8 +165,13 @@ export async function startGrpcServer(models: ModelSet, host: string, port: numb
       }
       const startedNs = process.hrtime.bigint();
       const selected = selectOutputs(outcome.outputs, wanted, model.name);
-      const raw = selected.map((tensor) => Buffer.from(bytesFromTyped(tensor.data)));
+      // Views of the output tensors' memory (Buffer.from(Uint8Array) would copy them).
+      const raw = selected.map((tensor) => {
+        const bytes = bytesFromTyped(tensor.data);
+        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      });
       const serializeUs = Number(process.hrtime.bigint() - startedNs) / 1000;
+      observeStage(models.metrics, model.name, 'kserve-grpc', 'encode', serializeUs);
       return {
         model_name: model.name,
         model_version: '1',

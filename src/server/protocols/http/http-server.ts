@@ -11,13 +11,28 @@ export { HttpError } from './http-error.js';
 
 function send(response: ServerResponse, reply: HttpReply): void {
   if (response.destroyed) return;
-  const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
+  const startedMs = performance.now();
+  const parts = typeof reply.body === 'string' ? [Buffer.from(reply.body)] : Buffer.isBuffer(reply.body) ? [reply.body] : reply.body;
+  let byteLength = 0;
+  for (const part of parts) byteLength += part.byteLength;
   response.writeHead(reply.status ?? 200, {
     'content-type': reply.contentType ?? 'application/json',
-    'content-length': String(body.length),
+    'content-length': String(byteLength),
     ...reply.headers,
   });
-  response.end(body);
+  if (reply.onWritten) {
+    const onWritten = reply.onWritten;
+    response.once('finish', () => onWritten((performance.now() - startedMs) * 1000));
+  }
+  if (parts.length === 1) {
+    response.end(parts[0]);
+    return;
+  }
+  // Corked, the head and every part leave in one write (binary outputs stay views of their tensors: no concatenation).
+  response.cork();
+  for (let index = 0; index < parts.length - 1; index++) response.write(parts[index]!);
+  response.end(parts[parts.length - 1]);
+  response.uncork();
 }
 
 export interface RunningHttpServer {

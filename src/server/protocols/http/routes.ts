@@ -3,18 +3,23 @@ import { ServelabError } from '../../../core/errors.js';
 import type { BodyCharge } from '../../body-budget.js';
 import { SERVER_EXTENSIONS, SERVER_NAME, SERVER_VERSION, type ModelSet } from '../../model-set.js';
 import { timingHeaders } from '../timing.js';
+import { microsecondsSince, observeStage } from '../../request-stages.js';
 import { assertRequestWithinLimits, type RequestLimits } from '../request-limits.js';
 import { HttpError } from './http-error.js';
-import { encodeKserveInfer, parseKserveInfer, selectOutputs } from './kserve-codec.js';
+import { encodeKserveInfer, parseKserveInfer, selectOutputs, type KserveInferRequest } from './kserve-codec.js';
+import { readKserveBinaryRequest } from './binary-request.js';
 import { readBody } from './read-body.js';
 import { encodeTfPredict, parseTfPredict, tfModelMetadata, tfModelStatus } from './tfserving-codec.js';
 
 /** What a route answers; http-server.ts writes it. */
 export interface HttpReply {
   readonly status?: number;
-  readonly body: string | Buffer;
+  /** A list is written part after part (binary outputs as views of their tensors). */
+  readonly body: string | Buffer | readonly Uint8Array[];
   readonly contentType?: string;
   readonly headers?: Record<string, string>;
+  /** Called once the body has been handed to the socket, with the time the write took. */
+  readonly onWritten?: (writeUs: number) => void;
 }
 
 const KSERVE_MODEL = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
@@ -97,22 +102,38 @@ function checkVersion(version: string | undefined): void {
 }
 
 async function kserveInfer(request: IncomingMessage, models: ModelSet, name: string, limits: RequestLimits, charge: BodyCharge): Promise<HttpReply> {
+  const arrivedMs = performance.now();
   const headerValue = request.headers['inference-header-content-length'];
+  const protocol = headerValue === undefined ? 'kserve-http' : 'kserve-http-binary';
   const model = models.get(name);
-  model.assertQueueHasRoom(headerValue === undefined ? 'kserve-http' : 'kserve-http-binary');
-  const body = await readBody(request, limits.maxBodyBytes, charge);
-  const headerLength = headerValue === undefined ? undefined : Number(headerValue);
-  const parsed = parseKserveInfer(body, headerLength);
+  model.assertQueueHasRoom(protocol);
+  let parsed: KserveInferRequest;
+  let parseUs: number;
+  if (headerValue === undefined) {
+    const body = await readBody(request, limits.maxBodyBytes, charge);
+    const parseStartedMs = performance.now();
+    parsed = parseKserveInfer(body, undefined);
+    parseUs = microsecondsSince(parseStartedMs);
+  } else {
+    ({ request: parsed, parseUs } = await readKserveBinaryRequest(request, Number(headerValue), limits.maxBodyBytes, charge));
+  }
+  const checkStartedMs = performance.now();
   if (parsed.outputs) selectOutputs(model.metadata().outputs.map((spec) => ({ ...spec, data: [] })), parsed.outputs, name);
   assertRequestWithinLimits(model, parsed.inputs, limits);
-  const protocol = headerLength === undefined ? 'kserve-http' : 'kserve-http-binary';
-  const outcome = await models.infer(name, parsed.inputs, protocol);
-  const encoded = encodeKserveInfer(name, parsed, outcome);
+  parseUs += microsecondsSince(checkStartedMs);
+  observeStage(models.metrics, name, protocol, 'read', microsecondsSince(arrivedMs) - parseUs);
+  observeStage(models.metrics, name, protocol, 'parse', parseUs);
+  const { inputs, ...response } = parsed;
+  const outcome = await models.infer(name, inputs, protocol);
+  const encoded = encodeKserveInfer(name, response, outcome);
+  observeStage(models.metrics, name, protocol, 'encode', encoded.serializeUs);
   const headers = timingHeaders({ ...outcome.timing, serializeUs: encoded.serializeUs });
-  if (encoded.headerLength === undefined) return { body: encoded.body, headers };
+  const onWritten = (writeUs: number): void => observeStage(models.metrics, name, protocol, 'write', writeUs);
+  if (encoded.headerLength === undefined) return { body: encoded.parts, headers, onWritten };
   return {
-    body: encoded.body,
+    body: encoded.parts,
     contentType: 'application/octet-stream',
     headers: { ...headers, 'inference-header-content-length': String(encoded.headerLength) },
+    onWritten,
   };
 }
