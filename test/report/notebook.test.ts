@@ -199,3 +199,10 @@ test('findings show their explanation and a decomposition figure of what they co
   assert.match(findings, /\*\*Why:\*\* in /);
   assert.ok(notebook.cells.some((cell) => /^figure-finding-\d+-decomposition$/.test(String((cell as { id?: string }).id))), 'a decomposition figure');
 });
+
+test('results show every configuration\'s latency decomposition, labelled descriptive', () => {
+  const figure = notebook.cells.find((cell) => String((cell as { id?: string }).id) === 'figure-decomposition-p99_ms');
+  assert.ok(figure, 'a per-configuration decomposition figure for the primary objective');
+  const caption = notebook.cells.map(text).find((cell) => cell.includes("Each configuration's latency split") && cell.includes('Descriptive only'));
+  assert.ok(caption, 'its caption says the figure does not test differences');
+});

@@ -1,5 +1,6 @@
 /** Section 6: per model × workload × load: latency percentiles, throughput and energy per inference. */
 import type { Block, Section } from '../document.js';
+import { configurationDecompositionFigure } from '../figures/decomposition-figure.js';
 import { metricSpreadFigure } from '../figures/results-figures.js';
 import { environmentLabel, formatNumber, formatPercent, higherIsBetter, metricTitle } from '../../core/format.js';
 import { codeSpan, escapeInline } from '../inline.js';
@@ -65,6 +66,7 @@ export async function resultsSection(context: SectionContext): Promise<Section> 
     ...(await figureBlocks(metricSpreadFigure(points, 'p99_ms', context.loadOrder))),
     ...(await figureBlocks(metricSpreadFigure(points, 'energy_j_per_inf', context.loadOrder))),
     ...(await figureBlocks(metricSpreadFigure(points, 'achieved_rps', context.loadOrder))),
+    ...(await figureBlocks(configurationDecompositionFigure(points, primary, environmentOrder))),
   ];
   return { id: 'results', title: 'Results per model, workload and load', blocks };
 }
