@@ -1,13 +1,14 @@
 /**
  * Trial rows as CSV in the analysis input format: trial, repetition, state, valid, knob.<name>, ctx.model,
- * ctx.workload, ctx.load, metric.<name>, failure. `servelab analyze` and the notebook's reload cells read it.
+ * ctx.workload, ctx.load, ctx.coServed (co-located models only), metric.<name>, failure. `servelab analyze` and the notebook's reload cells read it.
  */
 import type { TrialRow } from '../core/trial.js';
 
 export function trialsToCsv(rows: readonly TrialRow[], knobOrder: readonly string[] = []): string {
   const knobs = ordered(knobOrder, rows.flatMap((row) => Object.keys(row.configuration)));
   const metrics = ordered([], rows.flatMap((row) => Object.keys(row.metrics)));
-  const header = ['trial', 'repetition', 'state', 'valid', ...knobs.map((knob) => `knob.${knob}`), 'ctx.model', 'ctx.workload', 'ctx.load', ...metrics.map((metric) => `metric.${metric}`), 'failure'];
+  const coServed = rows.some((row) => row.context.coServed !== undefined);
+  const header = ['trial', 'repetition', 'state', 'valid', ...knobs.map((knob) => `knob.${knob}`), 'ctx.model', 'ctx.workload', 'ctx.load', ...(coServed ? ['ctx.coServed'] : []), ...metrics.map((metric) => `metric.${metric}`), 'failure'];
   const lines = [header.map(csvCell).join(',')];
   for (const row of rows) {
     const cells: (string | number | boolean | undefined)[] = [
@@ -19,6 +20,7 @@ export function trialsToCsv(rows: readonly TrialRow[], knobOrder: readonly strin
       row.context.model,
       row.context.workload,
       row.context.load,
+      ...(coServed ? [row.context.coServed] : []),
       ...metrics.map((metric) => row.metrics[metric]),
       row.failure ? `${row.failure.kind}: ${row.failure.reason}` : undefined,
     ];

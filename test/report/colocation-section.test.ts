@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { colocationAnalysis } from '../../src/analysis/colocation.js';
+import { parseTrialCsv } from '../../src/analysis/source/csv-rows.js';
 import { consolidatedParetoFigure, interferenceFigure } from '../../src/report/figures/colocation-figures.js';
 import { renderFigure } from '../../src/report/figures/render.js';
 import { colocationBlocks } from '../../src/report/sections/colocation.js';
 import type { SectionContext } from '../../src/report/sections/context.js';
+import { trialsToCsv } from '../../src/report/trials-csv.js';
 import { colocatedRows } from '../analysis/colocation-rows.js';
 
 test('the interference and consolidated-deployment figures render with labelled axes', async () => {
@@ -31,4 +33,17 @@ test('the report blocks: interference with intervals, the figures, the fronts; n
   assert.ok(fronts.kind === 'table' && fronts.rows.some((row) => row[0] === 'a+b' && row[2] === 'instances=3'));
   const without = { input: { analysis: {} }, loadOrder: [], knobOrder: [] } as unknown as SectionContext;
   assert.deepEqual(await colocationBlocks(without), []);
+});
+
+test('the trials CSV keeps the group, and the analysis reads it back from there', () => {
+  const rows = colocatedRows(1.5);
+  const csv = trialsToCsv(rows, ['instances']);
+  assert.match(csv.split('\n')[0]!, /ctx\.load,ctx\.coServed,/);
+  const back = parseTrialCsv(csv, 'trials.csv');
+  assert.deepEqual(
+    back.map((row) => row.context.coServed),
+    rows.map((row) => row.context.coServed),
+  );
+  assert.equal(colocationAnalysis(back)!.interference.find((estimate) => estimate.model === 'b')!.pairs, 12);
+  assert.doesNotMatch(trialsToCsv(rows.map(({ context: { coServed: _c, ...context }, ...row }) => ({ ...row, context }))).split('\n')[0]!, /coServed/);
 });

@@ -18,7 +18,8 @@ export function interferenceFigure(analysis: ColocationAnalysis, loadOrder: read
   if (records.length === 0) return undefined;
   const scale = scaleFor(records.flatMap((record) => [record.low, record.high, 1]));
   const x = { field: 'ratio', type: 'quantitative', title: withScaleNote('p99 co-served / p99 alone', scale), scale: { ...scale, zero: false } };
-  const y = { field: 'series', type: 'nominal', title: 'model · served with', axis: { labelLimit: 0 } };
+  // Untitled: the labels say it ('model · with group'), and a title beside labels this long would overlap them.
+  const y = { field: 'series', type: 'nominal', title: null, axis: { labelLimit: 0 } };
   const color = { field: 'load', type: 'nominal', title: 'load level', sort: loadOrder, scale: { scheme: 'tableau10' } };
   return {
     id: 'colocation-interference',
@@ -82,7 +83,7 @@ export function consolidatedParetoFigure(analysis: ColocationAnalysis): FigureDe
               x,
               y,
               color: { field: 'group', type: 'nominal', title: 'served together' },
-              fill: { condition: { test: "datum.front === 'Pareto front'", field: 'group', type: 'nominal' }, value: 'transparent' },
+              fill: { condition: { test: "datum.front === 'Pareto front'", field: 'group', type: 'nominal', legend: null }, value: 'transparent' },
               tooltip: [{ field: 'group', title: 'served together' }, { field: 'worst', title: 'worst model' }, { ...x, format: '.3~g' }, { ...y, format: '.3~g' }, { field: 'configuration' }],
             },
           },
