@@ -6,12 +6,13 @@
  * the mean and t interval of their paired differences; without such pairs it compares the two sets of
  * configurations with a Welch interval. A part of the latency "accounts" for the change when its interval
  * excludes zero, it moves the same way, and it is at least a quarter of the change; parts that move against
- * it beyond noise are named as offsets. Across two comparisons (a sign flip, an interaction) the parts whose
- * changes differ beyond noise explain the difference, and the models' properties are set side by side.
+ * it beyond noise by at least a tenth of it are named as offsets. Across two comparisons (a sign flip, an
+ * interaction) the parts whose changes differ beyond noise explain the difference, and the models' properties are
+ * set side by side.
  *
  * Explanations are only made for findings: they describe what the statistics already found, never add to it.
  */
-import { componentMetric, bandOfLatencyMetric, LATENCY_COMPONENTS, type LatencyBand } from '../core/latency-components.js';
+import { componentMetric, bandOfLatencyMetric, hasDecomposition, LATENCY_COMPONENTS, type LatencyBand } from '../core/latency-components.js';
 import { formatNumber, metricUnit } from '../core/format.js';
 import { metricInfo } from '../core/metric.js';
 import type { ModelCard } from '../core/model-card.js';
@@ -21,7 +22,8 @@ import { meanTInterval, welchDifferenceInterval } from './stats/t-interval.js';
 
 /** A part's share of the change must reach this to be said to account for it. */
 export const ACCOUNTS_SHARE = 0.25;
-
+/** A part moving against the change must reach this share of it to be named as an offset: tiny moves are noise's 5%. */
+export const OFFSET_SHARE = 0.1;
 
 /** Model properties from model cards, by model name. */
 export function modelPropertiesOf(cards: readonly ModelCard[]): Record<string, ModelProperties> {
@@ -42,7 +44,7 @@ const PROPERTY_LABELS: Record<keyof ModelProperties, string> = { gflopsPerSample
 
 export function explainFinding(subject: FindingSubject, study: PreparedStudy, models: Readonly<Record<string, ModelProperties>> = {}): Explanation | undefined {
   const band = bandOfLatencyMetric(subject.metric);
-  const decomposed = band !== undefined && LATENCY_COMPONENTS.every((part) => study.metrics.includes(componentMetric(band, part.key)));
+  const decomposed = band !== undefined && hasDecomposition((metric) => study.metrics.includes(metric), band);
   const compare = (where: string, change: string, from: readonly ConfigGroup[], to: readonly ConfigGroup[], pairs: readonly (readonly [ConfigGroup, ConfigGroup])[]) =>
     comparison(study, subject.metric, decomposed ? band : undefined, where, change, from, to, pairs);
   let comparisons: ExplanationComparison[];
@@ -183,7 +185,9 @@ function assemble(
     .filter((c) => beyondNoise(c) && Math.sign(c.difference) === direction && Math.abs(c.difference) >= ACCOUNTS_SHARE * Math.abs(objective.difference))
     .sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference))
     .map((c) => c.label);
-  const offsetBy = components.filter((c) => beyondNoise(c) && Math.sign(c.difference) === -direction).map((c) => c.label);
+  const offsetBy = components
+    .filter((c) => beyondNoise(c) && Math.sign(c.difference) === -direction && Math.abs(c.difference) >= OFFSET_SHARE * Math.abs(objective.difference))
+    .map((c) => c.label);
   return { where, change, method, samples, objective, components, load, accountedBy, offsetBy };
 }
 

@@ -1,19 +1,27 @@
 /**
  * The decomposition of a request's client latency (timed from its scheduled send) into consecutive parts that add
  * up to it: the generator's send lag, transport and protocol handling outside the server's measured stages, the
- * server's queueing (batching wait included), compute and serialization. Stored per trial as the mean over all
- * requests and over the requests near the p50 and at or above the p99 latency (bands), so a percentile's change
- * can be traced to the parts that moved.
+ * server's batching wait (held to fill a batch while an instance was free), the rest of its queueing (waiting for
+ * a busy instance, the hand-off to it), compute and serialization. Stored per trial as the mean over all requests
+ * and over the requests near the p50 and at or above the p99 latency (bands), so a percentile's change can be
+ * traced to the parts that moved.
  */
 import type { MetricName } from './metric.js';
 
 export const LATENCY_COMPONENTS = [
   { key: 'send_lag', label: 'send lag' },
   { key: 'transport', label: 'transport' },
-  { key: 'server_queue', label: 'queueing and batching wait' },
+  // Optional: trials recorded before the server reported it hold their batching wait inside server_queue.
+  { key: 'server_batching', label: 'batching wait', optional: true },
+  { key: 'server_queue', label: 'queueing' },
   { key: 'server_compute', label: 'compute' },
   { key: 'server_serialize', label: 'serialization' },
 ] as const;
+
+/** Whether a source of metrics holds a decomposition: every part but the optional ones. */
+export function hasDecomposition(has: (metric: MetricName) => boolean, band: LatencyBand): boolean {
+  return LATENCY_COMPONENTS.every((part) => ('optional' in part && part.optional) || has(componentMetric(band, part.key)));
+}
 
 export type LatencyComponentKey = (typeof LATENCY_COMPONENTS)[number]['key'];
 export type LatencyBand = 'mean' | 'p50' | 'p99';

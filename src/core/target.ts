@@ -14,7 +14,10 @@ export interface ModelMetadata {
 
 /** Per-request timing reported by the server (absent for servers that don't report it). */
 export interface ServerTiming {
+  /** From arrival at the model's queue to the start of compute, batching wait included. */
   readonly queueUs: number;
+  /** The part of queueUs the request was held to fill a batch while an instance was free (absent: not reported). */
+  readonly batchingUs?: number;
   readonly computeUs: number;
   readonly batchSize: number;
   readonly serializeUs?: number;
@@ -40,6 +43,7 @@ export interface InferenceClient {
  */
 export const SERVER_TIMING_HEADERS = {
   queueUs: 'x-servelab-queue-us',
+  batchingUs: 'x-servelab-batching-us',
   computeUs: 'x-servelab-compute-us',
   batchSize: 'x-servelab-batch-size',
   serializeUs: 'x-servelab-serialize-us',
@@ -48,6 +52,7 @@ export const SERVER_TIMING_HEADERS = {
 
 export const SERVER_TIMING_PARAMETERS = {
   queueUs: 'servelab_queue_us',
+  batchingUs: 'servelab_batching_us',
   computeUs: 'servelab_compute_us',
   batchSize: 'servelab_batch_size',
   serializeUs: 'servelab_serialize_us',

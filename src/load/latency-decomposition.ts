@@ -1,13 +1,13 @@
 /**
  * Per-request latency decomposition (core/latency-components.ts): for every measured success that carried the
- * server's timing, the send lag, transport (service time outside the server's stages), queueing, compute and
- * serialization, kept side by side with the request's latency so the parts can be averaged over all requests
- * and over the requests near the p50 and at or above the p99 latency. 24 bytes per request.
+ * server's timing, the send lag, transport (service time outside the server's stages), batching wait, other
+ * queueing, compute and serialization, kept side by side with the request's latency so the parts can be averaged over all requests
+ * and over the requests near the p50 and at or above the p99 latency. 28 bytes per request.
  */
 import type { LatencyBand, LatencyComponentKey } from '../core/latency-components.js';
 import type { ServerTiming } from '../core/target.js';
 
-const FIELDS = 6; // latency, then the five parts in LATENCY_COMPONENTS order
+const FIELDS = 7; // latency, then the six parts in LATENCY_COMPONENTS order
 const P50_BAND: readonly [number, number] = [0.45, 0.55];
 const P99_FROM = 0.99;
 
@@ -23,10 +23,11 @@ export class LatencyDecomposition {
 
   record(scheduledMs: number, sentMs: number, doneMs: number, timing: ServerTiming): void {
     const queueMs = timing.queueUs / 1000;
+    const batchingMs = Math.min(queueMs, (timing.batchingUs ?? 0) / 1000);
     const computeMs = timing.computeUs / 1000;
     const serializeMs = (timing.serializeUs ?? 0) / 1000;
     const transportMs = doneMs - sentMs - queueMs - computeMs - serializeMs;
-    this.#push(doneMs - scheduledMs, sentMs - scheduledMs, transportMs, queueMs, computeMs, serializeMs);
+    this.#push(doneMs - scheduledMs, sentMs - scheduledMs, transportMs, batchingMs, queueMs - batchingMs, computeMs, serializeMs);
   }
 
   merge(other: LatencyDecomposition): void {
@@ -70,7 +71,7 @@ export class LatencyDecomposition {
     const sums = new Float64Array(FIELDS);
     for (const index of indexes) for (let field = 1; field < FIELDS; field++) sums[field]! += this.#values[index * FIELDS + field]!;
     const mean = (field: number) => sums[field]! / indexes.length;
-    return { send_lag: mean(1), transport: mean(2), server_queue: mean(3), server_compute: mean(4), server_serialize: mean(5) };
+    return { send_lag: mean(1), transport: mean(2), server_batching: mean(3), server_queue: mean(4), server_compute: mean(5), server_serialize: mean(6) };
   }
 
   #push(...fields: number[]): void {

@@ -24,15 +24,28 @@ export interface QueuedItem {
   readonly groupKey: string;
 }
 
+/** How long a dispatched request waited in the batcher, and how much of that the batcher chose to wait. */
+export interface QueueWait {
+  /** From submission to dispatch. */
+  readonly queuedMs: number;
+  /**
+   * The part of queuedMs during which an instance was free: the request was held to fill a batch (batching wait),
+   * not kept waiting by busy instances. Zero without batching.
+   */
+  readonly batchingMs: number;
+}
+
 /**
  * Runs one batch. It may call release() as soon as its model instance is free (before answering the requests),
  * so the next batch starts while this one's responses are written; the batcher releases when it settles otherwise.
  */
-export type BatchExecutor<T> = (batch: T[], queuedMs: number[], release: () => void) => Promise<void>;
+export type BatchExecutor<T> = (batch: T[], waits: QueueWait[], release: () => void) => Promise<void>;
 
 interface Entry<T extends QueuedItem> {
   readonly item: T;
   readonly enqueuedMs: number;
+  /** The batcher's free-instance clock (#freeInstanceMs) at submission. */
+  readonly enqueuedFreeMs: number;
 }
 
 /**
@@ -50,11 +63,15 @@ export class DynamicBatcher<T extends QueuedItem> {
   #running = 0;
   #timerDeadlineMs: number | null = null;
   #idleWaiters: (() => void)[] = [];
+  /** Time during which fewer batches ran than there are instances, up to #freeSinceMs (a clock that stops while all are busy). */
+  #freeInstanceMs = 0;
+  #freeSinceMs: number | null;
 
   constructor(options: BatcherOptions, clock: Clock, execute: BatchExecutor<T>) {
     this.#options = options;
     this.#clock = clock;
     this.#execute = execute;
+    this.#freeSinceMs = clock.nowMs();
   }
 
   get queueDepth(): number {
@@ -75,7 +92,8 @@ export class DynamicBatcher<T extends QueuedItem> {
     if (this.#queue.length >= this.#options.maxQueueSize) {
       throw new ServelabError(`queue full: ${this.#options.maxQueueSize} requests already waiting (batching.maxQueueSize)`, 'resource-exhausted');
     }
-    this.#queue.push({ item, enqueuedMs: this.#clock.nowMs() });
+    const nowMs = this.#clock.nowMs();
+    this.#queue.push({ item, enqueuedMs: nowMs, enqueuedFreeMs: this.#freeInstanceClock(nowMs) });
     this.#queuedRows += item.batchSize;
     this.#pump();
   }
@@ -96,22 +114,34 @@ export class DynamicBatcher<T extends QueuedItem> {
       const taken = new Set(take);
       this.#queue = this.#queue.filter((_, index) => !taken.has(index));
       for (const entry of entries) this.#queuedRows -= entry.item.batchSize;
-      this.#running++;
       const nowMs = this.#clock.nowMs();
+      const freeMs = this.#freeInstanceClock(nowMs);
+      this.#setRunning(this.#running + 1, nowMs);
       let released = false;
       const release = (): void => {
         if (released) return;
         released = true;
-        this.#running--;
+        this.#setRunning(this.#running - 1, this.#clock.nowMs());
         this.#pump();
         if (this.#queue.length === 0 && this.#running === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
       };
       void this.#execute(
         entries.map((entry) => entry.item),
-        entries.map((entry) => nowMs - entry.enqueuedMs),
+        entries.map((entry) => ({ queuedMs: nowMs - entry.enqueuedMs, batchingMs: Math.min(nowMs - entry.enqueuedMs, freeMs - entry.enqueuedFreeMs) })),
         release,
       ).finally(release);
     }
+  }
+
+  /** The free-instance clock at nowMs: it advances only while an instance is free. */
+  #freeInstanceClock(nowMs: number): number {
+    return this.#freeInstanceMs + (this.#freeSinceMs === null ? 0 : nowMs - this.#freeSinceMs);
+  }
+
+  #setRunning(running: number, nowMs: number): void {
+    this.#freeInstanceMs = this.#freeInstanceClock(nowMs);
+    this.#running = running;
+    this.#freeSinceMs = running < this.#options.concurrency ? nowMs : null;
   }
 
   /** Queue indices to dispatch now, or null to wait (a timer is armed for the oldest request's deadline). */

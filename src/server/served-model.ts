@@ -6,7 +6,7 @@ import type { Tensor } from '../core/tensor.js';
 import { decideAdmission, ServiceTimeEstimate } from './admission.js';
 import { assembleBatch, batchGroupKey, splitOutputs, type BatchMember } from './batch-assembly.js';
 import { runSplittingOnFailure } from './batch-split.js';
-import { DynamicBatcher } from './batcher.js';
+import { DynamicBatcher, type QueueWait } from './batcher.js';
 import { ResponseCache, cacheKey } from './cache.js';
 import type { ModelConfig } from './config.js';
 import { InstancePool } from './engine/instance-pool.js';
@@ -69,7 +69,7 @@ export class ServedModel {
     this.#clock = clock;
     this.#serviceTime = new ServiceTimeEstimate(clock);
     const { batching } = applied.config;
-    this.#batcher = new DynamicBatcher<Pending>({ ...batching, concurrency: applied.config.instances, prefetch: applied.config.instances }, clock, (batch, queuedMs, release) => this.#run(batch, queuedMs, release));
+    this.#batcher = new DynamicBatcher<Pending>({ ...batching, concurrency: applied.config.instances, prefetch: applied.config.instances }, clock, (batch, waits, release) => this.#run(batch, waits, release));
     this.#cache = applied.config.cache.enabled ? new ResponseCache(applied.config.cache.capacityMb * 1024 * 1024) : null;
     const labels = { model: name };
     metrics.inFlight.track(labels, () => this.#inFlight);
@@ -200,10 +200,10 @@ export class ServedModel {
    * Runs a dispatched batch. When the runtime rejects it, the batch is split (batch-split.ts) so every request
    * gets its own answer: the requests at fault fail alone, the others are served.
    */
-  async #run(batch: Pending[], queuedMs: number[], release: () => void): Promise<void> {
+  async #run(batch: Pending[], waits: QueueWait[], release: () => void): Promise<void> {
     const labels = { model: this.name };
     const dispatchedMs = this.#clock.nowMs();
-    const queuedMsOf = new Map(batch.map((member, index) => [member, queuedMs[index]!]));
+    const waitOf = new Map(batch.map((member, index) => [member, waits[index]!]));
     await runSplittingOnFailure(batch, {
       run: async (members) => {
         // Time spent on failed runs of a split batch counts as queueing for the requests rerun after it.
@@ -220,14 +220,15 @@ export class ServedModel {
         this.#metrics.batchSize.observe(labels, rows);
         this.#metrics.computeSeconds.observe(labels, computeUs / 1e6);
         members.forEach((member, index) => {
-          const waitedUs = (queuedMsOf.get(member)! + splitDelayMs) * 1000;
+          const wait = waitOf.get(member)!;
+          const waitedUs = (wait.queuedMs + splitDelayMs) * 1000;
           const queueUs = waitedUs + waitUs;
           this.#metrics.queueSeconds.observe(labels, queueUs / 1e6);
           observeStage(this.#metrics, this.name, member.protocol, 'queue', waitedUs);
           observeStage(this.#metrics, this.name, member.protocol, 'handoff', waitUs);
           observeStage(this.#metrics, this.name, member.protocol, 'run', computeUs);
           observeStage(this.#metrics, this.name, member.protocol, 'handback', handbackUs);
-          member.resolve({ outputs: perMember[index]!, timing: { queueUs, computeUs, batchSize: rows, cacheHit: false } });
+          member.resolve({ outputs: perMember[index]!, timing: { queueUs, batchingUs: wait.batchingMs * 1000, computeUs, batchSize: rows, cacheHit: false } });
         });
       },
       splittable: isInferenceRunError,

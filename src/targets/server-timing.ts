@@ -6,8 +6,10 @@ export function timingFromHeaders(headers: Readonly<Record<string, string>>): Se
   const compute = headers[SERVER_TIMING_HEADERS.computeUs];
   if (queue === undefined || compute === undefined) return undefined;
   const serialize = headers[SERVER_TIMING_HEADERS.serializeUs];
+  const batching = headers[SERVER_TIMING_HEADERS.batchingUs];
   return {
     queueUs: Number(queue),
+    ...(batching === undefined ? {} : { batchingUs: Number(batching) }),
     computeUs: Number(compute),
     batchSize: Number(headers[SERVER_TIMING_HEADERS.batchSize] ?? 1),
     cacheHit: headers[SERVER_TIMING_HEADERS.cacheHit] === 'hit',
@@ -22,8 +24,10 @@ export function timingFromParameters(parameters: Readonly<Record<string, unknown
   const compute = parameters[SERVER_TIMING_PARAMETERS.computeUs];
   if (queue === undefined || compute === undefined) return undefined;
   const serialize = parameters[SERVER_TIMING_PARAMETERS.serializeUs];
+  const batching = parameters[SERVER_TIMING_PARAMETERS.batchingUs];
   return {
     queueUs: Number(queue),
+    ...(batching === undefined ? {} : { batchingUs: Number(batching) }),
     computeUs: Number(compute),
     batchSize: Number(parameters[SERVER_TIMING_PARAMETERS.batchSize] ?? 1),
     cacheHit: parameters[SERVER_TIMING_PARAMETERS.cacheHit] === true,

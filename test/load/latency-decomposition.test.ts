@@ -29,6 +29,36 @@ test('the decomposition averages each part over all requests, the p50 band and t
   assert.equal(new LatencyDecomposition().summarise(), null);
 });
 
+test('batching wait is split out of the server queue; a server that does not report it leaves it at zero', () => {
+  const decomposition = new LatencyDecomposition();
+  decomposition.record(0, 0, 10, { queueUs: 4000, batchingUs: 3000, computeUs: 1000, batchSize: 4, cacheHit: false });
+  decomposition.record(0, 0, 10, { queueUs: 4000, computeUs: 1000, batchSize: 1, cacheHit: false });
+  // A reported batching wait longer than the queue (clock skew between stages) is capped at it.
+  decomposition.record(0, 0, 10, { queueUs: 1000, batchingUs: 1500, computeUs: 1000, batchSize: 1, cacheHit: false });
+  const { mean } = decomposition.summarise()!;
+  assert.ok(Math.abs(mean.server_batching - (3 + 0 + 1) / 3) < 1e-6, `batching ${mean.server_batching}`);
+  assert.ok(Math.abs(mean.server_queue - (1 + 4 + 0) / 3) < 1e-6, `queue ${mean.server_queue}`);
+  const sum = Object.values(mean).reduce((total, value) => total + value, 0);
+  assert.ok(Math.abs(sum - 10) < 1e-5, `parts add up to the latency: ${sum}`);
+});
+
+test('on the embedded server with batching on, the batching wait is reported and stays within the batching window', async (t) => {
+  const server = await startServer({
+    httpPort: 0,
+    grpcPort: null,
+    models: [{ name: 'cls', path: CLS_MODEL, config: { batching: { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 4000 } } }],
+  });
+  t.after(() => server.close());
+  const summary = await runLoad({ target: server.httpUrl, protocol: 'kserve-http-binary', model: 'cls', workload: 'mnist-strips', pattern: 'poisson', rateRps: 40, durationMs: 1500, warmupMs: 200 });
+  const bands = summary.server?.decompositionMs;
+  assert.ok(bands, 'a decomposition');
+  // At 40 req/s most batches close on the 4 ms window, so requests wait for it while the instance is free.
+  assert.ok(bands.mean.server_batching > 0.5, `mean batching wait ${bands.mean.server_batching} ms`);
+  assert.ok(bands.mean.server_batching <= 4.5, `within the 4 ms window: ${bands.mean.server_batching} ms`);
+  const sumMs = Object.values(bands.mean).reduce((total, value) => total + value, 0);
+  assert.ok(Math.abs(sumMs - summary.latencyMs!.mean) <= 0.01 * summary.latencyMs!.mean + 0.01, `parts ${sumMs} ms vs mean ${summary.latencyMs!.mean} ms`);
+});
+
 test('on the embedded server the parts add up to the client latency and none is negative, for every protocol', async (t) => {
   const server = await startServer({ httpPort: 0, grpcPort: 0, models: [{ name: 'cls', path: CLS_MODEL }] });
   t.after(() => server.close());

@@ -12,13 +12,13 @@ interface Item {
 
 function harness(options: Partial<BatcherOptions>) {
   const clock = new VirtualClock();
-  const dispatched: { ids: number[]; queuedMs: number[] }[] = [];
+  const dispatched: { ids: number[]; queuedMs: number[]; batchingMs: number[] }[] = [];
   const finishers: (() => void)[] = [];
   const batcher = new DynamicBatcher<Item>(
     { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0, preferredBatchSizes: [], maxQueueSize: 100, concurrency: 1, ...options },
     clock,
-    (batch, queuedMs) => {
-      dispatched.push({ ids: batch.map((item) => item.id), queuedMs });
+    (batch, waits) => {
+      dispatched.push({ ids: batch.map((item) => item.id), queuedMs: waits.map((wait) => wait.queuedMs), batchingMs: waits.map((wait) => wait.batchingMs) });
       return new Promise<void>((resolve) => finishers.push(resolve));
     },
   );
@@ -52,6 +52,34 @@ test('a queue delay holds a partial batch until the oldest request has waited ma
   await h.clock.advanceMs(0.2);
   assert.deepEqual(h.dispatched.map((d) => d.ids), [[0, 1]]);
   assert.deepEqual(h.dispatched[0]!.queuedMs.map((ms) => Math.round(ms * 10) / 10), [5, 3]);
+  // The instance was free all along: every bit of that wait was spent filling the batch.
+  assert.deepEqual(h.dispatched[0]!.batchingMs.map((ms) => Math.round(ms * 10) / 10), [5, 3]);
+});
+
+test('waiting for a busy instance is queueing, not batching wait', async () => {
+  const h = harness({ enabled: false });
+  h.submit();
+  h.submit();
+  await h.clock.advanceMs(7);
+  await h.finishOne();
+  assert.deepEqual(h.dispatched.map((d) => d.ids), [[0], [1]]);
+  assert.equal(Math.round(h.dispatched[1]!.queuedMs[0]! * 10) / 10, 7);
+  assert.equal(h.dispatched[1]!.batchingMs[0], 0);
+});
+
+test('a request that waits first for a busy instance and then for its batch to fill counts only the second as batching wait', async () => {
+  const h = harness({ maxQueueDelayUs: 4000 });
+  h.submit();
+  await h.clock.advanceMs(4);
+  assert.deepEqual(h.dispatched.map((d) => d.ids), [[0]]);
+  h.submit();
+  await h.clock.advanceMs(3);
+  await h.finishOne(); // the instance frees after 3 ms; request 1 is 3 ms old and waits 1 ms more for its window
+  assert.equal(h.dispatched.length, 1);
+  await h.clock.advanceMs(1);
+  assert.deepEqual(h.dispatched.map((d) => d.ids), [[0], [1]]);
+  assert.equal(Math.round(h.dispatched[1]!.queuedMs[0]! * 10) / 10, 4);
+  assert.equal(Math.round(h.dispatched[1]!.batchingMs[0]! * 10) / 10, 1);
 });
 
 test('a full batch (maxBatchSize rows) goes at once without waiting for the delay', async () => {

@@ -1,7 +1,7 @@
 /** Latency split into its parts as stacked bars: for a finding's comparison, and for every configuration measured. */
 import type { Explanation } from '../../analysis/types.js';
 import { environmentLabel, metricTitle } from '../../core/format.js';
-import { bandOfLatencyMetric, componentMetric, LATENCY_COMPONENTS } from '../../core/latency-components.js';
+import { bandOfLatencyMetric, componentMetric, hasDecomposition, LATENCY_COMPONENTS } from '../../core/latency-components.js';
 import type { TrialPoint } from '../trial-points.js';
 import { roundForFigure } from './records.js';
 import type { FigureDefinition } from './render.js';
@@ -21,7 +21,7 @@ export function decompositionFigure(rank: number, explanation: Explanation): Fig
     id: `finding-${rank}-decomposition`,
     title: `Finding ${rank}: where the ${metricTitle(metric)} goes`,
     caption:
-      `The parts of the latency (send lag, transport, queueing and batching wait, compute, serialization) for each side of the comparison the finding makes, ` +
+      `The parts of the latency (send lag, transport, batching wait, other queueing, compute, serialization) for each side of the comparison the finding makes, ` +
       `averaged over the requests of the band that matches ${metric} and over the compared configurations.`,
     spec: {
       data: { values: records },
@@ -56,17 +56,17 @@ export function decompositionFigure(rank: number, explanation: Explanation): Fig
 export function configurationDecompositionFigure(points: readonly TrialPoint[], metric: string, environmentOrder: readonly string[]): FigureDefinition | undefined {
   const band = bandOfLatencyMetric(metric);
   if (band === undefined) return undefined;
-  const decomposed = points.filter((point) => LATENCY_COMPONENTS.every((part) => Number.isFinite(point.metrics[componentMetric(band, part.key)])));
+  const decomposed = points.filter((point) => hasDecomposition((name) => Number.isFinite(point.metrics[name]), band));
   if (decomposed.length === 0) return undefined;
   const { shown, thinned } = bestAndWorstPerEnvironment(decomposed, metric);
   const labelOf = varyingKnobLabel(shown);
   const records = shown.flatMap((point) =>
-    LATENCY_COMPONENTS.map((part, partOrder) => ({
+    LATENCY_COMPONENTS.filter((part) => Number.isFinite(point.metrics[componentMetric(band, part.key)])).map((part) => ({
       environment: environmentLabel(point.environment),
       order: environmentOrder.indexOf(point.environment),
       configuration: labelOf(point),
       part: part.label,
-      partOrder,
+      partOrder: LATENCY_COMPONENTS.indexOf(part),
       ms: roundForFigure(point.metrics[componentMetric(band, part.key)]!),
     })),
   );
@@ -75,7 +75,7 @@ export function configurationDecompositionFigure(points: readonly TrialPoint[], 
     id: `decomposition-${metric}`,
     title: `Where the ${metricTitle(metric)} goes, per configuration`,
     caption:
-      `Each configuration's latency split into send lag, transport, queueing and batching wait, compute and serialization, averaged over ${bandText} ` +
+      `Each configuration's latency split into send lag, transport, batching wait, other queueing, compute and serialization, averaged over ${bandText} ` +
       `and over its valid repetitions` +
       (thinned ? `; where an environment has more than ${2 * SHOWN_AT_EACH_END} configurations, its ${SHOWN_AT_EACH_END} best and ${SHOWN_AT_EACH_END} worst by ${metric} are shown` : '') +
       `. Descriptive only: which differences exceed the noise is decided in the findings and the effects section.`,

@@ -8,6 +8,7 @@ export function timingHeaders(timing: ServerTiming): Record<string, string> {
     [SERVER_TIMING_HEADERS.batchSize]: String(timing.batchSize),
     [SERVER_TIMING_HEADERS.cacheHit]: timing.cacheHit ? 'hit' : 'miss',
   };
+  if (timing.batchingUs !== undefined) headers[SERVER_TIMING_HEADERS.batchingUs] = timing.batchingUs.toFixed(1);
   if (timing.serializeUs !== undefined) headers[SERVER_TIMING_HEADERS.serializeUs] = timing.serializeUs.toFixed(1);
   return headers;
 }
@@ -20,6 +21,7 @@ export function timingParameters(timing: ServerTiming): Record<string, number | 
     [SERVER_TIMING_PARAMETERS.batchSize]: timing.batchSize,
     [SERVER_TIMING_PARAMETERS.cacheHit]: timing.cacheHit,
   };
+  if (timing.batchingUs !== undefined) parameters[SERVER_TIMING_PARAMETERS.batchingUs] = Math.round(timing.batchingUs);
   if (timing.serializeUs !== undefined) parameters[SERVER_TIMING_PARAMETERS.serializeUs] = Math.round(timing.serializeUs);
   return parameters;
 }
