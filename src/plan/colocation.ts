@@ -86,6 +86,15 @@ export function modelWorkloadPairs(study: { readonly models: readonly string[]; 
   return study.models.flatMap((model) => (colocation.workloads[model] === undefined ? [] : [{ model, workload: colocation.workloads[model]! }]));
 }
 
+/** The groups of several models, each with the capacity record that names it: model 'a+b', workload their workloads joined with '+'. */
+export function mixCapacityPairs(study: { readonly colocation?: Colocation | undefined }): { group: CoServedGroup; model: string; workload: string }[] {
+  const colocation = study.colocation;
+  if (!colocation) return [];
+  return colocation.groups
+    .filter((group) => group.models.length > 1)
+    .map((group) => ({ group, model: group.name, workload: group.models.map((model) => colocation.workloads[model]!).join(CO_SERVED_SEPARATOR) }));
+}
+
 /** The group a context names, or undefined for a model served alone outside a co-location study. */
 export function coServedGroup(study: { readonly colocation?: Colocation | undefined }, name: string | undefined): CoServedGroup | undefined {
   if (name === undefined) return undefined;

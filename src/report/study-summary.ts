@@ -60,7 +60,14 @@ export function withOfferedRates(
     method: capacity.method,
     ...(capacity.details === undefined ? {} : { details: capacity.details }),
     offeredRps: Object.fromEntries(
-      loads.filter((load) => load.fractionOfCapacity !== undefined).map((load) => [load.name, capacity.capacityRps * load.fractionOfCapacity!]),
+      loads.filter((load) => load.fractionOfCapacity !== undefined).map((load) => [load.name, offeredBase(capacity) * load.fractionOfCapacity!]),
     ),
   }));
+}
+
+/** What a level is a fraction of: the capacity, or for co-served models (run/mix-capacity.ts) the sum of their solo capacities. */
+function offeredBase(capacity: { capacityRps: number; details?: unknown }): number {
+  const members = (capacity.details as { members?: unknown } | undefined)?.members;
+  if (!Array.isArray(members)) return capacity.capacityRps;
+  return members.reduce((sum: number, member: { soloCapacityRps?: unknown }) => sum + (typeof member.soloCapacityRps === 'number' ? member.soloCapacityRps : 0), 0);
 }

@@ -6,7 +6,7 @@
  * study driver queues the searches like any other job (a worker runs trial-unit.ts's measureCapacity).
  */
 import { ServelabError } from '../core/errors.js';
-import { modelWorkloadPairs } from '../plan/colocation.js';
+import { mixCapacityPairs, modelWorkloadPairs } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
 import type { StudyQueue } from './study-queue.js';
@@ -16,12 +16,27 @@ export function usesStressLevels(study: Study): boolean {
   return study.load.points.some((point) => point.level !== undefined);
 }
 
-/** Queues the capacity searches the store lacks and waits for all of them. */
+/**
+ * Queues the capacity searches the store lacks and waits for all of them: each model alone first, then each
+ * co-served group of several models (mix-capacity.ts), which starts from its models' solo capacities.
+ */
 export async function ensureCapacities(study: Study, store: Pick<AsyncResultsStore, 'capacity'>, queue: StudyQueue, pollMs: number, onMissing?: (count: number) => void): Promise<void> {
   if (!usesStressLevels(study)) return;
+  await ensureRecords(study, store, queue, pollMs, modelWorkloadPairs(study), onMissing);
+  await ensureRecords(study, store, queue, pollMs, mixCapacityPairs(study), onMissing);
+}
+
+async function ensureRecords(
+  study: Study,
+  store: Pick<AsyncResultsStore, 'capacity'>,
+  queue: StudyQueue,
+  pollMs: number,
+  pairs: readonly { model: string; workload: string }[],
+  onMissing?: (count: number) => void,
+): Promise<void> {
   const missing = async (): Promise<CapacityJob[]> => {
     const jobs: CapacityJob[] = [];
-    for (const { model, workload } of modelWorkloadPairs(study)) {
+    for (const { model, workload } of pairs) {
       if (!(await store.capacity(study.name, model, workload))) jobs.push({ kind: 'capacity', studyId: study.name, model, workload });
     }
     return jobs;

@@ -7,12 +7,13 @@
 import { ServelabError } from '../core/errors.js';
 import type { Configuration } from '../core/space.js';
 import type { OsCapabilities } from '../knobs/detect.js';
-import { modelWorkloadPairs } from '../plan/colocation.js';
+import { mixCapacityPairs, modelWorkloadPairs } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import { requireStudy, type AsyncResultsStore } from '../store/async-store.js';
 import type { CapacityRecord } from '../store/types.js';
 import { runCoServedUnit } from './co-served-unit.js';
 import { describeCpuLayout } from './cpu-layout.js';
+import { measureMixCapacity } from './mix-capacity.js';
 import { driverForLayout } from './default-driver.js';
 import { studyEnvironment } from './environment.js';
 import type { LoadDriver } from './load-driver.js';
@@ -98,12 +99,13 @@ export class StudyWorker {
   }
 
   async #capacity(study: Study, context: UnitContext, model: string, workload: string): Promise<JobOutcome> {
-    if (!modelWorkloadPairs(study).some((pair) => pair.model === model && pair.workload === workload)) {
+    const mix = mixCapacityPairs(study).find((pair) => pair.model === model && pair.workload === workload);
+    if (!mix && !modelWorkloadPairs(study).some((pair) => pair.model === model && pair.workload === workload)) {
       throw new ServelabError(`a capacity job of study '${study.name}' names ${model} with ${workload}; expected one of its models with one of its workloads`, 'invalid-input');
     }
     if (await context.store.capacity(study.name, model, workload)) return { recorded: 0, duplicates: 1 };
     this.#options.events?.capacityStarted?.(study, model, workload);
-    const record = await measureCapacity(context, model, workload);
+    const record = mix ? await measureMixCapacity(context, mix.group) : await measureCapacity(context, model, workload);
     this.#options.events?.capacityMeasured?.(study, record);
     return { recorded: 1, duplicates: 0 };
   }
