@@ -16,7 +16,11 @@ export async function rowsPerSecond(windowMs: number, work: () => Promise<number
   const deadlineMs = startedMs + windowMs;
   await Promise.all(
     Array.from({ length: workers }, async () => {
-      while (performance.now() < deadlineMs) rows += await work();
+      while (performance.now() < deadlineMs) {
+        // Not `rows += await work()`: that reads `rows` before the await, and concurrent loops would overwrite each other.
+        const done = await work();
+        rows += done;
+      }
     }),
   );
   return rows / ((performance.now() - startedMs) / 1000);

@@ -89,7 +89,8 @@ function inProcessBaseline(model: BenchModel): Promise<InProcessResult> {
 const serverConfig = (model: BenchModel, defaults: ServerConfigInput['defaults']): ServerConfigInput => ({ models: [{ name: 'm', path: model.path }], defaults });
 const serverOptions = (tag: string) => ({
   ...(serverCpus ? { cpus: serverCpus } : {}),
-  ...(PROFILE_DIR ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=server-${tag}-${Date.now()}.cpuprofile`] } : {}),
+  // One profile per thread (CPU.<date>.<pid>.<thread>…); the tag goes into a folder per server.
+  ...(PROFILE_DIR ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/server-${tag}-${Date.now()}`] } : {}),
 });
 
 const startedCpu = readCpuTimes();
@@ -157,7 +158,7 @@ for (const model of MODELS) {
       cpus: [...layout.serverCpus, ...layout.generatorCpus],
     });
   }
-  const saturation: { label: string; rowsPerS: number; meanBatch: number; steal: number | undefined; extraCpu: boolean }[] = [];
+  const saturation: { label: string; rowsPerS: number; meanBatch: number; steal: number | undefined; extraCpu: boolean; stages: Record<string, number> }[] = [];
   for (const variant of variants) {
     const cpuAt = readCpuTimes(serverCpus);
     const saturated = await startServerProcess(
@@ -172,11 +173,13 @@ for (const model of MODELS) {
         return 1;
       };
       await rowsPerSecond(500, serverWork, concurrency);
+      const stagesBefore = await scrapeStageSums(saturated.http);
       const rates: number[] = [];
       for (let round = 0; round < SATURATION_ROUNDS; round++) rates.push(await rowsPerSecond(WINDOW_MS, serverWork, concurrency));
+      const stages = stageMeansUs(stagesBefore, await scrapeStageSums(saturated.http), 'kserve-http-binary');
       const metrics = await (await fetch(`${saturated.http}/metrics`)).text();
       const series = (name: string) => Number(/\s(\S+)$/.exec(metrics.split('\n').find((line) => line.startsWith(`${name}{model="m"}`)) ?? ' 0')![1]);
-      saturation.push({ label: variant.label, rowsPerS: median(rates), meanBatch: series('servelab_batch_size_sum') / series('servelab_batch_size_count'), steal: stealOf(cpuAt, serverCpus ?? allCpus), extraCpu: variant.cpus !== undefined });
+      saturation.push({ label: variant.label, rowsPerS: median(rates), meanBatch: series('servelab_batch_size_sum') / series('servelab_batch_size_count'), steal: stealOf(cpuAt, serverCpus ?? allCpus), extraCpu: variant.cpus !== undefined, stages });
     } finally {
       await saturated.stop();
     }
@@ -214,9 +217,12 @@ for (const model of MODELS) {
   details.push(`|---|---|${REQUEST_STAGES.map(() => '---|').join('')}---|---|---|`);
   details.push(...stageLines, '');
   details.push(`Saturation: binary HTTP, batch-1 requests, ${concurrency} closed-loop clients, dynamic batching up to ${bestBatch}; median of ${SATURATION_ROUNDS} windows of ${WINDOW_MS} ms:`, '');
-  details.push('| server | inf/s | mean batch | / best in-process | CPU steal |', '|---|---|---|---|---|');
+  details.push(`| server | inf/s | mean batch | / best in-process | CPU steal | per request, mean µs: ${REQUEST_STAGES.join(' / ')} |`, '|---|---|---|---|---|---|');
   for (const entry of saturation) {
-    details.push(`| ${entry.label} | ${fmt(entry.rowsPerS, 1)} | ${fmt(entry.meanBatch)} | ${fmt(entry.rowsPerS / bestInProcess, 3)} | ${entry.steal === undefined ? 'n/a' : pct(entry.steal)} |`);
+    details.push(
+      `| ${entry.label} | ${fmt(entry.rowsPerS, 1)} | ${fmt(entry.meanBatch)} | ${fmt(entry.rowsPerS / bestInProcess, 3)} | ${entry.steal === undefined ? 'n/a' : pct(entry.steal)} | ` +
+        `${REQUEST_STAGES.map((stage) => fmt(entry.stages[stage]!, 0)).join(' / ')} |`,
+    );
   }
   details.push('');
 }
