@@ -117,7 +117,8 @@ export class StudyWorker {
     );
     if (unit.length === 0) {
       const what = job.coServed === undefined ? `model ${job.model}` : `co-served group ${job.coServed}`;
-      throw new ServelabError(`a unit job of study '${study.name}' names ${what}, repetition ${job.repetition}; expected one of its models or groups and a repetition below ${study.repetitions}`, 'invalid-input');
+      const expected = job.coServed === undefined ? 'one of its models' : 'one of its co-served groups';
+      throw new ServelabError(`a unit job of study '${study.name}' names ${what}, repetition ${job.repetition}; expected ${expected} and a repetition below ${study.repetitions}`, 'invalid-input');
     }
     const pending = await pendingTrials(context.store, unit);
     const events = this.#options.events;
