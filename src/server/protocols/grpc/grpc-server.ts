@@ -1,3 +1,4 @@
+import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -103,6 +104,28 @@ function toParameters(values: Record<string, number | boolean>): Record<string, 
   );
 }
 
+/** HTTP/2 flow-control window the server grants per stream and per connection (HTTP/2 starts at 64 KB). */
+const FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
+
+/**
+ * grpc-js leaves HTTP/2's initial 64 KB windows on the server side, so a request tensor larger than that (a
+ * 110 KB image row) stops mid-message until a WINDOW_UPDATE has gone back through the server's event loop.
+ * Wider windows let the whole message through at once; the body budget and maxBodyBytes still bound what is
+ * held. grpc-js exposes no option for it: its HTTP/2 servers are reached through its (untyped) server map,
+ * and nothing changes where that map is missing.
+ */
+function widenFlowControlWindows(server: grpc.Server): void {
+  const http2Servers = (server as unknown as { http2Servers?: Map<Http2Server, unknown> }).http2Servers;
+  if (!(http2Servers instanceof Map)) return;
+  for (const http2Server of http2Servers.keys()) {
+    if (typeof http2Server.updateSettings !== 'function') continue;
+    http2Server.updateSettings({ initialWindowSize: FLOW_CONTROL_WINDOW_BYTES });
+    http2Server.on('session', (session: ServerHttp2Session) => {
+      session.setLocalWindowSize(FLOW_CONTROL_WINDOW_BYTES);
+    });
+  }
+}
+
 export interface RunningGrpcServer {
   readonly port: number;
   /** Stops accepting; resolves once every call has finished. */
@@ -188,6 +211,7 @@ export async function startGrpcServer(models: ModelSet, host: string, port: numb
       else resolve(bound);
     });
   });
+  widenFlowControlWindows(server);
   return {
     port: boundPort,
     close: () =>
