@@ -86,6 +86,7 @@ export function summaryText(result: AnalysisResult): string {
       out.push(`  ${withheld.length} pair(s) without statement: too few common configurations (fewer than ${MIN_COMMON_CONFIGURATIONS}), e.g. ${withheld[0]!.source} → ${withheld[0]!.target} (${withheld[0]!.commonConfigurations}).`);
     }
   }
+  out.push(...colocationLines(result));
   const curves = result.prediction.learningCurves;
   if (curves.length > 0) {
     out.push('', `Prediction: MAPE (%) on ${curves[0]!.heldOut} held-out configurations of ${curves[0]!.environment === 'all' ? 'all environments (environment as a feature)' : curves[0]!.environment} by training sample size`);
@@ -101,6 +102,27 @@ export function summaryText(result: AnalysisResult): string {
   }
   for (const note of result.prediction.notes) out.push(`  note: ${note}`);
   return `${out.join('\n')}\n`;
+}
+
+/** Co-located models: each model's interference (p99 co-served / alone) with its interval. */
+function colocationLines(result: AnalysisResult): string[] {
+  const colocation = result.colocation;
+  if (!colocation) return [];
+  const level = `${Math.round(colocation.confidenceLevel * 100)}%`;
+  const lines = ['', `Interference of co-located models: p99 co-served / p99 alone over matched (configuration, repetition) pairs, ${level} interval`];
+  lines.push(...table(
+    ['model', 'load', 'served with', 'pairs', 'ratio', 'interval'],
+    colocation.interference.map((estimate) => [
+      estimate.model,
+      estimate.load,
+      estimate.coServed,
+      String(estimate.pairs),
+      `${formatNumber(estimate.ratio)}${estimate.significant ? ' *' : ''}`,
+      estimate.ratioInterval ? `${formatNumber(estimate.ratioInterval[0])} to ${formatNumber(estimate.ratioInterval[1])}` : '–',
+    ]),
+  ));
+  for (const note of colocation.notes) lines.push(`  note: ${note}`);
+  return lines;
 }
 
 function regretVerdict(pair: TransferPair): string {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { analyzeTrials } from '../../src/analysis/analyze.js';
 import { colocationAnalysis } from '../../src/analysis/colocation.js';
 import { environmentKey, environmentParts } from '../../src/analysis/prepare.js';
+import { summaryText } from '../../src/analysis/summary-text.js';
 import { changeKind } from '../../src/report/sections/transfer.js';
 import { colocatedRows, PAIR } from './colocation-rows.js';
 
@@ -60,4 +61,11 @@ test('the group is part of the environment, so transfer compares a model alone w
   assert.equal(result.environments.find((environment) => environment.key.endsWith('with a+b'))?.coServed, PAIR);
   assert.ok(result.colocation && result.colocation.interference.length === 2);
   assert.ok(result.transfer.some((pair) => changeKind(pair) === 'co-served'));
+});
+
+test('the analyze summary lists each model\'s interference with its interval', () => {
+  const text = summaryText(analyzeTrials(colocatedRows(1.5), { skipPrediction: true }));
+  assert.match(text, /Interference of co-located models/);
+  assert.match(text, /\n {2}b +poisson@light +a\+b +12 +1\.5 \* +1\.\d+ to 1\.\d+/);
+  assert.doesNotMatch(summaryText(analyzeTrials(colocatedRows(1.5).map(({ context: { coServed: _c, ...context }, ...row }) => ({ ...row, context })), { skipPrediction: true })), /Interference/);
 });
