@@ -107,7 +107,7 @@ try {
     console.log(
       `   ratios: servelab achieved/target ${ratio(open.achievedRps, FIXED_RPS)} (goal 0.99-1.01), autocannon achieved/target ${ratio(acOpenRps, FIXED_RPS)}, p50 servelab/autocannon ${ratio(open.latencyMs?.p50 ?? NaN, acOpen.latency.p50)} (goal 0.90-1.10), mean ${ratio(open.latencyMs?.mean ?? NaN, acOpen.latency.mean)}, p99 ${ratio(open.latencyMs?.p99 ?? NaN, acOpen.latency.p99)}`,
     );
-    console.log(`   servelab verdict: ${open.valid ? 'VALID' : `INVALID (${open.reasons.join('; ')})`}`);
+    console.log(`   servelab verdict: ${open.valid ? 'VALID' : `INVALID (${open.reasons.map((reason) => reason.message).join('; ')})`}`);
   }
   console.log(`\nload average at end (1, 5, 15 min): ${loadLine()}`);
 } finally {

@@ -30,7 +30,7 @@ try {
     const summary = await explore({ studyPath: args.study, dbPath, progress: silentProgress });
     const store = openSqliteStore(dbPath, { mustExist: true });
     const rows = store.trialRows(summary.studyId);
-    const reasons = new Map(store.trials(summary.studyId).map((trial) => [trial.row.trialId, trial.measurement?.verdictReasons ?? []]));
+    const reasons = new Map(store.trials(summary.studyId).map((trial) => [trial.row.trialId, (trial.measurement?.verdictReasons ?? []).map((reason) => reason.message)]));
     const layout = (store.environments(summary.studyId)[0]?.details as { cpuLayout?: { description?: string } } | undefined)?.cpuLayout?.description;
     store.close();
     runs.push(rows);

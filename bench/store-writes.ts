@@ -28,11 +28,11 @@ const measurement: TrialMeasurement = {
   metrics: Object.fromEntries(['p50_ms', 'p90_ms', 'p99_ms', 'p999_ms', 'mean_ms', 'throughput_rps', 'goodput_rps', 'energy_j_per_inf', 'cpu_util', 'rss_mb', 'error_rate', 'drop_rate'].map((name, i) => [name, 1.5 * (i + 1)])),
   valid: true,
   verdictReasons: [],
-  client: { sent: 4000, completed: 3998, errors: 2, dropped: 0, scheduleLagP99Ms: 3.2 },
-  server: { queueMs: 0.4, computeMs: 1.6, batchSizes: { 1: 3000, 2: 499 } },
-  energy: { meter: 'cpu-time-estimate', source: 'estimate', joules: 12.5 },
+  client: { requests: 4000, completed: 3998, errors: { total: 2, byKind: { 'http-5xx': 2 } }, dropped: 0, generator: { scheduleLagMs: { p99: 3.2 } } },
+  server: { queue_ms: 0.4, compute_ms: 1.6, batch_size_1: 3000, batch_size_2: 499 },
+  energy: { meter: 'cpu-time-estimate', source: 'estimate', energyJ: 12.5 },
   histograms: { latency: 'H'.repeat(1500), queue: 'Q'.repeat(600) },
-  applied: { instances: { requested: 2, applied: 2 }, cores: { requested: 2, applied: 2 } },
+  applied: { configuration: { instances: 2, 'os.cpuCores': 2 }, os: [{ knob: 'os.cpuCores', requested: 2, applied: 'cpus 0,1', method: 'taskset' }] },
 };
 
 function plannedTrials(studyId: string): PlannedTrial[] {

@@ -2,18 +2,20 @@
 import type { Configuration } from '../core/space.js';
 import type { FailureKind, TrialRow } from '../core/trial.js';
 import type { ConfigurationSummary } from '../store/configuration-summary.js';
+import { parseVerdictJson } from '../store/measurement-json.js';
 import type { LightTrialRow } from './reader-queries.js';
 import type { DashboardRow, MetricInterval } from './types.js';
 
 export function dashboardRow(light: LightTrialRow): DashboardRow {
   const metrics = light.metrics_json ? (JSON.parse(light.metrics_json) as Record<string, number>) : {};
-  const verdict = light.verdict_json ? (JSON.parse(light.verdict_json) as { valid?: boolean; reasons?: string[] }) : undefined;
   const valid = light.valid === 1 || light.valid === true;
+  const invalid = light.state === 'completed' && !valid;
+  const verdictReasons = invalid ? (parseVerdictJson(light.verdict_json)?.reasons ?? []) : [];
   const reasons =
     light.state === 'failed'
       ? [light.reason ?? 'failed']
-      : light.state === 'completed' && !valid
-        ? verdict?.reasons?.length ? verdict.reasons : light.reason ? [light.reason] : []
+      : invalid
+        ? verdictReasons.length > 0 ? verdictReasons.map((reason) => reason.message) : light.reason ? [light.reason] : []
         : [];
   return {
     id: light.trial_id,
@@ -29,6 +31,7 @@ export function dashboardRow(light: LightTrialRow): DashboardRow {
     verdict: light.state === 'completed' ? (valid ? 'valid' : 'invalid') : light.state,
     ...(light.state === 'failed' ? { failureKind: light.failure_kind ?? 'crash' } : {}),
     reasons,
+    ...(verdictReasons.length > 0 ? { verdictReasons } : {}),
     metrics,
     ...(light.started_at ? { startedAt: light.started_at } : {}),
     ...(light.finished_at ? { finishedAt: light.finished_at } : {}),

@@ -94,7 +94,7 @@ export class LiveStudy {
     const study = (await reader.studies()).find((record) => record.studyId === studyId);
     const rows = this.#table.rows();
     const machines = environments.flatMap((environment) => {
-      const worker = environment.details.worker as { host?: string; cpuModel?: string; cores?: number } | undefined;
+      const worker = environment.details.worker;
       return worker?.host ? [{ name: worker.host, ...(worker.cpuModel ? { cpuModel: worker.cpuModel } : {}), ...(worker.cores ? { cores: worker.cores } : {}) }] : [];
     });
     const progress = studyProgress({

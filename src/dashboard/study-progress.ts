@@ -83,21 +83,39 @@ function contextProgress(rows: readonly DashboardRow[]): ContextProgress[] {
   return [...byContext.values()];
 }
 
-/** Failed trials by failure kind, and invalid verdicts as their own group, each with its commonest reasons. */
+type ReasonEntry = FailureGroup['reasons'][number];
+
+/**
+ * Failed trials by failure kind, each with its commonest reasons, and invalid verdicts as their own group with
+ * their reason codes (an example message each); reasons stored before codes are told apart by their message.
+ */
 function failureGroups(rows: readonly DashboardRow[]): FailureGroup[] {
-  const groups = new Map<string, Map<string, number>>();
-  const add = (kind: string, reason: string): void => {
-    const reasons = groups.get(kind) ?? new Map<string, number>();
-    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  const groups = new Map<string, Map<string, ReasonEntry>>();
+  const add = (kind: string, key: string, entry: Omit<ReasonEntry, 'count'>): void => {
+    const reasons = groups.get(kind) ?? new Map<string, ReasonEntry>();
+    reasons.set(key, { ...entry, count: (reasons.get(key)?.count ?? 0) + 1 });
     groups.set(kind, reasons);
   };
   for (const row of rows) {
-    if (row.state === 'failed') add(row.failureKind ?? 'crash', row.reasons[0] ?? 'failed');
-    else if (row.verdict === 'invalid') for (const reason of row.reasons.length > 0 ? row.reasons : ['no reason recorded']) add('invalid', reason);
+    if (row.state === 'failed') {
+      const reason = row.reasons[0] ?? 'failed';
+      add(row.failureKind ?? 'crash', reason, { reason });
+    } else if (row.verdict === 'invalid') {
+      const typed = row.verdictReasons ?? [];
+      if (typed.length === 0) for (const reason of row.reasons.length > 0 ? row.reasons : ['no reason recorded']) add('invalid', `\u0000${reason}`, { reason });
+      // A trial counts once per code, however many of its reasons share it.
+      const seen = new Set<string>();
+      for (const { code, message } of typed) {
+        const key = code === 'unclassified' ? `${code}\u0000${message}` : code;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        add('invalid', key, { code, reason: groups.get('invalid')?.get(key)?.reason ?? message });
+      }
+    }
   }
   return [...groups]
     .map(([kind, reasons]) => {
-      const sorted = [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count }));
+      const sorted = [...reasons.values()].sort((a, b) => b.count - a.count);
       const trials = kind === 'invalid' ? rows.filter((row) => row.verdict === 'invalid').length : sorted.reduce((n, entry) => n + entry.count, 0);
       return { kind, count: trials, reasons: sorted.slice(0, REASONS_PER_KIND) };
     })

@@ -3,6 +3,7 @@
  * throughput series, the server's counter deltas, the energy reading with its meter, and the knobs as
  * applied (OS knobs with their method, the server configuration, the worker machine).
  */
+import type { AppliedRecord, ClientRecord, EnergyRecord, ServerCounterDeltas } from '../core/trial-measurement.js';
 import type { StoredTrial } from '../store/types.js';
 
 export interface TrialDetail {
@@ -20,9 +21,9 @@ export interface TrialDetail {
   readonly metrics: Readonly<Record<string, number>>;
   readonly windows: readonly WindowPoint[];
   readonly load?: Readonly<Record<string, unknown>>;
-  readonly serverCounters?: unknown;
-  readonly energy?: unknown;
-  readonly applied?: unknown;
+  readonly serverCounters?: ServerCounterDeltas;
+  readonly energy?: EnergyRecord;
+  readonly applied?: AppliedRecord;
 }
 
 export interface WindowPoint {
@@ -37,17 +38,12 @@ export interface WindowPoint {
   readonly dropped: number;
 }
 
-interface ClientSummary {
-  readonly windows?: readonly Partial<WindowPoint>[];
-  readonly [key: string]: unknown;
-}
-
 /** The load summary's scalar facts shown beside the series (the series and histograms left out). */
-const LOAD_FIELDS = ['pattern', 'protocol', 'offeredRps', 'achievedRps', 'requests', 'completed', 'errors', 'dropped', 'timeouts', 'durationMs', 'warmupMs', 'windowMs', 'latencyMs', 'serviceTimeMs', 'stability', 'generator', 'valid', 'reasons'] as const;
+const LOAD_FIELDS = ['pattern', 'protocol', 'offeredRps', 'achievedRps', 'requests', 'completed', 'errors', 'dropped', 'timeouts', 'durationMs', 'warmupMs', 'windowMs', 'latencyMs', 'serviceTimeMs', 'stability', 'generator', 'valid', 'reasons'] as const satisfies readonly (keyof ClientRecord)[];
 
 export function trialDetail(trial: StoredTrial): TrialDetail {
   const measurement = trial.measurement;
-  const client = (measurement?.client ?? undefined) as ClientSummary | undefined;
+  const client = measurement?.client;
   const verdict = trial.state === 'completed' ? (trial.row.valid ? 'valid' : 'invalid') : trial.state;
   return {
     id: trial.trialId,
@@ -57,7 +53,7 @@ export function trialDetail(trial: StoredTrial): TrialDetail {
     context: trial.row.context,
     repetition: trial.row.repetition,
     verdict,
-    reasons: trial.row.failure ? [trial.row.failure.reason] : verdict === 'invalid' ? (measurement?.verdictReasons ?? []) : [],
+    reasons: trial.row.failure ? [trial.row.failure.reason] : verdict === 'invalid' ? (measurement?.verdictReasons ?? []).map((reason) => reason.message) : [],
     ...(trial.row.failure ? { failure: trial.row.failure } : {}),
     ...(trial.startedAt ? { startedAt: trial.startedAt } : {}),
     ...(trial.finishedAt ? { finishedAt: trial.finishedAt } : {}),

@@ -1,6 +1,7 @@
 /** What the dashboard's JSON API and its event stream carry to the page. */
 import type { KnobValue } from '../core/space.js';
 import type { TrialState } from '../core/trial.js';
+import type { VerdictReason, VerdictReasonCode } from '../core/verdict-reason.js';
 
 /** The trial as the table shows it: knobs, context, verdict and metrics, no raw measurement. */
 export interface DashboardRow {
@@ -18,8 +19,10 @@ export interface DashboardRow {
   /** valid / invalid for completed trials; the state otherwise. */
   readonly verdict: 'valid' | 'invalid' | 'failed' | 'running' | 'planned';
   readonly failureKind?: string;
-  /** Why a trial failed or is invalid. */
+  /** Why a trial failed or is invalid, as printed. */
   readonly reasons: readonly string[];
+  /** An invalid trial's verdict reasons with their codes. */
+  readonly verdictReasons?: readonly VerdictReason[];
   readonly metrics: Readonly<Record<string, number>>;
   /**
    * The configuration's mean in this context over its valid repetitions, with the 95% Student-t interval
@@ -78,8 +81,11 @@ export interface MachineProgress {
 export interface FailureGroup {
   readonly kind: string;
   readonly count: number;
-  /** Distinct reasons, most frequent first, with how many trials gave each. */
-  readonly reasons: readonly { readonly reason: string; readonly count: number }[];
+  /**
+   * Distinct reasons, most frequent first, with how many trials gave each. Invalid trials are grouped by reason
+   * code, with one of the code's messages as the example (reasons stored before codes, by their message).
+   */
+  readonly reasons: readonly { readonly reason: string; readonly count: number; readonly code?: VerdictReasonCode }[];
 }
 
 export interface StudyProgressView {

@@ -1,13 +1,9 @@
 /** Which machine ran a trial: recorded with every trial a worker runs, so analysis can treat it as a context. */
 import { cpus, hostname, totalmem } from 'node:os';
+import type { WorkerMachine } from '../core/trial-measurement.js';
 
-export interface WorkerInfo {
-  readonly host: string;
-  readonly cpuModel: string;
-  readonly cores: number;
-  readonly memoryMb: number;
-  readonly pid: number;
-}
+/** Every field filled in (the stored record, core/trial-measurement.ts's WorkerMachine, reads older rows without some). */
+export type WorkerInfo = Required<WorkerMachine>;
 
 export function describeWorker(name?: string): WorkerInfo {
   const processors = cpus();

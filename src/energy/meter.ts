@@ -3,7 +3,9 @@
  * meter and says whether it is a measurement (hardware counters) or an estimate (a power model over CPU
  * time), so an estimate is never presented as a measurement.
  */
-export type EnergySource = 'measurement' | 'estimate';
+import type { EnergySource } from '../core/trial-measurement.js';
+
+export type { EnergySource };
 
 export const METER_NAMES = ['rapl', 'nvidia-smi', 'cpu-time-estimate'] as const;
 export type MeterName = (typeof METER_NAMES)[number];

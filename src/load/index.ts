@@ -5,6 +5,7 @@ export { DEFAULT_STRESS_FRACTIONS } from '../core/load-vocabulary.js';
 export type { CapacityResult, CapacityStep } from './capacity.js';
 export type { LoadSummary, LatencySummary, WindowSummary, ServerTimingSummary } from './summary.js';
 export type { Stability } from './stability.js';
+export type { VerdictReason, VerdictReasonCode } from '../core/verdict-reason.js';
 export type { SampleSource } from './run-context.js';
 export { resolveLoadPlan, loadOptionsSchema, capacitySearchSchema, type LoadOptionsInput, type CapacitySearchOptions } from './load-options.js';
 export {

@@ -8,6 +8,7 @@ import { generatorWarnings, type GeneratorUsage } from './self-check.js';
 import { judgeStability, type Stability } from './stability.js';
 import { judgeRun } from './verdict.js';
 import type { LatencyBand } from '../core/latency-components.js';
+import type { VerdictReason } from '../core/verdict-reason.js';
 import type { LatencyParts } from './latency-decomposition.js';
 
 export type LatencySummary = Omit<PercentilesMs, 'count'>;
@@ -82,7 +83,7 @@ export interface LoadSummary {
   /** Set when stress levels were resolved against a capacity. */
   readonly capacity: { readonly capacityRps: number; readonly measured: boolean; readonly fractions: Readonly<Record<string, number>> } | null;
   readonly valid: boolean;
-  readonly reasons: readonly string[];
+  readonly reasons: readonly VerdictReason[];
 }
 
 export interface SummaryContext {

@@ -3,6 +3,7 @@
  * was asked (every request sent, enough requests behind p99, a stable steady state, a generator that kept
  * up) and the target met the bounds given (error rate, optional p99 latency bound).
  */
+import { verdictReason, type VerdictReason } from '../core/verdict-reason.js';
 import type { PercentileSupport } from './percentile-support.js';
 import type { Stability } from './stability.js';
 
@@ -20,23 +21,23 @@ export interface RunFacts {
   readonly generatorWarnings: readonly string[];
 }
 
-export function judgeRun(facts: RunFacts): { valid: boolean; reasons: string[] } {
-  const reasons: string[] = [];
-  if (facts.completed === 0) reasons.push('no request completed successfully');
-  if (facts.stability.state === 'unstable') reasons.push(`UNSTABLE: ${facts.stability.reason}`);
+export function judgeRun(facts: RunFacts): { valid: boolean; reasons: VerdictReason[] } {
+  const reasons: VerdictReason[] = [];
+  if (facts.completed === 0) reasons.push(verdictReason('no-completions', 'no request completed successfully'));
+  if (facts.stability.state === 'unstable') reasons.push(verdictReason('unstable', `UNSTABLE: ${facts.stability.reason}`));
   if (facts.completed > 0 && !facts.p99Support.supported) {
-    reasons.push(`p99 is backed by ${facts.p99Support.samples} requests; at least ${facts.p99Support.required} are needed (MLPerf LoadGen's rule)`);
+    reasons.push(verdictReason('p99-unsupported', `p99 is backed by ${facts.p99Support.samples} requests; at least ${facts.p99Support.required} are needed (MLPerf LoadGen's rule)`));
   }
   if (facts.dropped > 0) {
-    reasons.push(`${facts.dropped} requests were dropped at the in-flight cap${facts.inFlightCap === null ? '' : ` of ${facts.inFlightCap}`}: the offered load was not delivered`);
+    reasons.push(verdictReason('dropped', `${facts.dropped} requests were dropped at the in-flight cap${facts.inFlightCap === null ? '' : ` of ${facts.inFlightCap}`}: the offered load was not delivered`));
   }
   const attempted = facts.requests;
   if (attempted > 0 && facts.errors / attempted > facts.maxErrorRate) {
-    reasons.push(`error rate ${((facts.errors / attempted) * 100).toFixed(2)}% exceeds ${(facts.maxErrorRate * 100).toFixed(2)}%`);
+    reasons.push(verdictReason('error-rate', `error rate ${((facts.errors / attempted) * 100).toFixed(2)}% exceeds ${(facts.maxErrorRate * 100).toFixed(2)}%`));
   }
   if (facts.latencyBoundMs !== null && facts.p99Ms !== null && facts.p99Ms > facts.latencyBoundMs) {
-    reasons.push(`p99 latency ${facts.p99Ms} ms exceeds the bound of ${facts.latencyBoundMs} ms`);
+    reasons.push(verdictReason('latency-bound', `p99 latency ${facts.p99Ms} ms exceeds the bound of ${facts.latencyBoundMs} ms`));
   }
-  for (const warning of facts.generatorWarnings) reasons.push(`self-check: ${warning}`);
+  for (const warning of facts.generatorWarnings) reasons.push(verdictReason('self-check', `self-check: ${warning}`));
   return { valid: reasons.length === 0, reasons };
 }

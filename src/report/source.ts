@@ -12,6 +12,7 @@ import type { DesignSpace, KnobDomain } from '../core/space.js';
 import type { TrialRow } from '../core/trial.js';
 import { parseStudy, type Study } from '../plan/study-schema.js';
 import { isPostgresLocation, openResultsStore, requireStudy, type AsyncResultsStore } from '../store/async-store.js';
+import type { EnvironmentRecord } from '../store/types.js';
 import { getModelCard } from '../zoo/models/registry.js';
 import { modelPropertiesOf } from '../analysis/explanations.js';
 import { modelCards, workloadSummaries } from './cards.js';
@@ -136,10 +137,10 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
 }
 
 /** Which machines ran the trials of a distributed study: from each worker's environment record and the rows. */
-function workerMachines(environments: readonly { details: Readonly<Record<string, unknown>> }[], rows: readonly TrialRow[]): WorkerMachine[] {
+function workerMachines(environments: readonly Pick<EnvironmentRecord, 'details'>[], rows: readonly TrialRow[]): WorkerMachine[] {
   const described = new Map<string, { cpuModel?: string; cores?: number; memoryMb?: number }>();
   for (const environment of environments) {
-    const worker = environment.details.worker as { host?: string; cpuModel?: string; cores?: number; memoryMb?: number } | undefined;
+    const worker = environment.details.worker;
     if (worker?.host) described.set(worker.host, worker);
   }
   const names = [...new Set([...described.keys(), ...rows.flatMap((row) => (row.context.machine ? [row.context.machine] : []))])].sort();

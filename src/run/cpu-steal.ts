@@ -4,6 +4,7 @@
  * records it, so an INVALID verdict can say whether the machine, not the configuration, was to blame.
  */
 import { readFileSync } from 'node:fs';
+import { verdictReason, type VerdictReason } from '../core/verdict-reason.js';
 
 export interface CpuTimes {
   readonly stealJiffies: number;
@@ -40,3 +41,8 @@ export function stealShare(before: CpuTimes | undefined, after: CpuTimes | undef
 
 /** Steal above this share is worth naming beside an INVALID verdict. */
 export const NOTABLE_STEAL = 0.02;
+
+/** Named beside an INVALID verdict: the machine, not the configuration, may be to blame. */
+export function stealReason(stealShareOfCpu: number): VerdictReason {
+  return verdictReason('machine', `note: the hypervisor took ${(stealShareOfCpu * 100).toFixed(1)}% of the CPUs' time during the run (steal)`);
+}

@@ -14,7 +14,7 @@ import { sampleDelta, scrapeMetrics } from './prometheus.js';
 import type { ServerSession } from './server-session.js';
 import { TrialFailure } from './server-process.js';
 import { constraintReasons, trialMetrics } from './trial-metrics.js';
-import { NOTABLE_STEAL, readCpuTimes, stealShare, type CpuTimes } from './cpu-steal.js';
+import { NOTABLE_STEAL, readCpuTimes, stealReason, stealShare, type CpuTimes } from './cpu-steal.js';
 import type { TrialDuration } from './trial-duration.js';
 import type { TrialSpec } from './trial-plan.js';
 
@@ -109,7 +109,7 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
     const metrics: Record<string, number> = { ...trialMetrics(summary, usage, energy), ...(steal === undefined ? {} : { cpu_steal: steal }) };
     const constraints = constraintReasons(metrics, study.constraints);
     const valid = summary.valid && constraints.length === 0;
-    const machine = !valid && steal !== undefined && steal > NOTABLE_STEAL ? [`note: the hypervisor took ${(steal * 100).toFixed(1)}% of the CPUs' time during the run (steal)`] : [];
+    const machine = !valid && steal !== undefined && steal > NOTABLE_STEAL ? [stealReason(steal)] : [];
     return {
       metrics,
       valid,

@@ -6,6 +6,7 @@
  */
 import { ServelabError } from '../core/errors.js';
 import type { Configuration } from '../core/space.js';
+import type { TrialExtras } from '../core/trial-measurement.js';
 import type { OsCapabilities } from '../knobs/detect.js';
 import { mixCapacityPairs, modelWorkloadPairs } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
@@ -38,7 +39,7 @@ export interface StudyWorkerOptions {
   /** How long a server may take to print its ready line (embedded target). */
   readonly readyTimeoutMs?: number;
   /** Facts stored with every trial's applied knobs and with the environment record, e.g. which machine ran them. */
-  readonly extras?: Readonly<Record<string, unknown>>;
+  readonly extras?: TrialExtras;
   readonly events?: StudyWorkerEvents;
 }
 

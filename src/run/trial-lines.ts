@@ -4,6 +4,7 @@
  * reporter (a bar on a terminal, lines otherwise).
  */
 import { configurationKey, type Configuration } from '../core/space.js';
+import type { EnergyRecord } from '../core/trial-measurement.js';
 import type { ProgressReporter } from './progress.js';
 import type { StudyWorkerEvents } from './study-worker.js';
 import { trialLabel, type TrialSpec } from './trial-plan.js';
@@ -31,7 +32,7 @@ export class TrialLines {
     trialEnded: (configuration, trial, outcome) => {
       if (outcome.state === 'completed') {
         const { measurement } = outcome;
-        const verdict = measurement.valid ? '' : ` | ${measurement.verdictReasons?.[0] ?? ''}`;
+        const verdict = measurement.valid ? '' : ` | ${measurement.verdictReasons?.[0]?.message ?? ''}`;
         this.#finished(`${measurement.valid ? 'VALID  ' : 'INVALID'} ${label(configuration, trial)} | ${headline(measurement.metrics, measurement.energy)}${verdict}`);
       } else {
         this.#finished(`FAILED  ${label(configuration, trial)} | ${outcome.failure.kind}: ${outcome.failure.message}`);
@@ -55,8 +56,8 @@ function describe(configuration: Configuration): string {
   return key === '{}' ? 'defaults' : key.slice(1, -1).replace(/"/g, '');
 }
 
-function headline(metrics: Readonly<Record<string, number>>, energy: unknown): string {
-  const estimated = (energy as { source?: string } | undefined)?.source === 'estimate';
+function headline(metrics: Readonly<Record<string, number>>, energy: EnergyRecord | undefined): string {
+  const estimated = energy?.source === 'estimate';
   const parts: string[] = [];
   if (metrics.p99_ms !== undefined) parts.push(`p99 ${metrics.p99_ms.toFixed(2)} ms`);
   if (metrics.achieved_rps !== undefined) parts.push(`${metrics.achieved_rps.toFixed(1)} req/s`);

@@ -6,6 +6,7 @@ import type { MetricName } from '../core/metric.js';
 import type { EnergyReading } from '../energy/meter.js';
 import type { LoadSummary } from '../load/summary.js';
 import { componentMetric, LATENCY_COMPONENTS } from '../core/latency-components.js';
+import { verdictReason, type VerdictReason } from '../core/verdict-reason.js';
 
 export interface ProcessUsage {
   /** Server CPU seconds over the window, all threads. */
@@ -54,16 +55,16 @@ export function trialMetrics(summary: LoadSummary, usage: ProcessUsage | undefin
 }
 
 /** Study constraints (min/max on a metric) checked after the load's own verdict. */
-export function constraintReasons(metrics: TrialMetrics, constraints: readonly { metric: string; min?: number | undefined; max?: number | undefined }[]): string[] {
-  const reasons: string[] = [];
+export function constraintReasons(metrics: TrialMetrics, constraints: readonly { metric: string; min?: number | undefined; max?: number | undefined }[]): VerdictReason[] {
+  const reasons: VerdictReason[] = [];
   for (const constraint of constraints) {
     const value = metrics[constraint.metric as MetricName];
     if (value === undefined) {
-      reasons.push(`constraint on ${constraint.metric}: not measured`);
+      reasons.push(verdictReason('constraint', `constraint on ${constraint.metric}: not measured`));
       continue;
     }
-    if (constraint.max !== undefined && value > constraint.max) reasons.push(`${constraint.metric} ${round(value)} exceeds the constraint max ${constraint.max}`);
-    if (constraint.min !== undefined && value < constraint.min) reasons.push(`${constraint.metric} ${round(value)} is below the constraint min ${constraint.min}`);
+    if (constraint.max !== undefined && value > constraint.max) reasons.push(verdictReason('constraint', `${constraint.metric} ${round(value)} exceeds the constraint max ${constraint.max}`));
+    if (constraint.min !== undefined && value < constraint.min) reasons.push(verdictReason('constraint', `${constraint.metric} ${round(value)} is below the constraint min ${constraint.min}`));
   }
   return reasons;
 }

@@ -5,6 +5,7 @@
  */
 import { ServelabError } from '../core/errors.js';
 import type { Configuration } from '../core/space.js';
+import type { TrialExtras } from '../core/trial-measurement.js';
 import { levelRate } from '../load/levels.js';
 import type { Study } from '../plan/study-schema.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
@@ -24,7 +25,7 @@ export interface UnitContext {
   /** How this machine starts and meters the study's servers; carries the study. */
   readonly settings: SessionSettings;
   /** Extra facts stored with every measurement's applied knobs, e.g. which worker machine ran it. */
-  readonly appliedExtras?: Readonly<Record<string, unknown>>;
+  readonly appliedExtras?: TrialExtras;
   readonly onTrialStarted?: (trial: TrialSpec) => void;
   readonly onTrialEnded?: (trial: TrialSpec, outcome: UnitTrialOutcome) => void;
 }
@@ -83,7 +84,7 @@ export async function runTrialUnit(context: UnitContext, configuration: Configur
           cpus: [...new Set([...context.settings.layout.serverCpus, ...context.settings.layout.generatorCpus])],
           seed: study.seed * 1000 + trial.repetition,
         });
-        const measurement = context.appliedExtras ? { ...measured, applied: { ...(measured.applied as object | undefined), ...context.appliedExtras } } : measured;
+        const measurement = context.appliedExtras ? { ...measured, applied: { ...measured.applied, ...context.appliedExtras } } : measured;
         outcome = { state: 'completed', measurement, recorded: await store.completeTrial(trial.trialId, measurement) };
       } catch (error) {
         const failure = asTrialFailure(error);

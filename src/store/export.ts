@@ -121,7 +121,7 @@ export async function exportDocument(store: AsyncResultsStore, study: StudyRecor
 }
 
 function energyLabel(trial: StoredTrial): Record<string, unknown> {
-  const energy = trial.measurement?.energy as { meter?: string; source?: string; scope?: string } | undefined;
+  const energy = trial.measurement?.energy;
   if (!energy?.meter) return {};
   return { 'energy.meter': energy.meter, 'energy.source': energy.source, 'energy.scope': energy.scope };
 }

@@ -4,6 +4,16 @@
  */
 import { configurationKey, type Configuration } from '../core/space.js';
 import type { FailureKind, TrialRow, TrialState } from '../core/trial.js';
+import {
+  parseAppliedJson,
+  parseClientJson,
+  parseEnergyJson,
+  parseEnvironmentDetails,
+  parseHistogramsJson,
+  parseServerJson,
+  parseVerdictJson,
+} from './measurement-json.js';
+import type { AppliedRecord } from '../core/trial-measurement.js';
 import type { CapacityRecord, EnvironmentRecord, StoredTrial, StudyRecord, TrialMeasurement } from './types.js';
 
 export interface TrialDbRow {
@@ -67,7 +77,7 @@ export function environmentFromRow(row: Record<string, unknown>): EnvironmentRec
     nodeVersion: String(row.node_version),
     ortVersion: String(row.ort_version),
     meter: String(row.meter),
-    details: JSON.parse(String(row.details_json)) as Record<string, unknown>,
+    details: parseEnvironmentDetails(String(row.details_json)),
   };
 }
 
@@ -81,34 +91,37 @@ export function capacityFromRow(row: Record<string, unknown>): CapacityRecord {
   };
 }
 
-export function storedTrialFromRow(row: TrialDbRow): StoredTrial {
-  const metrics = row.metrics_json ? (JSON.parse(row.metrics_json) as Record<string, number>) : {};
-  const verdict = row.verdict_json ? (JSON.parse(row.verdict_json) as { valid: boolean; reasons: string[] }) : undefined;
-  const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
-  const applied = parse(row.applied_json) as { worker?: { host?: string }; coServed?: unknown } | undefined;
+/** The trial as analysed (its machine from the worker recorded with the applied knobs), without the rest of its measurement. */
+export function trialRowFromDb(row: TrialDbRow, applied: AppliedRecord | undefined = parseAppliedJson(row.applied_json)): TrialRow {
   const machine = applied?.worker?.host;
   // The models a co-located trial was served with are kept with its knobs as applied (run/measure-mix.ts), as the machine is.
-  const coServed = typeof applied?.coServed === 'string' ? applied.coServed : undefined;
-  const trialRow: TrialRow = {
+  const coServed = applied?.coServed;
+  return {
     trialId: row.trial_id,
     configuration: JSON.parse(row.configuration_json) as Configuration,
     context: { model: row.model, workload: row.workload, load: row.load, ...(machine === undefined ? {} : { machine }), ...(coServed === undefined ? {} : { coServed }) },
     repetition: row.repetition,
     state: row.state,
     valid: row.valid === 1,
-    metrics,
+    metrics: row.metrics_json ? (JSON.parse(row.metrics_json) as Record<string, number>) : {},
     ...(row.state === 'failed' ? { failure: { kind: (row.failure_kind ?? 'crash') as FailureKind, reason: row.reason ?? 'failed' } } : {}),
   };
+}
+
+export function storedTrialFromRow(row: TrialDbRow): StoredTrial {
+  const verdict = parseVerdictJson(row.verdict_json);
+  const applied = parseAppliedJson(row.applied_json);
+  const trialRow = trialRowFromDb(row, applied);
   const measurement: TrialMeasurement | undefined = row.metrics_json
     ? {
-        metrics,
+        metrics: trialRow.metrics,
         valid: verdict?.valid ?? false,
         verdictReasons: verdict?.reasons ?? [],
-        ...optional('client', parse(row.client_json)),
-        ...optional('server', parse(row.server_json)),
-        ...optional('energy', parse(row.energy_json)),
-        ...optional('histograms', parse(row.histograms_json)),
-        ...optional('applied', parse(row.applied_json)),
+        ...optional('client', parseClientJson(row.client_json)),
+        ...optional('server', parseServerJson(row.server_json)),
+        ...optional('energy', parseEnergyJson(row.energy_json)),
+        ...optional('histograms', parseHistogramsJson(row.histograms_json)),
+        ...optional('applied', applied),
       }
     : undefined;
   return {
@@ -123,6 +136,6 @@ export function storedTrialFromRow(row: TrialDbRow): StoredTrial {
   };
 }
 
-function optional<K extends string>(key: K, value: unknown): Partial<Record<K, unknown>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, unknown>);
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

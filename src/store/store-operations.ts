@@ -9,7 +9,7 @@ import { configurationKey } from '../core/space.js';
 import type { FailureKind, TrialRow, TrialState } from '../core/trial.js';
 import { attemptFromRow, LIST_ATTEMPTS_SQL, RECORD_FINISHED_ATTEMPT_SQL, RECORD_INTERRUPTED_ATTEMPT_SQL, retryFailedStatements } from './attempt-sql.js';
 import { INSERT_LEASE_SQL, insertLeaseParams, leaseFromRow, RELEASE_LEASE_SQL, RENEW_LEASE_SQL, SELECT_LEASE_SQL, TAKE_OVER_LEASE_SQL, takeOverLeaseParams } from './lease-sql.js';
-import { capacityFromRow, environmentFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, type TrialDbRow } from './row-mapping.js';
+import { capacityFromRow, environmentFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, trialRowFromDb, type TrialDbRow } from './row-mapping.js';
 import { execute, select, type StoreSteps, type StoreWork } from './sql-steps.js';
 import type { PlannedTrial, ResultsStore, StudyLeaseClaim, StudyProgress, StudyRecord, TrialFailureRecord, TrialMeasurement } from './types.js';
 
@@ -105,7 +105,7 @@ export function storeOperations(dialect: SqlDialect, now: () => Date): StoreOper
       state,
       valid ? 1 : 0,
       failure?.kind ?? null,
-      failure?.reason ?? (measurement?.verdictReasons?.join('; ') || null),
+      failure?.reason ?? (measurement?.verdictReasons?.map((reason) => reason.message).join('; ') || null),
       timestamp(),
       trialId,
     ]);
@@ -137,7 +137,7 @@ export function storeOperations(dialect: SqlDialect, now: () => Date): StoreOper
       studyId === undefined
         ? yield* select<TrialDbRow>(`${TRIAL_SELECT} ORDER BY t.study_id, t.sequence`)
         : yield* select<TrialDbRow>(`${TRIAL_SELECT} WHERE t.study_id = ? ORDER BY t.sequence`, [studyId]);
-    return rows.map((row) => storedTrialFromRow(row).row);
+    return rows.map((row) => trialRowFromDb(row));
   }
 
   function* progress(studyId: string): StoreSteps<StudyProgress> {

@@ -6,6 +6,8 @@
  */
 import type { Configuration } from '../core/space.js';
 import type { FailureKind, TrialContext, TrialRow, TrialState } from '../core/trial.js';
+import type { AppliedRecord, ClientRecord, EnergyRecord, EnvironmentDetails, ServerCounterDeltas, TrialHistograms } from '../core/trial-measurement.js';
+import type { VerdictReason } from '../core/verdict-reason.js';
 
 export interface StudyRecord {
   /** The study's name; one database may hold several studies. */
@@ -35,17 +37,17 @@ export interface TrialMeasurement {
   readonly metrics: Readonly<Record<string, number>>;
   /** The verdict: valid, or why not. */
   readonly valid: boolean;
-  readonly verdictReasons?: readonly string[];
+  readonly verdictReasons?: readonly VerdictReason[];
   /** Raw client-side results (load generator summary). */
-  readonly client?: unknown;
+  readonly client?: ClientRecord;
   /** Server-reported metrics (queue, compute, batch sizes, cache). */
-  readonly server?: unknown;
+  readonly server?: ServerCounterDeltas;
   /** The energy reading, with its meter name and whether it is a measurement or an estimate. */
-  readonly energy?: unknown;
+  readonly energy?: EnergyRecord;
   /** Latency histograms (encoded HDR or bucket lists), JSON. */
-  readonly histograms?: unknown;
-  /** OS and server knobs as applied, next to the requested values. */
-  readonly applied?: unknown;
+  readonly histograms?: TrialHistograms;
+  /** OS and server knobs as applied, next to the requested values, and the worker machine. */
+  readonly applied?: AppliedRecord;
 }
 
 export interface TrialFailureRecord {
@@ -74,7 +76,7 @@ export interface EnvironmentRecord {
   /** Meter name as used ('rapl', 'nvidia-smi', 'cpu-time-estimate'). */
   readonly meter: string;
   /** Everything else: meter details, power model, knob notes (emulated knobs), virtualization. */
-  readonly details: Readonly<Record<string, unknown>>;
+  readonly details: EnvironmentDetails;
 }
 
 export interface CapacityRecord {

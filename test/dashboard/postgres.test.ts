@@ -61,7 +61,7 @@ test('a PostgreSQL store: the API, the event stream and the page follow trials a
   await store!.startTrial(next.trialId);
   await events.waitFor('trials', (data) => (data as TrialsDelta).changed.some((row) => row.id === next.trialId && row.state === 'running'));
   const measurement = syntheticMeasurement(next, 1);
-  await store!.completeTrial(next.trialId, { ...measurement, applied: { ...(measurement.applied as object), worker: { host: 'worker-b', cpuModel: 'Xeon', cores: 4 } } });
+  await store!.completeTrial(next.trialId, { ...measurement, applied: { ...measurement.applied, worker: { host: 'worker-b', cpuModel: 'Xeon', cores: 4 } } });
   const delta = (await events.waitFor('trials', (data) => (data as TrialsDelta).changed.some((row) => row.id === next.trialId && row.state === 'completed'))) as TrialsDelta;
   assert.equal(delta.changed.find((row) => row.id === next.trialId)!.machine, 'worker-b');
   const progress = (await events.waitFor('progress', (data) => (data as StudyProgressView).completed === 11)) as StudyProgressView;

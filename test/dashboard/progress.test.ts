@@ -94,3 +94,30 @@ test('machines of a distributed study: what each ran, its last trial, described 
   ]);
   assert.deepEqual(studyProgress({ rows: [done('a', 0, 1)], knobOrder: [], nowMs: T0 }).machines, []);
 });
+
+test('invalid trials are grouped by reason code with an example message; reasons stored before codes by their message', () => {
+  const invalid = (id: string, verdictReasons: NonNullable<DashboardRow['verdictReasons']>): DashboardRow =>
+    done(id, 0, 10, { verdict: 'invalid', reasons: verdictReasons.map((reason) => reason.message), verdictReasons });
+  const rows = [
+    invalid('a', [{ code: 'unstable', message: 'UNSTABLE: p99 latency drifts +40%' }, { code: 'constraint', message: 'p99_ms 12 exceeds the constraint max 10' }]),
+    invalid('bb', [{ code: 'unstable', message: 'UNSTABLE: only 2 measurement window(s); 3 are needed' }]),
+    // Two constraints broken by one trial count that trial once.
+    invalid('ccc', [{ code: 'constraint', message: 'p99_ms 15 exceeds the constraint max 10' }, { code: 'constraint', message: 'energy_j_per_inf 2 exceeds the constraint max 1' }]),
+    invalid('dddd', [{ code: 'unstable', message: 'UNSTABLE: throughput varies' }]),
+    invalid('eeeee', [{ code: 'unclassified', message: 'an old reason' }]),
+    invalid('ffffff', [{ code: 'unclassified', message: 'another old reason' }]),
+    done('g', 0, 10, { verdict: 'invalid', reasons: [] }),
+  ];
+  const [group] = studyProgress({ rows, knobOrder: [], nowMs: T0 + 20_000 }).failures;
+  assert.deepEqual(group, {
+    kind: 'invalid',
+    count: 7,
+    reasons: [
+      { code: 'unstable', reason: 'UNSTABLE: p99 latency drifts +40%', count: 3 },
+      { code: 'constraint', reason: 'p99_ms 12 exceeds the constraint max 10', count: 2 },
+      { code: 'unclassified', reason: 'an old reason', count: 1 },
+      { code: 'unclassified', reason: 'another old reason', count: 1 },
+      { reason: 'no reason recorded', count: 1 },
+    ],
+  });
+});

@@ -170,7 +170,7 @@ test('three workers on separate hosts complete every trial exactly once, through
     if (invalid.length > 0) {
       // A loaded machine can make measurements INVALID (too few requests for a percentile, unstable windows);
       // the comparison is about the two backends, so both sides analyze the rows as measured.
-      const reasons = new Set(trials.filter((trial) => !trial.row.valid).flatMap((trial) => trial.measurement?.verdictReasons ?? []));
+      const reasons = new Set(trials.filter((trial) => !trial.row.valid).flatMap((trial) => (trial.measurement?.verdictReasons ?? []).map((reason) => reason.message)));
       t.diagnostic(`${invalid.length} INVALID trials on this machine: ${[...reasons].join('; ')}`);
     }
     const asMeasured = (rows: typeof postgresRows) => rows.map((row) => ({ ...row, valid: true }));

@@ -55,13 +55,14 @@ test('verdict lists every reason a run is INVALID', () => {
   });
   assert.equal(bad.valid, false);
   assert.deepEqual(bad.reasons, [
-    'UNSTABLE: throughput varies',
-    "p99 is backed by 300 requests; at least 662 are needed (MLPerf LoadGen's rule)",
-    '7 requests were dropped at the in-flight cap of 64: the offered load was not delivered',
-    'error rate 5.00% exceeds 1.00%',
-    'p99 latency 12 ms exceeds the bound of 10 ms',
-    'self-check: too busy',
+    { code: 'unstable', message: 'UNSTABLE: throughput varies' },
+    { code: 'p99-unsupported', message: "p99 is backed by 300 requests; at least 662 are needed (MLPerf LoadGen's rule)" },
+    { code: 'dropped', message: '7 requests were dropped at the in-flight cap of 64: the offered load was not delivered' },
+    { code: 'error-rate', message: 'error rate 5.00% exceeds 1.00%' },
+    { code: 'latency-bound', message: 'p99 latency 12 ms exceeds the bound of 10 ms' },
+    { code: 'self-check', message: 'self-check: too busy' },
   ]);
+  assert.deepEqual(judgeRun({ ...base, completed: 0 }).reasons, [{ code: 'no-completions', message: 'no request completed successfully' }]);
 });
 
 test('recorders merge and survive serialisation (fan-out)', () => {

@@ -77,7 +77,7 @@ test('responses that turn bad during a run are bad-response errors with their fi
   assert.equal(summary.errors.total, bad);
   assert.equal(summary.errors.examples?.['bad-response'], "output 'y' has shape [1, 3] where the model declares [-1, 4]");
   assert.equal(summary.valid, false);
-  assert.ok(summary.reasons.some((reason) => /^error rate .* exceeds/.test(reason)), summary.reasons.join('; '));
+  assert.ok(summary.reasons.some((reason) => reason.code === 'error-rate' && /^error rate .* exceeds/.test(reason.message)), JSON.stringify(summary.reasons));
 });
 
 type Reply = { status?: number; headers?: Record<string, string>; body: string | Buffer };

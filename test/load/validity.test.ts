@@ -144,7 +144,7 @@ test('a target that falls behind the schedule is caught by the delivered share',
   // One worker at 15 ms serves ~67 req/s of the 80 offered: the queue grows for the whole run.
   const summary = simulateRun(run(3), { serviceMs: 15, logSigma: 0.1, workers: 1 });
   assert.equal(summary.stability.state, 'unstable');
-  assert.match(summary.reasons.join('\n'), /did not keep up with the offered rate/);
+  assert.match(summary.reasons.filter((reason) => reason.code === 'unstable').map((reason) => reason.message).join('\n'), /did not keep up with the offered rate/);
 });
 
 test('the simulation records what the real open loop records on a VirtualClock', async () => {

@@ -1,7 +1,7 @@
 /** Steal time from /proc/stat: the share of the chosen CPUs' time the hypervisor gave to other guests. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readCpuTimes, stealShare } from '../../src/run/cpu-steal.js';
+import { readCpuTimes, stealReason, stealShare } from '../../src/run/cpu-steal.js';
 
 const before = 'cpu  300 0 30 600 0 0 0 20 0 0\ncpu0 100 0 10 300 0 0 0 10 0 0\ncpu1 200 0 20 300 0 0 0 10 0 0\nintr 1\n';
 const after = 'cpu  400 0 40 700 0 0 0 80 0 0\ncpu0 150 0 15 320 0 0 0 15 0 0\ncpu1 250 0 25 380 0 0 0 65 0 0\nintr 2\n';
@@ -18,4 +18,8 @@ test('no reading, no figure', () => {
   assert.equal(stealShare(undefined, readCpuTimes([0], after)), undefined);
   assert.equal(readCpuTimes([7], before), undefined, 'a CPU that is not there');
   assert.ok(readCpuTimes() !== undefined, 'this machine has /proc/stat');
+});
+
+test('steal named beside an INVALID verdict is a machine reason', () => {
+  assert.deepEqual(stealReason(0.034), { code: 'machine', message: "note: the hypervisor took 3.4% of the CPUs' time during the run (steal)" });
 });

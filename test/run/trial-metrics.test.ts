@@ -42,9 +42,10 @@ test('metrics from the load summary, process usage and energy reading', () => {
     energy_j_per_inf: 0.5,
   });
   assert.deepEqual(constraintReasons(metrics, [{ metric: 'p99_ms', max: 5 }, { metric: 'achieved_rps', min: 10 }, { metric: 'cache_hit_rate', min: 0.5 }]), [
-    'p99_ms 9 exceeds the constraint max 5',
-    'cache_hit_rate 0.25 is below the constraint min 0.5',
+    { code: 'constraint', message: 'p99_ms 9 exceeds the constraint max 5' },
+    { code: 'constraint', message: 'cache_hit_rate 0.25 is below the constraint min 0.5' },
   ]);
+  assert.deepEqual(constraintReasons(metrics, [{ metric: 'gpu_util', max: 1 }]), [{ code: 'constraint', message: 'constraint on gpu_util: not measured' }]);
 });
 
 test('coefficient of variation per metric over repetitions', () => {

@@ -34,8 +34,8 @@ test('trials round-trip with their states, metrics, failures and energy labels',
   store.planTrials([planned(1, 'poisson@light'), planned(1, 'poisson@high'), planned(2, 'poisson@light'), planned(2, 'poisson@high')]);
   store.planTrials([planned(1, 'poisson@light')]); // planning again changes nothing
   assert.equal(store.startTrial('t-1-poisson@light-0'), 1);
-  const energy = { meter: 'cpu-time-estimate', source: 'estimate', scope: 'server process', energyJ: 12 };
-  assert.equal(store.completeTrial('t-1-poisson@light-0', { metrics: { p99_ms: 4.5, energy_j_per_inf: 0.02 }, valid: true, energy, client: { sent: 10 } }), true);
+  const energy = { meter: 'cpu-time-estimate', source: 'estimate' as const, scope: 'server process', energyJ: 12 };
+  assert.equal(store.completeTrial('t-1-poisson@light-0', { metrics: { p99_ms: 4.5, energy_j_per_inf: 0.02 }, valid: true, energy, client: { requests: 10 } }), true);
   // A second completion of the same trial (e.g. a replayed write) is ignored: no duplicate, first result kept.
   assert.equal(store.completeTrial('t-1-poisson@light-0', { metrics: { p99_ms: 99 }, valid: true }), false);
   assert.equal(store.startTrial('t-2-poisson@high-0'), 1);
@@ -43,7 +43,7 @@ test('trials round-trip with their states, metrics, failures and energy labels',
   assert.equal(store.failTrial('t-2-poisson@high-0', { kind: 'out-of-memory', reason: 'killed by the OOM killer under os.memoryLimitMb=64' }), true);
   assert.throws(() => store.startTrial('t-1-poisson@light-0'), /already completed/);
   store.startTrial('t-1-poisson@high-0');
-  store.completeTrial('t-1-poisson@high-0', { metrics: { p99_ms: 9, energy_j_per_inf: 0.01 }, valid: false, verdictReasons: ['achieved 80% of the offered rate'] });
+  store.completeTrial('t-1-poisson@high-0', { metrics: { p99_ms: 9, energy_j_per_inf: 0.01 }, valid: false, verdictReasons: [{ code: 'unstable', message: 'UNSTABLE: achieved 80% of the offered rate' }] });
 
   const stored = store.trial('t-1-poisson@light-0')!;
   assert.equal(stored.state, 'completed');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseDurationMs } from '../../core/duration.js';
 import { ServelabError } from '../../core/errors.js';
+import { reasonMessages } from '../../core/verdict-reason.js';
 import {
   findCapacity,
   isStressLevel,
@@ -190,7 +191,7 @@ function printSummary(summary: LoadSummary): void {
     summary.windows.map((w) => [`${w.startMs / 1000}-${w.endMs / 1000}`, w.offeredRps.toFixed(1), w.achievedRps.toFixed(1), fixed(w.p50Ms), fixed(w.p99Ms), w.errors, w.dropped]),
   );
   console.log(`stability: ${summary.stability.state}${'reason' in summary.stability ? ` (${summary.stability.reason})` : ''}`);
-  console.log(summary.valid ? 'VALID' : `INVALID\n${summary.reasons.map((reason) => `  - ${reason}`).join('\n')}`);
+  console.log(summary.valid ? 'VALID' : `INVALID\n${summary.reasons.map((reason) => `  - ${reason.message}`).join('\n')}`);
 }
 
 function latencyCells(stats: LoadSummary['latencyMs'], summary: LoadSummary): string[] {
@@ -267,7 +268,7 @@ export function registerLoad(program: Command): void {
       if (flags.json) emitJson(summary, jsonPath);
       if (!flags.json || jsonPath) printSummary(summary);
       if (!summary.valid && flags.failOnInvalid) {
-        throw new ExitStatusError(`the run is INVALID (exit status ${EXIT_INVALID_RUN}; --no-fail-on-invalid exits 0): ${summary.reasons.join('; ')}`, EXIT_INVALID_RUN);
+        throw new ExitStatusError(`the run is INVALID (exit status ${EXIT_INVALID_RUN}; --no-fail-on-invalid exits 0): ${reasonMessages(summary.reasons).join('; ')}`, EXIT_INVALID_RUN);
       }
     });
 }

@@ -64,9 +64,15 @@ function contextsTable(contexts) {
 function failuresBlock(failures) {
   if (failures.length === 0) return '';
   const items = failures
-    .map((group) => `<li><strong>${group.count} ${escapeHtml(group.kind)}</strong><ul>${group.reasons.map((entry) => `<li>${entry.count}× ${escapeHtml(entry.reason)}</li>`).join('')}</ul></li>`)
+    .map((group) => `<li><strong>${group.count} ${escapeHtml(group.kind)}</strong><ul>${group.reasons.map(reasonItem).join('')}</ul></li>`)
     .join('');
   return `<details open class="failures"><summary>Failures and invalid trials by kind</summary><ul>${items}</ul></details>`;
+}
+
+/** A reason code of invalid trials with an example message, or a failure reason. */
+function reasonItem(entry) {
+  const code = entry.code && entry.code !== 'unclassified' ? `<code>${escapeHtml(entry.code)}</code> e.g. ` : '';
+  return `<li>${entry.count}× ${code}${escapeHtml(entry.reason)}</li>`;
 }
 
 function machinesTable(machines) {

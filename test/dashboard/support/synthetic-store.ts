@@ -105,7 +105,7 @@ export function syntheticMeasurement(trial: PlannedTrial, seed: number): TrialMe
     energy: { meter: 'cpu-time-estimate', source: 'estimate', scope: 'server process (idle 10 W + 12 W per busy core)', durationMs: 10_000, energyJ, powerW: energyJ / 10, idlePowerW: 10, idleEnergyJ: 100, busyCores: 0.3 },
     applied: {
       configuration: knobs,
-      os: [{ knob: 'os.cpuCores', requested: 1, applied: 'taskset -c 0', emulated: false }],
+      os: [{ knob: 'os.cpuCores', requested: 1, applied: 'taskset -c 0', method: 'taskset' }],
       protocol: 'kserve-http',
       rateRps,
       durationMs: 10_000,
