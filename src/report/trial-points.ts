@@ -5,9 +5,10 @@
 import { configurationKey, type Configuration } from '../core/space.js';
 import type { TrialContext, TrialRow } from '../core/trial.js';
 import { configurationLabel } from '../core/format.js';
+import { environmentKey as analysisEnvironmentKey } from '../analysis/prepare.js';
 
 export interface TrialPoint {
-  /** 'model|workload|load', the analysis's environment key. */
+  /** 'model|workload|load' (and '|alone' or '|with a+b' for co-located models), the analysis's environment key. */
   readonly environment: string;
   readonly context: TrialContext;
   readonly configuration: Configuration;
@@ -19,8 +20,10 @@ export interface TrialPoint {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
+/** The analysis's key without the machine: models served together ('…|alone', '…|with a+b') stay apart. */
 export function environmentKey(context: TrialContext): string {
-  return `${context.model}|${context.workload}|${context.load}`;
+  const { machine: _machine, ...served } = context;
+  return analysisEnvironmentKey(served);
 }
 
 export function trialPoints(rows: readonly TrialRow[], knobOrder: readonly string[] = []): TrialPoint[] {

@@ -7,6 +7,7 @@ import { consolidatedParetoFigure, interferenceFigure } from '../../src/report/f
 import { renderFigure } from '../../src/report/figures/render.js';
 import { colocationBlocks } from '../../src/report/sections/colocation.js';
 import type { SectionContext } from '../../src/report/sections/context.js';
+import { trialPoints } from '../../src/report/trial-points.js';
 import { trialsToCsv } from '../../src/report/trials-csv.js';
 import { colocatedRows } from '../analysis/colocation-rows.js';
 
@@ -46,4 +47,12 @@ test('the trials CSV keeps the group, and the analysis reads it back from there'
   );
   assert.equal(colocationAnalysis(back)!.interference.find((estimate) => estimate.model === 'b')!.pairs, 12);
   assert.doesNotMatch(trialsToCsv(rows.map(({ context: { coServed: _c, ...context }, ...row }) => ({ ...row, context }))).split('\n')[0]!, /coServed/);
+});
+
+test('the report keeps a model alone and co-served apart: one point per environment and configuration', () => {
+  const points = trialPoints(colocatedRows(1.5), ['instances']);
+  const environments = [...new Set(points.map((point) => point.environment))].sort();
+  assert.deepEqual(environments, ['a|wa|poisson@light|alone', 'a|wa|poisson@light|with a+b', 'b|wb|poisson@light|alone', 'b|wb|poisson@light|with a+b']);
+  assert.equal(points.length, 4 * 3);
+  assert.equal(trialPoints([{ ...colocatedRows(1)[0]!, context: { model: 'm', workload: 'w', load: 'l', machine: 'host' } }])[0]?.environment, 'm|w|l', 'the machine stays out, as before');
 });

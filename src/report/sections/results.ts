@@ -41,8 +41,9 @@ export async function resultsSection(context: SectionContext): Promise<Section> 
         .filter((environment) => byEnvironment.has(environment))
         .map((environment) => {
           const group = byEnvironment.get(environment)!;
-          const [model = '', workload = '', load = ''] = environment.split('|');
-          return [codeSpan(model), codeSpan(workload), codeSpan(load), String(group.length), ...metrics.map((metric) => bestAndMedian(group, metric))];
+          // Parts beyond the load (what the model was served with, the machine) tell environments apart here too.
+          const [model = '', workload = '', load = '', ...rest] = environment.split('|');
+          return [codeSpan(model), codeSpan(workload), codeSpan([load, ...rest].join(' · ')), String(group.length), ...metrics.map((metric) => bestAndMedian(group, metric))];
         }),
     },
     { kind: 'heading', text: `Best configuration for ${metricTitle(primary)}` },
