@@ -3,24 +3,22 @@
  * stream's deltas, the exports (the same bytes `servelab export` writes), read-only access, and its errors.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { bindWarning, startDashboard } from '../../src/dashboard/dashboard-server.js';
 import type { DashboardRow, StudyInfo, StudyProgressView, TrialsDelta } from '../../src/dashboard/types.js';
 import type { TrialDetail } from '../../src/dashboard/trial-detail.js';
 import { exportStudy } from '../../src/store/export.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { runServelab, startServelab } from '../support/cli.js';
 import { freePort } from '../support/services.js';
 import { waitUntil } from './support/dashboard-browser.js';
 import { connectEvents } from './support/event-client.js';
 import { finishSyntheticTrial, planSyntheticStudy, writeSyntheticStore } from './support/synthetic-store.js';
 
-const BIN = fileURLToPath(new URL('../../bin/servelab.js', import.meta.url));
 let directory: string;
 before(() => {
   directory = mkdtempSync(join(tmpdir(), 'servelab-dashboard-server-'));
@@ -59,8 +57,8 @@ test('the JSON API and the event stream follow a study that another connection w
   assert.equal(detail.body.verdict, 'valid');
   assert.ok(detail.body.windows.length >= 10, 'the per-window series of a 10 s run');
   assert.ok(detail.body.windows.every((window) => window.p99Ms !== null && window.achievedRps! > 0));
-  assert.equal((detail.body.energy as { meter: string }).meter, 'cpu-time-estimate');
-  assert.equal((detail.body.applied as { os: { knob: string }[] }).os[0]!.knob, 'os.cpuCores');
+  assert.equal(detail.body.energy?.meter, 'cpu-time-estimate');
+  assert.equal(detail.body.applied?.os?.[0]?.knob, 'os.cpuCores');
   assert.deepEqual(detail.body.serverCounters, { ort_inference_total: 1000, http_requests_total: 1004 });
 
   const missing = await getJson<{ error: string }>(api('/api/trials/no-such-trial'));
@@ -173,25 +171,18 @@ test('the CLI serves the dashboard, warns about a non-loopback address, and stop
   const path = join(directory, 'cli.db');
   writeSyntheticStore(path, { knobs: { instances: [1] }, trials: 1 });
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'dashboard', path, '--host', '0.0.0.0', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => child.kill('SIGKILL'));
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const deadline = Date.now() + 60_000;
-  while (!stdout.includes('http://') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  const cli = startServelab(['dashboard', path, '--host', '0.0.0.0', '--port', String(port)]);
+  t.after(() => cli.stop());
+  await cli.waitForLine(/http:\/\//, { timeoutMs: 60_000 }).catch(() => undefined); // the assertions below say what was printed instead
+  const { stdout, stderr } = cli.output();
   assert.match(stdout, new RegExp(`dashboard of study synthetic \\(.*cli\\.db\\): http://0\\.0\\.0\\.0:${port}/`), stderr);
   assert.match(stderr, /warning: the dashboard listens on 0\.0\.0\.0: anyone who can reach this address can read the study; it has no authentication/);
   const study = (await (await fetch(`http://127.0.0.1:${port}/api/study`)).json()) as StudyInfo;
   assert.equal(study.studyId, 'synthetic');
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  assert.equal(await exited, 0);
+  cli.child.kill('SIGINT');
+  assert.equal((await cli.exited).code, 0);
 
-  const bad = spawn(process.execPath, [BIN, 'dashboard', path, '--port', '70000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let badErr = '';
-  bad.stderr.on('data', (chunk) => (badErr += chunk));
-  assert.equal(await new Promise((resolve) => bad.once('exit', resolve)), 1);
-  assert.match(badErr, /--port: expected an integer from 0 to 65535, got '70000'/);
+  const bad = await runServelab(['dashboard', path, '--port', '70000']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--port: expected an integer from 0 to 65535, got '70000'/);
 });

@@ -71,7 +71,7 @@ test('errors are counted by kind and make the run INVALID', async (t) => {
   const summary = await runLoad({ target: stub.url, protocol: 'kserve-http', model: STUB_MODEL, samples: stubSamples(), pattern: 'constant', rateRps: 100, durationMs: 1000, warmupMs: 0 });
   assert.ok(Math.abs(summary.errors.total - 10) <= 1, `errors ${summary.errors.total}`);
   assert.deepEqual(Object.keys(summary.errors.byKind), ['http-5xx']);
-  assert.ok(summary.reasons.some((reason) => /error rate .* exceeds 1\.00%/.test(reason)));
+  assert.ok(summary.reasons.some((reason) => reason.code === 'error-rate' && /error rate .* exceeds 1\.00%/.test(reason.message)));
 });
 
 test('bad input fails with one clear line before any load is sent', async (t) => {
