@@ -36,7 +36,7 @@ function combineContexts(rows: readonly TrialRow[], metric: string): number | un
   for (const row of rows) {
     const value = row.metrics[metric];
     if (value === undefined || !Number.isFinite(value)) continue;
-    const key = `${row.context.model}|${row.context.workload}|${row.context.load}`;
+    const key = `${row.context.model}|${row.context.workload}|${row.context.load}|${row.context.coServed ?? ''}`;
     perContext.set(key, [...(perContext.get(key) ?? []), value]);
   }
   const means = [...perContext.values()].map((values) => values.reduce((sum, value) => sum + value, 0) / values.length);

@@ -28,7 +28,7 @@ export function roundDrift(rows: readonly TrialRow[], metrics: readonly string[]
   if (rounds.length < 2) return out;
   const fromRound = rounds[0]!;
   const toRound = rounds.at(-1)!;
-  const keyOf = (row: TrialRow): string => `${JSON.stringify(row.configuration)}|${row.context.model}|${row.context.workload}|${row.context.load}`;
+  const keyOf = (row: TrialRow): string => `${JSON.stringify(row.configuration)}|${row.context.model}|${row.context.workload}|${row.context.load}|${row.context.coServed ?? ''}`;
   const first = new Map(usable.filter((row) => row.repetition === fromRound).map((row) => [keyOf(row), row]));
   for (const metric of metrics) {
     const logRatios: number[] = [];

@@ -78,7 +78,7 @@ function optionalRunner(lease: StudyLease | undefined): { runner?: StudyLease } 
 export function repetitionCv(rows: readonly TrialRow[]): Record<string, number> {
   const groups = new Map<string, TrialRow[]>();
   for (const row of rows) {
-    const key = `${JSON.stringify(row.configuration)}|${row.context.model}|${row.context.workload}|${row.context.load}`;
+    const key = `${JSON.stringify(row.configuration)}|${row.context.model}|${row.context.workload}|${row.context.load}|${row.context.coServed ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   const perMetric = new Map<string, number[]>();

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { TrialRow } from '../../src/core/trial.js';
 import { coServedName, modelWorkloadPairs } from '../../src/plan/colocation.js';
+import { outcomesFromRows } from '../../src/plan/outcomes.js';
 import { StudyValidationError } from '../../src/plan/schema-issues.js';
 import { parseStudy } from '../../src/plan/study-schema.js';
 import { planLaunch } from '../../src/run/launch.js';
@@ -8,6 +10,7 @@ import { interleavedUnits } from '../../src/run/run-order.js';
 import { planStudyTime } from '../../src/run/study-time-plan.js';
 import { jobId, parseStudyJob, unitJob } from '../../src/run/study-jobs.js';
 import { trialId, trialLabel, trialsOf, trialsPerConfiguration, unitKeyOf } from '../../src/run/trial-plan.js';
+import { repetitionCv } from '../../src/store/status.js';
 
 const COLOCATED = `
 name: co
@@ -136,4 +139,20 @@ test('one server serves the whole group: the embedded server gets every model, a
   const launched = await planLaunch(external, {}, 'resnet50', 30_000, ['resnet50', 'mobilenet']);
   assert.match(launched.argv[2]!, /--models='resnet50,mobilenet' --first='resnet50'/);
   assert.equal(launched.readiness.kind === 'url' && launched.readiness.target.models.join(','), 'resnet50,mobilenet');
+});
+
+test('a model alone and co-served are different contexts for the sampler\'s outcomes and the repetition noise', () => {
+  const row = (coServed: string, repetition: number, p99: number): TrialRow => ({
+    trialId: `${coServed}-${repetition}`,
+    configuration: { instances: 1 },
+    context: { model: 'a', workload: 'w', load: 'l', coServed },
+    repetition,
+    state: 'completed',
+    valid: true,
+    metrics: { p99_ms: p99 },
+  });
+  const rows = [row('a', 0, 10), row('a', 1, 10), row('a+b', 0, 40), row('a+b', 1, 40)];
+  const [outcome] = outcomesFromRows(rows, [{ metric: 'p99_ms', direction: 'min' }]);
+  assert.ok(Math.abs(outcome!.metrics.p99_ms! - 20) < 1e-9, 'the geometric mean over the two contexts, each weighed once');
+  assert.equal(repetitionCv(rows).p99_ms, 0, 'repetitions are compared within their own group only');
 });

@@ -1,4 +1,5 @@
 /** Flat records for figure data: field names without dots, so Vega-Lite reads them as plain fields. */
+import { environmentLabel } from '../../core/format.js';
 import type { TrialPoint } from '../trial-points.js';
 
 export interface PointRecord {
@@ -16,7 +17,7 @@ export const TOOLTIP_METRICS = ['p50_ms', 'p99_ms', 'achieved_rps', 'energy_j_pe
 
 export function pointRecord(point: TrialPoint, metrics: readonly string[]): PointRecord {
   const record: Record<string, string | number | boolean> = {
-    environment: `${point.context.model} · ${point.context.workload} · ${point.context.load}`,
+    environment: environmentLabel(point.environment),
     series: `${point.context.model} · ${point.context.workload}`,
     model: point.context.model,
     workload: point.context.workload,
