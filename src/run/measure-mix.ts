@@ -62,7 +62,13 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
   });
   limit.catch(() => undefined);
   serverGone.catch(() => undefined);
-  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, limit, serverGone]);
+  const guard = <T>(work: Promise<T>): Promise<T> =>
+    Promise.race([work, limit, serverGone]).catch(async (error: unknown) => {
+      // A mixed run that fails because the server just died is reported as the server's failure: give its exit a moment.
+      await Promise.race([session.process.exited, new Promise((resolve) => setTimeout(resolve, 500))]);
+      const exit = session.process.exitInfo;
+      throw exit && !(error instanceof TrialFailure && error.kind === 'timeout') ? session.process.failureFromExit(exit, 'during the trial') : error;
+    });
 
   const members: MixedRunMember[] = settings.members.map(({ trial, rateRps }) => ({
     model: servedModelName(session, trial.context.model),
