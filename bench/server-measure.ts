@@ -48,12 +48,13 @@ export interface LatencySummary {
 }
 
 /**
- * Rounds of one request per variant (after 2 warm-up rounds) until the budget: drift on a shared machine hits
+ * Rounds of one request per variant (after 2 warm-up rounds, then `afterWarmUp`) until the budget: drift on a shared machine hits
  * every variant alike. Per variant: medians of latency, server compute and their per-request difference.
  */
-export async function interleavedLatency(variants: readonly Variant[], budgetMs: number): Promise<Map<string, LatencySummary>> {
+export async function interleavedLatency(variants: readonly Variant[], budgetMs: number, afterWarmUp?: () => Promise<void>): Promise<Map<string, LatencySummary>> {
   const samples = new Map(variants.map((variant) => [variant.name, { latency: [] as number[], compute: [] as number[], beyond: [] as number[] }]));
   for (let round = 0; round < 2; round++) for (const variant of variants) await variant.once();
+  await afterWarmUp?.();
   const startedMs = performance.now();
   let rounds = 0;
   while (rounds < 5 || (performance.now() - startedMs < budgetMs && rounds < 300)) {
