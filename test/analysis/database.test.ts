@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { analyzeTrials } from '../../src/analysis/analyze.js';
 import { readCsvTrialRows } from '../../src/analysis/source/csv-rows.js';
 import { readStudyRows } from '../../src/store/async-store.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { runServelab } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/small-study.csv', import.meta.url));
@@ -38,10 +38,7 @@ test('a study stored in a SQLite results database analyses exactly like its CSV 
   assert.deepEqual(fromDb.effects, fromCsv.effects);
   assert.deepEqual(fromDb.findings.map((f) => f.text), fromCsv.findings.map((f) => f.text));
 
-  const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [join(root, 'bin/servelab.js'), 'analyze', dbPath, '--no-prediction'], { cwd: root }, (error, stdout, stderr) =>
-      resolve({ code: error ? 1 : 0, stdout, stderr }));
-  });
+  const run = await runServelab(['analyze', dbPath, '--no-prediction'], { cwd: root });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Analysed 94 of 96 rows: 48 configuration measurements in 4 environment\(s\)\./);
 });

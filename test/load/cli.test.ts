@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createProgram } from '../../src/cli/program.js';
+import { runServelab } from '../support/cli.js';
 import { startStubTarget, STUB_MODEL, type StubTarget } from './support/stub-target.js';
 
-const BIN = fileURLToPath(new URL('../../bin/servelab.js', import.meta.url));
 const MNIST_INPUT = [{ name: 'image', datatype: 'FP32', shape: [-1, 1, 28, 28] }] as const;
 
 /** Runs the CLI in this process (starting a process per case costs seconds), capturing what it prints. */
@@ -89,46 +87,26 @@ test('servelab load rejects bad input with one line and sends nothing', async (t
   assert.equal(stub.requests, 0);
 
   // The installed entry point prints such an error as one line and exits with 1.
-  const result = await new Promise<{ code: number; stderr: string }>((resolve) =>
-    execFile(process.execPath, [BIN, ...common, '--pattern', 'trace', '--trace', badTrace], { timeout: 60_000 }, (error, _stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
-    ),
-  );
+  const result = await runServelab([...common, '--pattern', 'trace', '--trace', badTrace], { timeoutMs: 60_000 });
   assert.equal(result.code, 1);
   assert.match(result.stderr.trim(), /^servelab: .*bad\.csv:4: arrival offsets must not decrease, got 3 after 5$/);
   assert.equal(stub.requests, 0);
 });
 
-/** Runs the installed entry point; code is null when the process had to be killed at limitMs. */
-function runCli(args: string[], limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.once('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 test('an INVALID run exits with status 99 and says why on stderr; --no-fail-on-invalid exits 0', async (t) => {
   const { stub } = await setup(t, { mode: 'delayed', serviceMs: 1, inputs: MNIST_INPUT });
   // 10 requests cannot back a p99: INVALID by construction, whatever the machine's load.
   const args = ['load', '--target', stub.url, '--model', STUB_MODEL, '--workload', 'mnist-digits', '--warmup', '0s', '--pattern', 'constant', '--rate', '20', '--duration', '500ms'];
-  const failing = await runCli(args, 120_000);
+  const failing = await runServelab(args, { timeoutMs: 120_000 });
   assert.equal(failing.code, 99, failing.stderr);
   assert.match(failing.stdout, /^INVALID$/m);
   assert.match(failing.stderr.trim(), /^servelab: the run is INVALID \(exit status 99; --no-fail-on-invalid exits 0\): .*p99 is backed by \d+ requests/);
 
-  const json = await runCli([...args, '--json'], 120_000);
+  const json = await runServelab([...args, '--json'], { timeoutMs: 120_000 });
   assert.equal(json.code, 99, json.stderr);
   assert.equal(JSON.parse(json.stdout).valid, false);
 
-  const tolerated = await runCli([...args, '--no-fail-on-invalid'], 120_000);
+  const tolerated = await runServelab([...args, '--no-fail-on-invalid'], { timeoutMs: 120_000 });
   assert.equal(tolerated.code, 0, tolerated.stderr);
   assert.match(tolerated.stdout, /^INVALID$/m);
   assert.equal(tolerated.stderr, '');
@@ -158,7 +136,7 @@ test('a target that accepts TCP but never speaks ends the process with an error,
   for (const [protocol, target, expected] of cases) {
     const args = ['load', '--protocol', protocol, '--target', target, '--model', STUB_MODEL, '--workload', 'mnist-digits', '--rate', '5', '--timeout', '1s'];
     // Generous: the process needs a few seconds to start and 1 s of pre-flight timeout; a hang never ends.
-    const result = await runCli(args, 60_000);
+    const result = await runServelab(args, { timeoutMs: 60_000 });
     assert.notEqual(result.code, null, `${protocol}: the process was still running after 60 s (stderr: ${result.stderr})`);
     assert.equal(result.code, 1, `${protocol}: ${result.stderr}`);
     assert.match(result.stderr, expected, protocol);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadReportInput } from '../../src/report/source.js';
 import { isServelabError } from '../../src/core/errors.js';
 import { writeSyntheticDatabase } from './fixtures/synthetic-db.js';
+import { runServelab, type CliResult } from '../support/cli.js';
 
 let directory: string;
 let dbPath: string;
@@ -18,9 +19,8 @@ before(() => {
 });
 after(() => rmSync(directory, { recursive: true, force: true }));
 
-function servelab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['bin/servelab.js', ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+function servelab(...args: string[]): Promise<CliResult> {
+  return runServelab(args, { timeoutMs: 120_000 });
 }
 
 test('a study database becomes a report input: study file, machine, meter, capacities, cards', async () => {
@@ -45,11 +45,11 @@ test('a study database becomes a report input: study file, machine, meter, capac
   assert.ok(card.params > 100_000, 'the zoo card, with its parameter count');
 });
 
-test('servelab report writes the notebook, the HTML page and the data, and prints where they are', () => {
+test('servelab report writes the notebook, the HTML page and the data, and prints where they are', async () => {
   const notebook = join(directory, 'out', 'report.ipynb');
   const html = join(directory, 'out', 'report.html');
-  const run = servelab('report', dbPath, '-o', notebook, '--html', html);
-  assert.equal(run.status, 0, run.stderr);
+  const run = await servelab('report', dbPath, '-o', notebook, '--html', html);
+  assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /notebook: .*report\.ipynb \(14 sections, \d+ figures\)/);
   assert.match(run.stdout, /html: .*report\.html/);
   for (const file of ['report.ipynb', 'report.html', 'report.trials.csv', 'report.analysis.json', 'report.figures.json']) {
@@ -68,15 +68,15 @@ test('the exported CSV reads back as a report source, with the machine marked un
 });
 
 test('bad sources get one clear line', async () => {
-  const missing = servelab('report', join(directory, 'nope.db'), '-o', join(directory, 'x.ipynb'));
-  assert.equal(missing.status, 1);
+  const missing = await servelab('report', join(directory, 'nope.db'), '-o', join(directory, 'x.ipynb'));
+  assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^servelab: no such file: .*nope\.db \(expected a study database or an analysis-format CSV\)\n$/);
-  const badOutput = servelab('report', dbPath, '-o', join(directory, 'x.html'));
+  const badOutput = await servelab('report', dbPath, '-o', join(directory, 'x.html'));
   assert.match(badOutput.stderr, /--output must name a \.ipynb file/);
   const notDb = join(directory, 'not-a-db.db');
   writeFileSync(notDb, 'hello');
-  const corrupt = servelab('report', notDb, '-o', join(directory, 'x.ipynb'));
-  assert.equal(corrupt.status, 1);
+  const corrupt = await servelab('report', notDb, '-o', join(directory, 'x.ipynb'));
+  assert.equal(corrupt.code, 1);
   assert.match(corrupt.stderr, /not-a-db\.db is not an SQLite database .*expected a study database/);
   assert.equal(corrupt.stderr.trim().split('\n').length, 1);
   const json = join(directory, 'analysis.json');

@@ -1,35 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { serveConfigFromOptions } from '../../src/cli/commands/serve.js';
 import { MODEL_PATHS, clsInput } from './fixtures/models.js';
 import { writeTextSumModel } from './fixtures/text-model.js';
 import { trickleGrpcCall, trickleHttpBody } from './fixtures/trickle-clients.js';
+import { runServelab, startServelab } from '../support/cli.js';
 import { postJson } from './support.js';
-
-const BIN = fileURLToPath(new URL('../../bin/servelab.js', import.meta.url));
-
-function runCli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const readyLine = new Promise<string>((resolve, reject) => {
-    const onData = () => {
-      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
-    };
-    child.stdout.on('data', onData);
-    void exited.then((code) => reject(new Error(`serve exited with ${code} before ready: ${stderr}`)));
-  });
-  readyLine.catch(() => undefined);
-  return { child, exited, readyLine, output: () => ({ stdout, stderr }) };
-}
 
 function modelRepository(): string {
   const dir = mkdtempSync(join(tmpdir(), 'servelab-repo-'));
@@ -44,9 +23,9 @@ function modelRepository(): string {
 
 test('servelab serve: one ready line, a model repository, and a clean drain on SIGTERM', async (t) => {
   const repository = modelRepository();
-  const cli = runCli(['serve', '--model-repository', repository, '--port', '0', '--grpc-port', '0']);
-  t.after(() => cli.child.kill('SIGKILL'));
-  const line = await cli.readyLine;
+  const cli = startServelab(['serve', '--model-repository', repository, '--port', '0', '--grpc-port', '0']);
+  t.after(() => cli.stop());
+  const line = await cli.waitForLine(/.*/);
   const match = /^ready (\{.*\})$/.exec(line);
   assert.ok(match, line);
   const ready = JSON.parse(match[1]!) as { http: string; grpc: string; models: string[]; startupMs: number };
@@ -75,7 +54,7 @@ test('servelab serve: one ready line, a model repository, and a clean drain on S
   const reply = await slow;
   assert.equal(reply.status, 200);
   assert.equal(reply.json.outputs[0].shape[0], 48);
-  assert.equal(await cli.exited, 0);
+  assert.equal((await cli.exited).code, 0);
   const { stdout, stderr } = cli.output();
   assert.equal(stdout.trim().split('\n').length, 1, 'stdout holds only the ready line');
   assert.match(stderr, /SIGTERM: draining/);
@@ -86,9 +65,9 @@ test('servelab serve --print-config shows requested beside applied for a zoo mod
   const dir = mkdtempSync(join(tmpdir(), 'servelab-config-'));
   const configPath = join(dir, 'server.yaml');
   writeFileSync(configPath, `httpPort: 9999\ndefaults:\n  batching:\n    enabled: true\nmodels:\n  - name: silero-vad\n`);
-  const cli = runCli(['serve', '--config', configPath, '--port', '0', '--print-config']);
-  assert.equal(await cli.exited, 0, cli.output().stderr);
-  const printed = JSON.parse(cli.output().stdout) as { requested: any; applied: any };
+  const cli = await runServelab(['serve', '--config', configPath, '--port', '0', '--print-config']);
+  assert.equal(cli.code, 0, cli.stderr);
+  const printed = JSON.parse(cli.stdout) as { requested: any; applied: any };
   assert.equal(printed.requested.httpPort, 0);
   assert.equal(printed.requested.defaults.batching.enabled, true);
   const vad = printed.applied.models[0];
@@ -103,19 +82,19 @@ test('servelab serve reports every configuration problem, or an unknown model, a
   const dir = mkdtempSync(join(tmpdir(), 'servelab-config-'));
   const configPath = join(dir, 'server.yaml');
   writeFileSync(configPath, 'defaults:\n  batching:\n    maxBatchSize: 0\n  instancez: 2\n');
-  const bad = runCli(['serve', '--config', configPath, '--models', MODEL_PATHS.cls]);
-  assert.equal(await bad.exited, 1);
-  assert.match(bad.output().stderr, /defaults\.batching\.maxBatchSize/);
-  assert.match(bad.output().stderr, /instancez/);
-  const missing = runCli(['serve', '--models', '/nonexistent/model.onnx', '--port', '0', '--grpc-port', '0']);
-  assert.equal(await missing.exited, 1);
-  assert.match(missing.output().stderr, /^servelab: model file '\/nonexistent\/model\.onnx' for model 'model' does not exist\n$/);
+  const bad = await runServelab(['serve', '--config', configPath, '--models', MODEL_PATHS.cls]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /defaults\.batching\.maxBatchSize/);
+  assert.match(bad.stderr, /instancez/);
+  const missing = await runServelab(['serve', '--models', '/nonexistent/model.onnx', '--port', '0', '--grpc-port', '0']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^servelab: model file '\/nonexistent\/model\.onnx' for model 'model' does not exist\n$/);
 });
 
 test('servelab serve --drain-timeout: after SIGTERM, clients that never finish are cut off at the deadline and the process exits 0', async (t) => {
-  const cli = runCli(['serve', '--models', MODEL_PATHS.cls, '--port', '0', '--grpc-port', '0', '--drain-timeout', '0.2']);
-  t.after(() => cli.child.kill('SIGKILL'));
-  const ready = JSON.parse(/^ready (\{.*\})$/.exec(await cli.readyLine)![1]!) as { http: string; grpc: string };
+  const cli = startServelab(['serve', '--models', MODEL_PATHS.cls, '--port', '0', '--grpc-port', '0', '--drain-timeout', '0.2']);
+  t.after(() => cli.stop());
+  const ready = JSON.parse(/^ready (\{.*\})$/.exec(await cli.waitForLine(/.*/))![1]!) as { http: string; grpc: string };
   const http = await trickleHttpBody(ready.http, '/v2/models/cls/infer', 1_000_000);
   const grpc = await trickleGrpcCall(ready.grpc);
   t.after(() => {
@@ -125,7 +104,7 @@ test('servelab serve --drain-timeout: after SIGTERM, clients that never finish a
   await new Promise((resolve) => setTimeout(resolve, 200));
   cli.child.kill('SIGTERM');
   // Without the deadline this process stayed up for minutes; the bound is generous for a slow machine.
-  const code = await Promise.race([cli.exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running after 20 s'), 20_000))]);
+  const code = await Promise.race([cli.exited.then((exit) => exit.code), new Promise<string>((resolve) => setTimeout(() => resolve('still running after 20 s'), 20_000))]);
   assert.equal(code, 0, cli.output().stderr);
   assert.match(cli.output().stderr, /SIGTERM: draining in-flight requests \(deadline 0\.2 s\)/);
   assert.match(cli.output().stderr, /drain deadline of 200 ms passed: closing the connections still open/);
