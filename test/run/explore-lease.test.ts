@@ -3,16 +3,14 @@
  * (or a distributed coordinator) is refused with the running process named, and nothing is written for it.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { coordinateStudy } from '../../src/distributed/coordinator.js';
-import { SERVELAB_BIN } from '../../src/run/launch.js';
 import { asAsyncStore } from '../../src/store/async-store.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { servelab } from '../support/cli.js';
+import { servelab, startServelab } from '../support/cli.js';
 
 const STUDY = `
 name: leased
@@ -36,14 +34,9 @@ test('a second explore of a running study is refused with the pid, host and star
   const studyPath = join(dir, 'study.yaml');
   const dbPath = join(dir, 'study.db');
   writeFileSync(studyPath, STUDY);
-  const first = spawn(process.execPath, [SERVELAB_BIN, 'explore', studyPath, '--db', dbPath, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  first.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<void>((resolve) => first.on('exit', () => resolve()));
-  t.after(async () => {
-    first.kill('SIGKILL');
-    await exited;
-  });
+  const cli = startServelab(['explore', studyPath, '--db', dbPath, '--quiet']);
+  const first = cli.child;
+  t.after(() => cli.stop());
 
   let lease;
   for (let i = 0; i < 240 && first.exitCode === null && !lease; i++) {
@@ -56,7 +49,7 @@ test('a second explore of a running study is refused with the pid, host and star
       // not created yet
     }
   }
-  assert.ok(lease, `the first explore holds the lease (${stderr})`);
+  assert.ok(lease, `the first explore holds the lease (${cli.output().stderr})`);
   assert.equal(lease.pid, first.pid);
 
   const second = await servelab('explore', studyPath, '--db', dbPath, '--quiet');
