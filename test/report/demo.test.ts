@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoStudies } from '../../src/demo/demo-study.js';
 import type { Notebook } from '../../src/report/notebook.js';
+import { runServelab } from '../support/cli.js';
 
 test('the demo studies: three models of three modalities, three knobs, two load levels, repetitions; quick is smaller', () => {
   const full = demoStudies(false);
@@ -27,11 +27,11 @@ test('the demo studies: three models of three modalities, three knobs, two load 
   assert.ok(quick[0]!.study.load.durationMs < full[0]!.study.load.durationMs);
 });
 
-test('servelab demo --quick runs the whole pipeline: study files, database, analysis, notebook and HTML', (t) => {
+test('servelab demo --quick runs the whole pipeline: study files, database, analysis, notebook and HTML', async (t) => {
   const directory = mkdtempSync(join(tmpdir(), 'servelab-demo-'));
   t.after(() => rmSync(directory, { recursive: true, force: true }));
-  const run = spawnSync(process.execPath, ['bin/servelab.js', 'demo', '--quick', '--out', directory], { encoding: 'utf8', timeout: 400_000 });
-  assert.equal(run.status, 0, `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+  const run = await runServelab(['demo', '--quick', '--out', directory], { timeoutMs: 400_000 });
+  assert.equal(run.code, 0, `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
   for (const file of ['study-mnist-cnn.yaml', 'study-sentiment-cls.yaml', 'study.db', 'analysis.json', 'report.ipynb', 'report.html', 'report.trials.csv']) {
     assert.ok(existsSync(join(directory, file)), `${file} written`);
   }
