@@ -2,7 +2,8 @@
  * Where a light-load request's time goes: one protocol, one request at a time, client and server pinned apart as in
  * bench:server, the server under --cpu-prof (one profile per thread) and this client under the inspector's profiler.
  * Prints the server's per-stage means, CPU time per request of each side, and each profile's areas.
- * Usage: npx tsx bench/server-profile.ts [http-binary|grpc|http-json] [ocr-cls|resnet18] (env PROFILE_SECONDS, default 6)
+ * Usage: npx tsx bench/server-profile.ts [http-binary|grpc|http-json] [ocr-cls|resnet18]
+ * Env: PROFILE_SECONDS (default 6); PROFILE_IO_APART=1 puts the server's I/O thread on the client's CPU.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -33,10 +34,16 @@ if (layout.isolated) spawnSync('taskset', ['-a', '-p', '-c', formatCpuList(layou
 const dir = mkdtempSync(join(tmpdir(), 'servelab-profile-'));
 console.log(`servelab server profile — ${protocol}, ${modelKey}, batch 1, one request at a time for ${seconds} s; ${describeCpuLayout(layout)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
+// PROFILE_IO_APART=1: the server also gets the client's CPU and keeps its I/O thread there, off the instance's CPU.
+const ioApart = process.env.PROFILE_IO_APART === '1' && layout.isolated;
 const server = await startServerProcess(
-  { models: [{ name: 'm', path: model.path }], defaults: { batching: { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0 } } },
-  { ...(layout.isolated ? { cpus: layout.serverCpus } : {}), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'server')}`] },
+  {
+    models: [{ name: 'm', path: model.path }],
+    defaults: { batching: { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0 }, ...(ioApart ? { ort: { intraOpThreads: layout.serverCpus.length } } : {}) },
+  },
+  { ...(layout.isolated ? { cpus: ioApart ? [...layout.serverCpus, ...layout.generatorCpus] : layout.serverCpus } : {}), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'server')}`] },
 );
+if (ioApart) console.log(`server on CPU ${formatCpuList([...layout.serverCpus, ...layout.generatorCpus])}, I/O thread on the client's CPU ${formatCpuList(layout.generatorCpus)}`);
 const { shape, data } = benchInput(1, model.sample);
 const grpc = protocol === 'grpc' ? kserveGrpcClient(server.grpc, 'm', model.input, shape, data) : null;
 const send = grpc ? grpc.send : protocol === 'http-json' ? kserveJsonClient(server.http, 'm', model.input, shape, data) : kserveBinaryClient(server.http, 'm', model.input, shape, data);
