@@ -7,19 +7,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyzeTrials } from '../../src/analysis/index.js';
 import { openResultsStore, readStudyRows, type AsyncResultsStore } from '../../src/store/async-store.js';
 import { exportStudy } from '../../src/store/export.js';
 import { studyStatus } from '../../src/store/status.js';
+import { startServelab, type RunningServelab } from '../support/cli.js';
 import { servicesUnavailableReason, startPostgres, startRedis, type RunningService } from '../support/services.js';
 import { createTestHosts, removeTestHosts, testHostsUnavailableReason, type TestHost } from '../support/test-hosts.js';
 
-const BIN = fileURLToPath(new URL('../../bin/servelab.js', import.meta.url));
 const unavailable = servicesUnavailableReason();
 const hostsUnavailable = unavailable ? undefined : testHostsUnavailableReason();
 
@@ -52,7 +50,7 @@ let dir: string;
 let redis: RunningService | undefined;
 let postgres: RunningService | undefined;
 let hosts: TestHost[] = [];
-const children: ChildProcess[] = [];
+const children: RunningServelab[] = [];
 
 before(async () => {
   if (unavailable) return;
@@ -71,11 +69,11 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function killGroup(child: ChildProcess): void {
+function killGroup(cli: RunningServelab): void {
   // Workers run in their own process group with the servers they start: -9 to the group is a machine dying.
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+  if (cli.child.exitCode === null && cli.child.signalCode === null) {
     try {
-      process.kill(-child.pid, 'SIGKILL');
+      process.kill(-cli.pid, 'SIGKILL');
     } catch {
       /* already gone */
     }
@@ -83,18 +81,18 @@ function killGroup(child: ChildProcess): void {
 }
 
 /** Starts a servelab command, inside a test host's namespace when there is one. */
-function servelab(args: readonly string[], host?: TestHost): ChildProcess {
-  const argv = host ? ['ip', 'netns', 'exec', host.namespace, process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
-  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
-  Object.defineProperty(child, 'output', { get: () => output });
-  children.push(child);
-  return child;
+function servelab(args: readonly string[], host?: TestHost): RunningServelab {
+  const cli = startServelab(args, { detached: true, ...(host ? { wrapper: ['ip', 'netns', 'exec', host.namespace] } : {}) });
+  children.push(cli);
+  return cli;
 }
 
-function startWorker(index: number): ChildProcess {
+function outputOf(cli: RunningServelab): string {
+  const { stdout, stderr } = cli.output();
+  return `${stdout}${stderr}`;
+}
+
+function startWorker(index: number): RunningServelab {
   const host = hosts[index];
   const reach = (service: RunningService, scheme: string) =>
     host ? `${scheme}://${scheme === 'postgres' ? 'postgres@' : ''}${host.gatewayAddress}:${service.port}${scheme === 'postgres' ? '/postgres' : ''}` : service.url;
@@ -106,13 +104,13 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${children.map((child) => (child as ChildProcess & { output?: string }).output ?? '').join('\n---\n')}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${children.map(outputOf).join('\n---\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+async function exited(cli: RunningServelab): Promise<number | null> {
+  return (await cli.exited).code;
 }
 
 test('three workers on separate hosts complete every trial exactly once, through a kill -9 and a coordinator restart', { skip: unavailable, timeout: 420_000 }, async (t) => {
@@ -145,7 +143,7 @@ test('three workers on separate hosts complete every trial exactly once, through
     startWorker(2);
     // unref: a pending limit must not keep the test process alive once the coordinator has exited.
     const code = await Promise.race([exited(coordinator), new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 360_000).unref())]);
-    assert.equal(code, 0, `coordinator failed:\n${(coordinator as ChildProcess & { output: string }).output}`);
+    assert.equal(code, 0, `coordinator failed:\n${outputOf(coordinator)}`);
 
     const trials = await store.trials('distributed-small');
     assert.equal(trials.length, 4, 'one trial per configuration of the 2 x 2 design');

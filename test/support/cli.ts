@@ -53,6 +53,8 @@ export async function servelab(...args: string[]): Promise<CliResult> {
 export interface StartOptions extends Omit<CliOptions, 'timeoutMs'> {
   /** Its own process group, so a test can signal the CLI and everything it started (`process.kill(-pid, ...)`). */
   readonly detached?: boolean;
+  /** A command the CLI runs under, e.g. `['ip', 'netns', 'exec', namespace]` (it must exec the CLI, keeping its pid). */
+  readonly wrapper?: readonly string[];
 }
 
 export interface Exit {
@@ -78,7 +80,8 @@ export interface RunningServelab {
 
 /** Starts the CLI and follows it: for a long-lived command (serve, dashboard, explore) a test signals or kills. */
 export function startServelab(args: readonly string[], options: StartOptions = {}): RunningServelab {
-  const child = spawn(process.execPath, [SERVELAB_BIN, ...args], {
+  const [command, ...commandArgs] = [...(options.wrapper ?? []), process.execPath, SERVELAB_BIN, ...args];
+  const child = spawn(command!, commandArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.env === undefined ? {} : { env: options.env }),
