@@ -19,9 +19,10 @@ test('a target that stalls is charged for every request scheduled during the sta
   nowMs = performance.now();
   stub.options.stall = { startMs: nowMs + 700, endMs: nowMs + 1200 };
   const closed = await runLoad({ ...common, samples: stubSamples(), pattern: 'closed', concurrency: 4 });
-  // Four clients: only the four requests in flight see the stall; p99 hides it (coordinated omission).
+  // Four clients: only the four requests in flight see the stall; p99 hides it (coordinated omission): it stays far
+  // below the stall the maximum shows.
   assert.ok(closed.latencyMs!.max >= 400, `closed-loop max ${closed.latencyMs!.max}`);
-  assert.ok(closed.latencyMs!.p99 < 100, `closed-loop p99 ${closed.latencyMs!.p99}`);
+  assert.ok(closed.latencyMs!.p99 < closed.latencyMs!.max / 4, `closed-loop p99 ${closed.latencyMs!.p99}, max ${closed.latencyMs!.max}`);
 });
 
 test('capacity search finds the throughput of a target of known capacity', async (t) => {
