@@ -124,6 +124,8 @@ export interface AppliedRecord extends TrialExtras {
   /** Why the measured duration was longer than the study's (run/trial-duration.ts). */
   readonly durationExtended?: string;
   readonly serverStartupMs?: number;
+  /** Where the embedded server put its I/O and instance threads (server/engine/thread-placement.ts), one line. */
+  readonly threadPlacement?: string;
   /** A co-located trial: the group its model was served with, and the group's models (run/measure-mix.ts). */
   readonly coServed?: string;
   readonly coServedModels?: readonly string[];

@@ -22,6 +22,14 @@ export interface ReportInput {
   readonly caveats?: readonly string[];
   /** Distributed studies: the worker machines and how many trials each ran (absent on one machine). */
   readonly workers?: readonly WorkerMachine[];
+  /** Where the embedded server put its I/O and instance threads, each distinct layout with its trial count. */
+  readonly threadPlacements?: readonly ThreadPlacementCount[];
+}
+
+export interface ThreadPlacementCount {
+  /** The server's one-line description of the layout. */
+  readonly placement: string;
+  readonly trials: number;
 }
 
 export interface WorkerMachine {

@@ -12,11 +12,11 @@ import type { DesignSpace, KnobDomain } from '../core/space.js';
 import type { TrialRow } from '../core/trial.js';
 import { parseStudy, type Study } from '../plan/study-schema.js';
 import { isPostgresLocation, openResultsStore, requireStudy, type AsyncResultsStore } from '../store/async-store.js';
-import type { EnvironmentRecord } from '../store/types.js';
+import type { EnvironmentRecord, StoredTrial } from '../store/types.js';
 import { getModelCard } from '../zoo/models/registry.js';
 import { modelPropertiesOf } from '../analysis/explanations.js';
 import { modelCards, workloadSummaries } from './cards.js';
-import type { ReportInput, StudySummary, WorkerMachine } from './input.js';
+import type { ReportInput, StudySummary, ThreadPlacementCount, WorkerMachine } from './input.js';
 import { machineSummary, unknownMachine } from './machine-summary.js';
 import { loadSummaries, studySummary, withOfferedRates } from './study-summary.js';
 
@@ -96,6 +96,7 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
     const first = records[0]!;
     const environments = await store.environments(first.studyId);
     const workers = workerMachines(environments, rows);
+    const threadPlacements = threadPlacementCounts((await Promise.all(records.map((record) => store.trials(record.studyId)))).flat());
     const loads = study ? loadSummaries(study) : loadsFromRows(rows);
     // Workers of different kinds would pollute each other's comparisons: their machine joins the environment.
     const heterogeneous = new Set(workers.map((worker) => `${worker.cpuModel}|${worker.cores}|${worker.memoryMb}`)).size > 1;
@@ -118,6 +119,7 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
       analysis,
       ...(options.caveats && options.caveats.length > 0 ? { caveats: options.caveats } : {}),
       ...(workers.length > 0 ? { workers } : {}),
+      ...(threadPlacements.length > 0 ? { threadPlacements } : {}),
       reproduce: {
         ...(sources.length === 1 ? { studyFile: 'study.yaml', studyYaml: sources[0]!.sourceText! } : {}),
         ...(sources.length > 1
@@ -134,6 +136,16 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
   } finally {
     await store.close();
   }
+}
+
+/** The embedded server's thread layouts the measured trials ran with, most common first. */
+function threadPlacementCounts(trials: readonly StoredTrial[]): ThreadPlacementCount[] {
+  const counts = new Map<string, number>();
+  for (const trial of trials) {
+    const placement = trial.measurement?.applied?.threadPlacement;
+    if (placement) counts.set(placement, (counts.get(placement) ?? 0) + 1);
+  }
+  return [...counts].map(([placement, trials]) => ({ placement, trials })).sort((a, b) => b.trials - a.trials);
 }
 
 /** Which machines ran the trials of a distributed study: from each worker's environment record and the rows. */

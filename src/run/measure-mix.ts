@@ -162,6 +162,7 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
         durationMs: settings.duration.durationMs,
         ...(settings.duration.extendedFromMs === undefined ? {} : { durationExtended: settings.duration.reason }),
         serverStartupMs: session.ready.startupMs,
+        ...(session.ready.threadPlacement === undefined ? {} : { threadPlacement: session.ready.threadPlacement }),
         coServed: group.name,
         coServedModels: group.models,
         mix,

@@ -126,6 +126,7 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
         durationMs: settings.duration.durationMs,
         ...(settings.duration.extendedFromMs === undefined ? {} : { durationExtended: settings.duration.reason }),
         serverStartupMs: session.ready.startupMs,
+        ...(session.ready.threadPlacement === undefined ? {} : { threadPlacement: session.ready.threadPlacement }),
       },
     };
   } finally {

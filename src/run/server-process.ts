@@ -13,6 +13,8 @@ export interface ReadyInfo {
   readonly grpc: string | null;
   readonly models: readonly string[];
   readonly startupMs: number;
+  /** Where the server put its I/O and instance threads, one line (absent from external servers). */
+  readonly threadPlacement?: string;
 }
 
 export class TrialFailure extends Error {

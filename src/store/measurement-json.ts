@@ -111,6 +111,7 @@ const appliedSchema: z.ZodType<AppliedRecord> = z.looseObject({
   durationMs: number,
   durationExtended: string,
   serverStartupMs: number,
+  threadPlacement: string,
   coServed: string,
   coServedModels: optional(z.array(z.string())),
   worker: optional(workerSchema),

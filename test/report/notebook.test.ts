@@ -206,3 +206,11 @@ test('results show every configuration\'s latency decomposition, labelled descri
   const caption = notebook.cells.map(text).find((cell) => cell.includes("Each configuration's latency split") && cell.includes('Descriptive only'));
   assert.ok(caption, 'its caption says the figure does not test differences');
 });
+
+test('the environment section says where the server put its I/O and instance threads', () => {
+  const environment = notebook.cells.map(text).find((cell) => cell.includes('## 2.'))!;
+  const markdown = notebook.cells.map(text).join('\n');
+  assert.ok(environment, 'an environment section');
+  assert.match(markdown, /\| server threads \| trials \|/);
+  assert.match(markdown, /I\/O thread on CPU 1, instance threads on CPU 0 \| 8 \|/);
+});

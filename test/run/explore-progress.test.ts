@@ -70,6 +70,7 @@ test('explore reports every trial through its local worker and resumes a finishe
     for (const trial of store.trials('local-worker')) {
       assert.equal(trial.state, 'completed');
       assert.equal((trial.measurement?.applied as { worker?: unknown }).worker, undefined, 'a local trial names no worker machine');
+      assert.match(trial.measurement?.applied?.threadPlacement ?? '', /I\/O/, 'the server says where its threads ran');
     }
     assert.equal(store.environments('local-worker').length, 1);
     assert.equal(store.studyLease('local-worker'), undefined);

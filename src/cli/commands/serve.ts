@@ -118,7 +118,13 @@ export function registerServe(program: Command): void {
         return;
       }
       const server = await startServer(config);
-      const ready = { http: server.httpUrl, grpc: server.grpcAddress, models: server.modelNames, startupMs: Math.round(server.startupMs) };
+      const ready = {
+        http: server.httpUrl,
+        grpc: server.grpcAddress,
+        models: server.modelNames,
+        startupMs: Math.round(server.startupMs),
+        threadPlacement: server.describe().applied.threadPlacement.reason,
+      };
       process.stdout.write(`ready ${JSON.stringify(ready)}\n`);
       for (const model of server.describe().applied.models) {
         for (const note of model.notes) console.error(`servelab: ${model.name}: ${note}`);

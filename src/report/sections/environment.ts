@@ -49,7 +49,15 @@ export function environmentSection(context: SectionContext): Section {
             ]),
           },
         ];
-  if (machine.cpuLayout) blocks.push({ kind: 'heading', text: 'CPU layout' }, { kind: 'paragraph', text: escapeInline(`${machine.cpuLayout}.`) });
+  const placements = context.input.threadPlacements ?? [];
+  if (machine.cpuLayout || placements.length > 0) blocks.push({ kind: 'heading', text: 'CPU layout' });
+  if (machine.cpuLayout) blocks.push({ kind: 'paragraph', text: escapeInline(`${machine.cpuLayout}.`) });
+  if (placements.length > 0) {
+    blocks.push(
+      { kind: 'paragraph', text: "Inside the server, the I/O thread (protocol parsing, encoding, writes) and the instances' ONNX Runtime threads ran as follows:" },
+      { kind: 'table', headers: ['server threads', 'trials'], numericColumns: [1], rows: placements.map((entry) => [escapeInline(entry.placement), String(entry.trials)]) },
+    );
+  }
   blocks.push({ kind: 'heading', text: 'Energy meter' }, { kind: 'paragraph', text: escapeInline(meter.description) });
   if (meter.estimated) {
     blocks.push({
