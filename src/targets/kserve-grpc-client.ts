@@ -79,6 +79,8 @@ export function createKserveGrpcClient(address: TargetAddress, options: { prefli
   const stub = new Service(`${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': 256 * 1024 * 1024,
     'grpc.max_send_message_length': 256 * 1024 * 1024,
+    // HTTP/2 starts each stream at a 64 KB window: a larger response would stall until a WINDOW_UPDATE went back.
+    'grpc-node.flow_control_window': 16 * 1024 * 1024,
   }) as unknown as InferenceStub;
   const target = address.display;
   const preflightTimeoutMs = options.preflightTimeoutMs ?? DEFAULT_PREFLIGHT_TIMEOUT_MS;
