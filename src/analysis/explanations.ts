@@ -50,9 +50,21 @@ export function explainFinding(subject: FindingSubject, study: PreparedStudy, mo
   let comparisons: ExplanationComparison[];
   switch (subject.kind) {
     case 'knob-change': {
-      const groups = subject.environments ? subject.environments.flatMap((key) => study.groupsByEnvironment.get(key) ?? []) : study.groups;
-      const one = knobComparison(study, groups, subject.knob, subject.from, subject.to, subject.environments?.join(', ') ?? 'all environments', compare);
-      comparisons = one ? [one] : [];
+      // An effect pooled over environments is explained in each of them: their latencies can differ by orders of
+      // magnitude, and the parts that move in one need not move in another.
+      const environments = subject.environments ?? [...study.groupsByEnvironment.keys()];
+      comparisons =
+        environments.length > 1
+          ? environments.flatMap((key) => {
+              const one = knobComparison(study, study.groupsByEnvironment.get(key) ?? [], subject.knob, subject.from, subject.to, key, compare);
+              return one ? [one] : [];
+            })
+          : [];
+      if (comparisons.length === 0) {
+        const groups = subject.environments ? subject.environments.flatMap((key) => study.groupsByEnvironment.get(key) ?? []) : study.groups;
+        const one = knobComparison(study, groups, subject.knob, subject.from, subject.to, subject.environments?.join(', ') ?? 'all environments', compare);
+        comparisons = one ? [one] : [];
+      }
       break;
     }
     case 'knob-change-across':
@@ -86,7 +98,13 @@ export function explainFinding(subject: FindingSubject, study: PreparedStudy, mo
   }
   if (comparisons.length === 0) return undefined;
   const across = comparisons.length === 2 ? acrossComparisons(comparisons[0]!, comparisons[1]!) : undefined;
-  const properties = subject.kind === 'knob-change-across' ? propertyComparisons(study, subject.environments, models) : undefined;
+  const comparedEnvironments =
+    subject.kind === 'knob-change-across'
+      ? subject.environments
+      : subject.kind === 'knob-change' && across && comparisons.every((one) => study.groupsByEnvironment.has(one.where))
+        ? ([comparisons[0]!.where, comparisons[1]!.where] as const)
+        : undefined;
+  const properties = comparedEnvironments ? propertyComparisons(study, comparedEnvironments, models) : undefined;
   return {
     text: explanationText(comparisons, across, properties, decomposed || band === undefined),
     comparisons,

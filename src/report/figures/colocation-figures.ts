@@ -6,6 +6,9 @@ import type { ColocationAnalysis } from '../../analysis/colocation.js';
 import { roundForFigure } from './records.js';
 import { scaleFor, withScaleNote, type FigureDefinition } from './render.js';
 
+/** How far beyond the estimates (and 1) the interference axis reaches. */
+const INTERVAL_AXIS_FACTOR = 10;
+
 export function interferenceFigure(analysis: ColocationAnalysis, loadOrder: readonly string[]): FigureDefinition | undefined {
   const records = analysis.interference.map((estimate) => ({
     series: `${estimate.model} · with ${estimate.coServed}`,
@@ -16,8 +19,13 @@ export function interferenceFigure(analysis: ColocationAnalysis, loadOrder: read
     pairs: estimate.pairs,
   }));
   if (records.length === 0) return undefined;
-  const scale = scaleFor(records.flatMap((record) => [record.low, record.high, 1]));
-  const x = { field: 'ratio', type: 'quantitative', title: withScaleNote('p99 co-served / p99 alone', scale), scale: { ...scale, zero: false } };
+  // The axis spans the estimates, not intervals from one or two pairs that reach across many decades: those are
+  // cut at its edges (the tooltip keeps their numbers).
+  const ratios = records.map((record) => record.ratio);
+  const domain: [number, number] = [Math.min(1, ...ratios) / INTERVAL_AXIS_FACTOR, Math.max(1, ...ratios) * INTERVAL_AXIS_FACTOR];
+  const clipped = records.some((record) => record.low < domain[0] || record.high > domain[1]);
+  const scale = scaleFor([...records.flatMap((record) => [Math.max(record.low, domain[0]), Math.min(record.high, domain[1])]), 1]);
+  const x = { field: 'ratio', type: 'quantitative', title: withScaleNote('p99 co-served / p99 alone', scale), scale: clipped ? { ...scale, domain } : scale };
   // Untitled: the labels say it ('model · with group'), and a title beside labels this long would overlap them.
   const y = { field: 'series', type: 'nominal', title: null, axis: { labelLimit: 0 } };
   const color = { field: 'load', type: 'nominal', title: 'load level', sort: loadOrder, scale: { scheme: 'tableau10' } };
@@ -26,13 +34,14 @@ export function interferenceFigure(analysis: ColocationAnalysis, loadOrder: read
     title: 'Interference: p99 co-served against p99 alone',
     caption:
       `Each model's p99 latency when served with the others of its group, divided by its p99 alone at the same rate, configuration and ` +
-      `repetition round (geometric mean over the matched pairs). Bars: ${Math.round(analysis.confidenceLevel * 100)}% t intervals; the grey rule marks no interference (1).`,
+      `repetition round (geometric mean over the matched pairs). Bars: ${Math.round(analysis.confidenceLevel * 100)}% t intervals; the grey rule marks no interference (1).` +
+      (clipped ? ` Intervals reaching beyond ${INTERVAL_AXIS_FACTOR}× the estimates are cut at the axis (from few pairs a t interval spans decades).` : ''),
     spec: {
       width: 480,
       data: { values: records },
       layer: [
         { mark: { type: 'rule', color: '#999', strokeDash: [4, 3] }, encoding: { x: { datum: 1, type: 'quantitative' } } },
-        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'low', type: 'quantitative', scale: x.scale, title: x.title }, x2: { field: 'high' }, y, color, yOffset: { field: 'load', sort: loadOrder } } },
+        { mark: { type: 'rule', strokeWidth: 2, clip: true }, encoding: { x: { field: 'low', type: 'quantitative', scale: x.scale, title: x.title }, x2: { field: 'high' }, y, color, yOffset: { field: 'load', sort: loadOrder } } },
         {
           mark: { type: 'point', filled: true, size: 70, opacity: 1 },
           encoding: {

@@ -6,6 +6,9 @@ import type { TrialPoint } from '../trial-points.js';
 import { roundForFigure } from './records.js';
 import type { FigureDefinition } from './render.js';
 
+/** Row labels above each panel, left-aligned: rotated beside it, long environment names overlap. */
+const FACET_HEADER = { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold', labelLimit: 600 } as const;
+
 export function decompositionFigure(rank: number, explanation: Explanation): FigureDefinition | undefined {
   const comparisons = explanation.comparisons.filter((comparison) => comparison.components.length > 0);
   if (comparisons.length === 0) return undefined;
@@ -25,13 +28,13 @@ export function decompositionFigure(rank: number, explanation: Explanation): Fig
       `averaged over the requests of the band that matches ${metric} and over the compared configurations.`,
     spec: {
       data: { values: records },
-      facet: { row: { field: 'where', type: 'nominal', title: null, sort: { field: 'order' } } },
+      facet: { row: { field: 'where', type: 'nominal', title: null, sort: { field: 'order' }, header: FACET_HEADER } },
       spec: {
         width: 420,
         height: 60,
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'side', type: 'nominal', title: null, sort: { field: 'sideOrder' } },
+          y: { field: 'side', type: 'nominal', title: null, sort: { field: 'sideOrder' }, axis: { labelLimit: 360 } },
           x: { field: 'ms', type: 'quantitative', title: 'ms', stack: 'zero' },
           color: { field: 'part', type: 'nominal', title: 'part', sort: { field: 'partOrder' } },
           order: { field: 'partOrder' },
@@ -81,7 +84,7 @@ export function configurationDecompositionFigure(points: readonly TrialPoint[], 
       `. Descriptive only: which differences exceed the noise is decided in the findings and the effects section.`,
     spec: {
       data: { values: records },
-      facet: { row: { field: 'environment', type: 'nominal', title: null, sort: { field: 'order' }, header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold', labelLimit: 600 } } },
+      facet: { row: { field: 'environment', type: 'nominal', title: null, sort: { field: 'order' }, header: FACET_HEADER } },
       spec: {
         width: 420,
         height: { step: 14 },
