@@ -5,17 +5,16 @@
  * of compute time (energy-attribution.ts), and the mix's combined throughput and energy beside them.
  */
 import type { Protocol } from '../core/target.js';
-import type { EnergyReading, EnergyWindow } from '../energy/meter.js';
-import { readPeakRssMb, readProcessCpuSeconds } from '../energy/proc.js';
+import type { EnergyReading } from '../energy/meter.js';
 import type { MixedLoadSummary } from '../load/mixed-load.js';
 import type { LoadSummary } from '../load/summary.js';
 import type { CoServedGroup } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import type { TrialMeasurement } from '../store/types.js';
-import { readCpuTimes, stealShare, type CpuTimes } from './cpu-steal.js';
 import { attributeEnergy, serverComputeSecondsByModel, type EnergyAttribution } from './energy-attribution.js';
 import type { LoadDriver, MixedRunMember } from './load-driver.js';
 import { IN_RUN_WARMUP_MS, servedModelName } from './measure-trial.js';
+import { appliedRun, guardTrial, measurementWindow, sentAndErrors, warmupSeed } from './measured-run.js';
 import { runMixedWith } from './mixed-run.js';
 import { sampleDelta, scrapeMetrics } from './prometheus.js';
 import { TrialFailure } from './server-process.js';
@@ -48,27 +47,7 @@ export type MixOutcome = { readonly state: 'completed'; readonly measurement: Tr
 /** Runs the mix once and returns one outcome per member, in the order given. */
 export async function measureMix(session: ServerSession, settings: MixSettings): Promise<MixOutcome[]> {
   const { study, group } = settings;
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new TrialFailure('timeout', `the co-served run of ${group.name} exceeded its time limit of ${study.trialTimeoutMs} ms`));
-    }, study.trialTimeoutMs);
-  });
-  const serverGone = session.process.exited.then((exit) => {
-    controller.abort();
-    throw session.process.failureFromExit(exit, 'during the trial');
-  });
-  limit.catch(() => undefined);
-  serverGone.catch(() => undefined);
-  const guard = <T>(work: Promise<T>): Promise<T> =>
-    Promise.race([work, limit, serverGone]).catch(async (error: unknown) => {
-      // A mixed run that fails because the server just died is reported as the server's failure: give its exit a moment.
-      await Promise.race([session.process.exited, new Promise((resolve) => setTimeout(resolve, 500))]);
-      const exit = session.process.exitInfo;
-      throw exit && !(error instanceof TrialFailure && error.kind === 'timeout') ? session.process.failureFromExit(exit, 'during the trial') : error;
-    });
+  const { signal, guard, dispose } = guardTrial(session, study.trialTimeoutMs, `the co-served run of ${group.name} exceeded its time limit of ${study.trialTimeoutMs} ms`);
 
   const members: MixedRunMember[] = settings.members.map(({ trial, rateRps }) => ({
     model: servedModelName(session, trial.context.model),
@@ -76,37 +55,23 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
     point: trial.point,
     ...(rateRps === undefined ? {} : { rateRps }),
   }));
-  const base = { target: { http: session.ready.http, grpc: session.ready.grpc }, protocol: settings.protocol, members, signal: controller.signal, serverPid: session.process.pid };
+  const base = { target: { http: session.ready.http, grpc: session.ready.grpc }, protocol: settings.protocol, members, signal, serverPid: session.process.pid };
   try {
     const warmKey = `co-served:${group.name}`;
     if (!session.warmed.has(warmKey) && study.load.warmupMs > 0) {
-      await guard(runMixedWith(settings.driver, { ...base, seed: settings.seed + 1_000_003, durationMs: study.load.warmupMs, warmupMs: 0 }));
+      await guard(runMixedWith(settings.driver, { ...base, seed: warmupSeed(settings.seed), durationMs: study.load.warmupMs, warmupMs: 0 }));
       session.warmed.add(warmKey);
     }
-    const pid = session.process.pid;
     const countersBefore = await guard(scrapeMetrics(session.ready.http));
-    let window: Promise<EnergyWindow> | undefined;
-    let startedMs: number | undefined;
-    let cpuBefore: number | undefined;
-    let cpuTimesBefore: CpuTimes | undefined;
-    const onStart = (): void => {
-      startedMs = performance.now();
-      cpuTimesBefore = readCpuTimes(settings.cpus);
-      cpuBefore = safeCpuSeconds(pid);
-      window = session.meter?.start();
-      window?.catch(() => undefined);
-    };
+    const window = measurementWindow(session, settings.cpus);
     let mixed: MixedLoadSummary;
     let energy: EnergyReading | undefined;
     try {
-      mixed = await guard(runMixedWith(settings.driver, { ...base, seed: settings.seed, durationMs: settings.duration.durationMs, warmupMs: IN_RUN_WARMUP_MS, onStart }));
+      mixed = await guard(runMixedWith(settings.driver, { ...base, seed: settings.seed, durationMs: settings.duration.durationMs, warmupMs: IN_RUN_WARMUP_MS, onStart: window.onStart }));
     } finally {
-      energy = window ? await window.then((started) => started.stop()).catch(() => undefined) : undefined;
+      energy = await window.stopEnergy();
     }
-    const windowMs = startedMs === undefined ? 0 : performance.now() - startedMs;
-    const steal = stealShare(cpuTimesBefore, readCpuTimes(settings.cpus));
-    const cpuAfter = safeCpuSeconds(pid);
-    const peakRssMb = readPeakRssMb(pid);
+    const { usage, steal } = window.usage();
     const countersAfter = await guard(scrapeMetrics(session.ready.http));
     if (session.process.exitInfo) throw session.process.failureFromExit(session.process.exitInfo, 'during the trial');
     const server = countersBefore && countersAfter ? sampleDelta(countersBefore, countersAfter) : undefined;
@@ -123,7 +88,6 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
           })),
         )
       : undefined;
-    const usage = cpuBefore !== undefined && cpuAfter !== undefined ? { cpuSeconds: cpuAfter - cpuBefore, windowMs, ...(peakRssMb === undefined ? {} : { peakRssMb }) } : undefined;
     const mix = {
       group: group.name,
       members: summaries.map((summary, index) => ({ model: settings.members[index]!.trial.context.model, workload: summary.workload, rateRps: settings.members[index]!.rateRps, achievedRps: summary.achievedRps, completed: summary.completed, valid: summary.valid })),
@@ -132,8 +96,7 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
     return summaries.map((summary, index): MixOutcome => {
       const member = settings.members[index]!;
       if (summary.completed === 0) {
-        const kinds = Object.entries(summary.errors.byKind).map(([kind, count]) => `${count} ${kind}`).join(', ');
-        return { state: 'failed', failure: new TrialFailure('load-error', `no request of ${member.trial.context.model} completed in the mix ${group.name} (${summary.requests} sent${kinds ? `: ${kinds}` : ''})`) };
+        return { state: 'failed', failure: new TrialFailure('load-error', `no request of ${member.trial.context.model} completed in the mix ${group.name} (${sentAndErrors(summary)})`) };
       }
       const part = attribution?.parts[index];
       const attributed: EnergyReading | undefined =
@@ -154,15 +117,7 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
       };
       const constraints = constraintReasons(metrics, study.constraints);
       const applied = {
-        configuration: member.trial.configuration,
-        os: session.appliedOsKnobs,
-        server: session.serverConfig,
-        protocol: settings.protocol,
-        rateRps: member.rateRps,
-        durationMs: settings.duration.durationMs,
-        ...(settings.duration.extendedFromMs === undefined ? {} : { durationExtended: settings.duration.reason }),
-        serverStartupMs: session.ready.startupMs,
-        ...(session.ready.threadPlacement === undefined ? {} : { threadPlacement: session.ready.threadPlacement }),
+        ...appliedRun(session, { configuration: member.trial.configuration, protocol: settings.protocol, rateRps: member.rateRps, duration: settings.duration }),
         coServed: group.name,
         coServedModels: group.models,
         mix,
@@ -180,7 +135,7 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
       return { state: 'completed', measurement };
     });
   } finally {
-    clearTimeout(timer);
+    dispose();
   }
 }
 
@@ -203,12 +158,4 @@ function responseCompute(summary: LoadSummary): { responseComputeSeconds?: numbe
 
 function attributionRecord(attribution: EnergyAttribution, index: number): Record<string, unknown> {
   return { label: attribution.label, basis: attribution.basis, totalEnergyJ: attribution.totalEnergyJ, share: attribution.parts[index]?.share, parts: attribution.parts };
-}
-
-function safeCpuSeconds(pid: number): number | undefined {
-  try {
-    return readProcessCpuSeconds(pid);
-  } catch {
-    return undefined;
-  }
 }
