@@ -45,7 +45,7 @@ export async function loadReportInput(path: string, options: ReportSourceOptions
   return readSource(path, options);
 }
 
-/** Each model's card from the zoo (or options.modelCard), a placeholder saying what is unknown where there is none. */
+/** Each model's card from the zoo (or options.modelCard); where there is none, a card that says what is unknown. */
 async function cardsFor(names: readonly string[], options: ReportSourceOptions): Promise<ModelCard[]> {
   const found = await Promise.all(names.map((name) => (options.modelCard ? options.modelCard(name) : zooModelCard(name))));
   return names.map((name, index) => found[index] ?? modelCards([name])[0]!);
