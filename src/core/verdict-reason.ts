@@ -8,13 +8,14 @@
 export const VERDICT_REASON_MEANINGS = {
   'no-completions': 'no request completed successfully',
   unstable: 'the steady state was not steady (stability rule of the load pattern)',
+  'target-behind': 'the target answered too few of its scheduled requests within the run: it did not keep up with the offered rate',
   'p99-unsupported': 'too few requests behind p99 (MLPerf LoadGen rule)',
   dropped: 'requests dropped at the in-flight cap: the offered load was not delivered',
   'error-rate': 'the error rate exceeded the maximum',
   'latency-bound': 'p99 latency exceeded the latency bound',
   'self-check': 'the load generator may have limited the run, not the target',
   constraint: "a study constraint on a metric was not met, or the metric was not measured",
-  machine: 'a note on the machine during the run (hypervisor steal)',
+  machine: 'the hypervisor took more of the CPUs\' time than the study allows (steal), or a note of it beside other reasons',
   unclassified: 'a reason stored by an earlier version, before reasons had codes',
 } as const satisfies Record<string, string>;
 

@@ -37,6 +37,8 @@ export interface ScheduleAdherence {
   /** Share of the scheduled arrivals answered successfully within the run. */
   readonly completedShare: number;
   readonly windowsBehind: readonly WindowBehind[];
+  /** The reason, among `reasons`, that says the target answered too few requests: its own outcome, not a disturbance. */
+  readonly targetBehind: string | null;
   readonly reasons: readonly string[];
 }
 
@@ -48,15 +50,15 @@ export function judgeScheduleAdherence(windows: readonly WindowSchedule[], compl
   const sentShare = scheduled > 0 ? sent / scheduled : 0;
   const completedShare = scheduled > 0 ? completedInRun / scheduled : 0;
   const reasons: string[] = [];
+  let targetBehind: string | null = null;
   if (scheduled === 0) reasons.push('the schedule held no measured arrivals');
   else {
     if (sentShare < MIN_DELIVERED_SHARE) {
       reasons.push(`only ${sent} of ${scheduled} scheduled arrivals (${percent(sentShare)}) left within the run; at least ${percent(MIN_DELIVERED_SHARE)} must`);
     }
     if (completedShare < MIN_DELIVERED_SHARE) {
-      reasons.push(
-        `the target answered ${completedInRun} of ${scheduled} scheduled requests (${percent(completedShare)}) within the run; at least ${percent(MIN_DELIVERED_SHARE)} must: it did not keep up with the offered rate`,
-      );
+      targetBehind = `the target answered ${completedInRun} of ${scheduled} scheduled requests (${percent(completedShare)}) within the run; at least ${percent(MIN_DELIVERED_SHARE)} must: it did not keep up with the offered rate`;
+      reasons.push(targetBehind);
     }
   }
   const alpha = BEHIND_FAMILY_ALPHA / Math.max(1, windows.length);
@@ -72,5 +74,5 @@ export function judgeScheduleAdherence(windows: readonly WindowSchedule[], compl
         `P(≤ ${behind.sent} | Binomial(${behind.scheduled}, ${MIN_DELIVERED_SHARE})) = ${behind.pValue.toExponential(1)} ≤ ${alpha.toPrecision(2)}: the generator fell behind its schedule`,
     );
   }
-  return { scheduled, sentShare, completedShare, windowsBehind, reasons };
+  return { scheduled, sentShare, completedShare, windowsBehind, targetBehind, reasons };
 }

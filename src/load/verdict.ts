@@ -24,7 +24,7 @@ export interface RunFacts {
 export function judgeRun(facts: RunFacts): { valid: boolean; reasons: VerdictReason[] } {
   const reasons: VerdictReason[] = [];
   if (facts.completed === 0) reasons.push(verdictReason('no-completions', 'no request completed successfully'));
-  if (facts.stability.state === 'unstable') reasons.push(verdictReason('unstable', `UNSTABLE: ${facts.stability.reason}`));
+  reasons.push(...stabilityReasons(facts.stability));
   if (facts.completed > 0 && !facts.p99Support.supported) {
     reasons.push(verdictReason('p99-unsupported', `p99 is backed by ${facts.p99Support.samples} requests; at least ${facts.p99Support.required} are needed (MLPerf LoadGen's rule)`));
   }
@@ -40,4 +40,16 @@ export function judgeRun(facts: RunFacts): { valid: boolean; reasons: VerdictRea
   }
   for (const warning of facts.generatorWarnings) reasons.push(verdictReason('self-check', `self-check: ${warning}`));
   return { valid: reasons.length === 0, reasons };
+}
+
+/**
+ * An unsteady run's reasons. A target that answered too few of its scheduled requests gets its own code: that is the
+ * configuration's outcome at this load, where the other reasons (sends behind, latency drift) may be a disturbance.
+ */
+function stabilityReasons(stability: Stability): VerdictReason[] {
+  if (stability.state !== 'unstable') return [];
+  const targetBehind = stability.rule === 'open-loop-schedule' ? (stability.schedule?.targetBehind ?? null) : null;
+  if (targetBehind === null || stability.rule !== 'open-loop-schedule') return [verdictReason('unstable', `UNSTABLE: ${stability.reason}`)];
+  const others = [...(stability.schedule?.reasons ?? []).filter((reason) => reason !== targetBehind), ...(stability.latency?.reasons ?? [])];
+  return [verdictReason('target-behind', targetBehind), ...(others.length > 0 ? [verdictReason('unstable', `UNSTABLE: ${others.join('; ')}`)] : [])];
 }

@@ -9,6 +9,7 @@ import { ServelabError, errorMessage } from '../core/errors.js';
 import { METRICS, metricInfo } from '../core/metric.js';
 import { PROTOCOLS } from '../core/target.js';
 import type { DesignSpace } from '../core/space.js';
+import { DEFAULT_MAX_CPU_STEAL, DEFAULT_REMEASURE } from '../core/validity.js';
 import { colocationSchema, resolveColocation } from './colocation.js';
 import { buildDesignSpace } from './design-space.js';
 import { resolveKnobLevels } from './knob-levels.js';
@@ -95,6 +96,13 @@ const isolationSchema = strict({
   generatorCpus: z.number().int({ error: 'expected an integer >= 0' }).nonnegative({ error: 'expected an integer >= 0' }).default(1),
 });
 
+const validitySchema = strict({
+  /** A trial whose CPUs lost more than this share of their time to the hypervisor (steal) is INVALID. */
+  maxCpuSteal: z.number({ error: 'expected a fraction in [0, 1]' }).min(0, { error: 'expected a fraction in [0, 1]' }).max(1, { error: 'expected a fraction in [0, 1]' }).default(DEFAULT_MAX_CPU_STEAL),
+  /** How many more times a trial is measured, on the same server, when only a disturbance made it INVALID (run/remeasure.ts). */
+  remeasure: z.number().int({ error: 'expected an integer >= 0' }).nonnegative({ error: 'expected an integer >= 0' }).default(DEFAULT_REMEASURE),
+});
+
 const DEFAULT_OBJECTIVES = [
   { metric: 'p99_ms', direction: 'min' },
   { metric: 'energy_j_per_inf', direction: 'min' },
@@ -125,6 +133,7 @@ export const studySchema = strict({
   trialTimeoutMs: durationMsNumber.optional(),
   energy: energySchema.default({ meter: 'auto' }),
   isolation: isolationSchema.default({ generatorCpus: 1 }),
+  validity: validitySchema.prefault({}),
   /** Client protocol when it is not a knob (default kserve-http). */
   protocol: protocolName.optional(),
   /** Groups of models served together by one server (docs/reference/study-file.md#co-located-models). */

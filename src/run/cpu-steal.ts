@@ -42,7 +42,17 @@ export function stealShare(before: CpuTimes | undefined, after: CpuTimes | undef
 /** Steal above this share is worth naming beside an INVALID verdict. */
 export const NOTABLE_STEAL = 0.02;
 
-/** Named beside an INVALID verdict: the machine, not the configuration, may be to blame. */
-export function stealReason(stealShareOfCpu: number): VerdictReason {
-  return verdictReason('machine', `note: the hypervisor took ${(stealShareOfCpu * 100).toFixed(1)}% of the CPUs' time during the run (steal)`);
+/**
+ * The steal share's part in a trial's verdict. Above the study's limit the trial is INVALID: the machine, not the
+ * configuration, set its latency. Below it, a notable share is named beside the reasons of a trial INVALID anyway.
+ */
+export function stealVerdict(steal: number | undefined, maxCpuSteal: number, invalidOtherwise: boolean): { readonly invalidates: boolean; readonly reasons: readonly VerdictReason[] } {
+  if (steal === undefined) return { invalidates: false, reasons: [] };
+  const share = `${(steal * 100).toFixed(1)}%`;
+  if (steal > maxCpuSteal) {
+    const limit = `${(maxCpuSteal * 100).toFixed(1)}%`;
+    return { invalidates: true, reasons: [verdictReason('machine', `the hypervisor took ${share} of the CPUs' time during the run (steal; the study allows ${limit}, validity.maxCpuSteal)`)] };
+  }
+  if (invalidOtherwise && steal > NOTABLE_STEAL) return { invalidates: false, reasons: [verdictReason('machine', `note: the hypervisor took ${share} of the CPUs' time during the run (steal)`)] };
+  return { invalidates: false, reasons: [] };
 }

@@ -11,6 +11,7 @@ import type { LoadSummary } from '../load/summary.js';
 import type { CoServedGroup } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import type { TrialMeasurement } from '../store/types.js';
+import { stealVerdict } from './cpu-steal.js';
 import { attributeEnergy, serverComputeSecondsByModel, type EnergyAttribution } from './energy-attribution.js';
 import type { LoadDriver, MixedRunMember } from './load-driver.js';
 import { IN_RUN_WARMUP_MS, servedModelName } from './measure-trial.js';
@@ -123,10 +124,12 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
         mix,
         ...(attribution ? { energyAttribution: attributionRecord(attribution, index) } : {}),
       };
+      const validOtherwise = summary.valid && constraints.length === 0;
+      const machine = stealVerdict(steal, study.validity.maxCpuSteal, !validOtherwise);
       const measurement: TrialMeasurement = {
         metrics,
-        valid: summary.valid && constraints.length === 0,
-        verdictReasons: [...summary.reasons, ...constraints],
+        valid: validOtherwise && !machine.invalidates,
+        verdictReasons: [...summary.reasons, ...constraints, ...machine.reasons],
         client: summary,
         ...(server ? { server } : {}),
         ...(attributed ? { energy: attributed } : {}),

@@ -13,7 +13,7 @@ import { sampleDelta, scrapeMetrics } from './prometheus.js';
 import type { ServerSession } from './server-session.js';
 import { TrialFailure } from './server-process.js';
 import { constraintReasons, trialMetrics } from './trial-metrics.js';
-import { NOTABLE_STEAL, stealReason } from './cpu-steal.js';
+import { stealVerdict } from './cpu-steal.js';
 import { appliedRun, guardTrial, measurementWindow, sentAndErrors, warmupSeed } from './measured-run.js';
 import type { TrialDuration } from './trial-duration.js';
 import type { TrialSpec } from './trial-plan.js';
@@ -67,12 +67,12 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
     }
     const metrics: Record<string, number> = { ...trialMetrics(summary, usage, energy), ...(steal === undefined ? {} : { cpu_steal: steal }) };
     const constraints = constraintReasons(metrics, study.constraints);
-    const valid = summary.valid && constraints.length === 0;
-    const machine = !valid && steal !== undefined && steal > NOTABLE_STEAL ? [stealReason(steal)] : [];
+    const validOtherwise = summary.valid && constraints.length === 0;
+    const machine = stealVerdict(steal, study.validity.maxCpuSteal, !validOtherwise);
     return {
       metrics,
-      valid,
-      verdictReasons: [...summary.reasons, ...constraints, ...machine],
+      valid: validOtherwise && !machine.invalidates,
+      verdictReasons: [...summary.reasons, ...constraints, ...machine.reasons],
       client: summary,
       ...(countersBefore && countersAfter ? { server: sampleDelta(countersBefore, countersAfter) } : {}),
       ...(energy ? { energy } : {}),

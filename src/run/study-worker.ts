@@ -11,7 +11,7 @@ import type { OsCapabilities } from '../knobs/detect.js';
 import { mixCapacityPairs, modelWorkloadPairs } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import { requireStudy, type AsyncResultsStore } from '../store/async-store.js';
-import type { CapacityRecord } from '../store/types.js';
+import type { CapacityRecord, TrialMeasurement } from '../store/types.js';
 import { runCoServedUnit } from './co-served-unit.js';
 import { describeCpuLayout } from './cpu-layout.js';
 import { measureMixCapacity } from './mix-capacity.js';
@@ -29,6 +29,7 @@ export interface StudyWorkerEvents {
   capacityMeasured?(study: Study, record: CapacityRecord): void;
   trialStarted?(configuration: Configuration, trial: TrialSpec): void;
   trialEnded?(configuration: Configuration, trial: TrialSpec, outcome: UnitTrialOutcome): void;
+  trialRemeasured?(configuration: Configuration, trial: TrialSpec, disturbed: TrialMeasurement): void;
 }
 
 export interface StudyWorkerOptions {
@@ -129,6 +130,7 @@ export class StudyWorker {
         ...context,
         ...(events?.trialStarted ? { onTrialStarted: (trial: TrialSpec) => events.trialStarted?.(configuration, trial) } : {}),
         ...(events?.trialEnded ? { onTrialEnded: (trial: TrialSpec, outcome: UnitTrialOutcome) => events.trialEnded?.(configuration, trial, outcome) } : {}),
+        ...(events?.trialRemeasured ? { onTrialRemeasured: (trial: TrialSpec, disturbed: TrialMeasurement) => events.trialRemeasured?.(configuration, trial, disturbed) } : {}),
       },
       configuration,
       pending,

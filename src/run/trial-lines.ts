@@ -29,6 +29,8 @@ export class TrialLines {
     capacityStarted: (_study, model, workload) => this.progress.note(`servelab: measuring the capacity of ${model} with ${workload} (default server settings) for the stress levels`),
     capacityMeasured: (_study, record) => this.progress.note(`servelab: capacity of ${record.model} with ${record.workload}: ${record.capacityRps.toFixed(1)} req/s (${record.method})`),
     trialStarted: (configuration, trial) => this.progress.trialStarted(this.#done, label(configuration, trial)),
+    trialRemeasured: (configuration, trial, disturbed) =>
+      this.progress.note(`servelab: measuring again ${label(configuration, trial)} | ${disturbed.verdictReasons?.map((reason) => reason.message).join('; ') ?? 'INVALID'}`),
     trialEnded: (configuration, trial, outcome) => {
       if (outcome.state === 'completed') {
         const { measurement } = outcome;

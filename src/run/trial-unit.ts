@@ -12,12 +12,13 @@ import type { AsyncResultsStore } from '../store/async-store.js';
 import type { CapacityRecord, TrialMeasurement } from '../store/types.js';
 import type { LoadDriver } from './load-driver.js';
 import { measureTrial, servedModelName } from './measure-trial.js';
+import { measureUntilUndisturbed } from './remeasure.js';
 import { TrialFailure } from './server-process.js';
 import { oneLine, startSession, type ServerSession, type SessionSettings } from './server-session.js';
 import { trialDuration, type TrialDuration } from './trial-duration.js';
 import { protocolOf, trialLabel, type TrialSpec } from './trial-plan.js';
 
-export type UnitStore = Pick<AsyncResultsStore, 'trial' | 'startTrial' | 'completeTrial' | 'failTrial' | 'capacity' | 'saveCapacity'>;
+export type UnitStore = Pick<AsyncResultsStore, 'trial' | 'startTrial' | 'completeTrial' | 'failTrial' | 'discardAttempt' | 'capacity' | 'saveCapacity'>;
 
 export interface UnitContext {
   readonly store: UnitStore;
@@ -28,6 +29,8 @@ export interface UnitContext {
   readonly appliedExtras?: TrialExtras;
   readonly onTrialStarted?: (trial: TrialSpec) => void;
   readonly onTrialEnded?: (trial: TrialSpec, outcome: UnitTrialOutcome) => void;
+  /** A disturbed measurement was set aside and the trial is measured again (remeasure.ts). */
+  readonly onTrialRemeasured?: (trial: TrialSpec, disturbed: TrialMeasurement) => void;
 }
 
 export type UnitTrialOutcome =
@@ -75,16 +78,28 @@ export async function runTrialUnit(context: UnitContext, configuration: Configur
         } catch (error) {
           throw new TrialFailure('invalid-config', oneLine(error));
         }
-        const measured = await measureTrial(session, trial, {
-          study,
-          driver: context.driver,
-          protocol: protocolOf(configuration, study),
-          ...rate,
-          duration,
-          cpus: [...new Set([...context.settings.layout.serverCpus, ...context.settings.layout.generatorCpus])],
-          seed: study.seed * 1000 + trial.repetition,
+        const running = session;
+        const measure = async (): Promise<TrialMeasurement> => {
+          const measured = await measureTrial(running, trial, {
+            study,
+            driver: context.driver,
+            protocol: protocolOf(configuration, study),
+            ...rate,
+            duration,
+            cpus: [...new Set([...context.settings.layout.serverCpus, ...context.settings.layout.generatorCpus])],
+            seed: study.seed * 1000 + trial.repetition,
+          });
+          return context.appliedExtras ? { ...measured, applied: { ...measured.applied, ...context.appliedExtras } } : measured;
+        };
+        const measurement = await measureUntilUndisturbed(measure, {
+          remeasure: study.validity.remeasure,
+          discard: async (disturbed) => {
+            if (!(await store.discardAttempt(trial.trialId, disturbed))) return false;
+            context.onTrialRemeasured?.(trial, disturbed);
+            await store.startTrial(trial.trialId);
+            return true;
+          },
         });
-        const measurement = context.appliedExtras ? { ...measured, applied: { ...measured.applied, ...context.appliedExtras } } : measured;
         outcome = { state: 'completed', measurement, recorded: await store.completeTrial(trial.trialId, measurement) };
       } catch (error) {
         const failure = asTrialFailure(error);

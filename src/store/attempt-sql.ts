@@ -17,6 +17,15 @@ export const RECORD_FINISHED_ATTEMPT_SQL = `
   ON CONFLICT (trial_id, attempt) DO UPDATE SET state = excluded.state, valid = excluded.valid, failure_kind = excluded.failure_kind,
     reason = excluded.reason, finished_at = excluded.finished_at, metrics_json = excluded.metrics_json`;
 
+/**
+ * A running trial's measurement set aside to be measured again (run/remeasure.ts): kept as a completed, INVALID
+ * attempt with its reasons and metrics; the trial itself stays running and its next start is the next attempt.
+ */
+export const RECORD_DISCARDED_ATTEMPT_SQL = `
+  INSERT INTO trial_attempts (${ATTEMPT_COLUMNS})
+  SELECT trial_id, study_id, attempt, 'completed', 0, NULL, ?, started_at, ?, ? FROM trials WHERE trial_id = ? AND state = 'running' AND attempt > 0
+  ON CONFLICT (trial_id, attempt) DO NOTHING`;
+
 /** A trial found running when it is started again: its previous runner stopped midway. */
 export const RECORD_INTERRUPTED_ATTEMPT_SQL = `
   INSERT INTO trial_attempts (trial_id, study_id, attempt, state, started_at)
@@ -65,6 +74,7 @@ export function attemptFromRow(row: Record<string, unknown>): TrialAttempt {
     state: String(row.state) as TrialAttempt['state'],
     valid: Number(row.valid) === 1,
     ...(row.state === 'failed' ? { failure: { kind: (text(row.failure_kind) ?? 'crash') as FailureKind, reason: text(row.reason) ?? 'failed' } } : {}),
+    ...(row.state === 'completed' && text(row.reason) !== undefined ? { reason: text(row.reason) } : {}),
     metrics: metrics === undefined ? {} : (JSON.parse(metrics) as Record<string, number>),
     ...(startedAt === undefined ? {} : { startedAt }),
     ...(finishedAt === undefined ? {} : { finishedAt }),

@@ -19,7 +19,10 @@ export interface StudyStatus extends StudyProgress {
   readonly meter?: string;
   /** Times trials were started, all attempts counted. */
   readonly attempts: number;
-  /** Attempts superseded by a later one (a retried failure, a run interrupted midway), by failure kind or 'interrupted'. */
+  /**
+   * Attempts superseded by a later one, by how they ended: a failure kind (a retried failure), 'interrupted' (a run
+   * stopped midway) or 'remeasured' (an INVALID measurement a disturbance explains, measured again at once).
+   */
   readonly earlierAttempts: Readonly<Record<string, number>>;
   /** The explore or coordinator holding the study's lease, when one does. */
   readonly runner?: StudyLease;
@@ -64,7 +67,7 @@ export function earlierAttempts(trials: readonly StoredTrial[], attempts: readon
   const counts: Record<string, number> = {};
   for (const attempt of attempts) {
     if (current.get(attempt.trialId) === attempt.attempt) continue;
-    const kind = attempt.failure?.kind ?? attempt.state;
+    const kind = attempt.failure?.kind ?? (attempt.state === 'completed' ? 'remeasured' : attempt.state);
     counts[kind] = (counts[kind] ?? 0) + 1;
   }
   return counts;

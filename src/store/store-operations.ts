@@ -7,7 +7,7 @@
 import { ServelabError } from '../core/errors.js';
 import { configurationKey } from '../core/space.js';
 import type { FailureKind, TrialRow, TrialState } from '../core/trial.js';
-import { attemptFromRow, LIST_ATTEMPTS_SQL, RECORD_FINISHED_ATTEMPT_SQL, RECORD_INTERRUPTED_ATTEMPT_SQL, retryFailedStatements } from './attempt-sql.js';
+import { attemptFromRow, LIST_ATTEMPTS_SQL, RECORD_DISCARDED_ATTEMPT_SQL, RECORD_FINISHED_ATTEMPT_SQL, RECORD_INTERRUPTED_ATTEMPT_SQL, retryFailedStatements } from './attempt-sql.js';
 import { INSERT_LEASE_SQL, insertLeaseParams, leaseFromRow, RELEASE_LEASE_SQL, RENEW_LEASE_SQL, SELECT_LEASE_SQL, TAKE_OVER_LEASE_SQL, takeOverLeaseParams } from './lease-sql.js';
 import { capacityFromRow, environmentFromRow, jsonOrNull, sortedConfiguration, storedTrialFromRow, studyFromRow, TRIAL_SELECT, trialRowFromDb, type TrialDbRow } from './row-mapping.js';
 import { execute, select, type StoreSteps, type StoreWork } from './sql-steps.js';
@@ -93,6 +93,11 @@ export function storeOperations(dialect: SqlDialect, now: () => Date): StoreOper
     yield* execute(RECORD_INTERRUPTED_ATTEMPT_SQL, [trialId]);
     yield* execute(`UPDATE trials SET state = 'running', attempt = ?, started_at = ?, finished_at = NULL WHERE trial_id = ?`, [attempt, timestamp(), trialId]);
     return attempt;
+  }
+
+  function* discardAttempt(trialId: string, measurement: TrialMeasurement): StoreSteps<boolean> {
+    const reason = `measured again: ${(measurement.verdictReasons ?? []).map((verdict) => verdict.message).join('; ') || 'INVALID'}`;
+    return (yield* execute(RECORD_DISCARDED_ATTEMPT_SQL, [reason, timestamp(), JSON.stringify(measurement.metrics), trialId])).changes === 1;
   }
 
   /** Completes or fails a trial once: a trial already completed keeps its result and nothing is written. */
@@ -187,6 +192,7 @@ export function storeOperations(dialect: SqlDialect, now: () => Date): StoreOper
     startTrial: (trialId) => transaction(startTrial(trialId)),
     completeTrial: (trialId, measurement) => transaction(finish(trialId, 'completed', measurement, undefined)),
     failTrial: (trialId, failure, measurement) => transaction(finish(trialId, 'failed', measurement, failure)),
+    discardAttempt: (trialId, measurement) => direct(discardAttempt(trialId, measurement)),
     trial: (trialId) => direct(firstRow(select<TrialDbRow>(`${TRIAL_SELECT} WHERE t.trial_id = ?`, [trialId]), storedTrialFromRow)),
     trials: (studyId) => direct(mapRows(select<TrialDbRow>(`${TRIAL_SELECT} WHERE t.study_id = ? ORDER BY t.sequence`, [studyId]), storedTrialFromRow)),
     trialRows: (studyId) => direct(trialRows(studyId)),

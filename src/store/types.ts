@@ -106,6 +106,8 @@ export interface TrialAttempt {
   readonly state: 'completed' | 'failed' | 'interrupted';
   readonly valid: boolean;
   readonly failure?: TrialFailureRecord;
+  /** A completed attempt's INVALID verdict in words (for one set aside and measured again, prefixed so). */
+  readonly reason?: string;
   readonly metrics: Readonly<Record<string, number>>;
   readonly startedAt?: string;
   readonly finishedAt?: string;
@@ -142,6 +144,11 @@ export interface ResultsStore {
   completeTrial(trialId: string, measurement: TrialMeasurement): boolean;
   /** Records a failure with its reason; false if the trial had already completed. */
   failTrial(trialId: string, failure: TrialFailureRecord, measurement?: TrialMeasurement): boolean;
+  /**
+   * Keeps a running trial's INVALID measurement as an earlier attempt, to be measured again (run/remeasure.ts);
+   * false when the trial is not running. The trial's next startTrial is its next attempt.
+   */
+  discardAttempt(trialId: string, measurement: TrialMeasurement): boolean;
   trial(trialId: string): StoredTrial | undefined;
   trials(studyId: string): StoredTrial[];
   trialRows(studyId?: string): TrialRow[];

@@ -100,6 +100,31 @@ function contract(name: string, open: () => Promise<AsyncResultsStore>, skip?: s
       }
     });
 
+    test('a disturbed measurement set aside stays an attempt; the trial runs on as its next attempt', async () => {
+      const store = await open();
+      try {
+        await store.openStudy({ ...study, studyId: 'again' });
+        const [trial] = planned.map((t) => ({ ...t, studyId: 'again', trialId: `again-${t.trialId}` }));
+        await store.planTrials([trial!]);
+        const id = trial!.trialId;
+        const disturbed: TrialMeasurement = { metrics: { p99_ms: 40 }, valid: false, verdictReasons: [{ code: 'self-check', message: 'self-check: sends left 14 ms late' }] };
+        assert.equal(await store.discardAttempt(id, disturbed), false, 'a trial that is not running has no attempt to set aside');
+        await store.startTrial(id);
+        assert.equal(await store.discardAttempt(id, disturbed), true);
+        assert.equal((await store.trial(id))?.state, 'running', 'the trial is still being measured');
+        assert.equal(await store.startTrial(id), 2);
+        await store.completeTrial(id, measurement(6));
+        const attempts = (await store.attempts('again')).map((x) => ({ attempt: x.attempt, state: x.state, valid: x.valid, reason: x.reason, p99: x.metrics.p99_ms }));
+        assert.deepEqual(attempts, [
+          { attempt: 1, state: 'completed', valid: false, reason: 'measured again: self-check: sends left 14 ms late', p99: 40 },
+          { attempt: 2, state: 'completed', valid: true, reason: undefined, p99: 6 },
+        ]);
+        assert.equal((await store.trial(id))?.row.metrics.p99_ms, 6, "the last measurement is the trial's");
+      } finally {
+        await store.close();
+      }
+    });
+
     test('a study lease is taken once, renewed and released by its holder, and taken over only from the holder named', async () => {
       const store = await open();
       try {

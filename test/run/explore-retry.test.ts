@@ -93,3 +93,42 @@ test('--retry-failed kinds are checked against the failure kinds there are', asy
   const distributed = await servelab('explore', 'missing-study.yaml', '--retry-failed', '--distributed');
   assert.match(distributed.stderr, /--retry-failed runs failed trials again on this machine; it does not combine with --distributed/);
 });
+
+test('a trial the machine disturbed is measured again on the same server; the set-aside measurement stays an attempt', { timeout: 240_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'servelab-remeasure-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const studyPath = join(dir, 'study.yaml');
+  const dbPath = join(dir, 'study.db');
+  // One extra measurement at most, so the count below holds whatever this machine does to the second run.
+  writeFileSync(studyPath, `${STUDY.replace('name: retry', 'name: remeasure')}validity: { remeasure: 1 }\n`);
+  // The first measured run comes back as if the generator's sends had been stalled (self-check).
+  const servers: number[] = [];
+  let measuredRuns = 0;
+  const disturbingDriver: LoadDriver = {
+    capacity: (request) => loadGeneratorDriver.capacity(request),
+    run: async (request) => {
+      const summary = await loadGeneratorDriver.run(request);
+      if (request.warmupMs === 0) return summary; // the server's warm-up
+      servers.push(request.serverPid!);
+      if (++measuredRuns > 1) return summary;
+      return { ...summary, valid: false, reasons: [{ code: 'self-check', message: 'self-check: sends left 14.0 ms late (p99 schedule lag; limit 10 ms)' }] };
+    },
+  };
+  const summary = await explore({ studyPath, dbPath, driver: disturbingDriver, progress: silentProgress });
+  assert.deepEqual({ completed: summary.completed, failed: summary.failed }, { completed: 1, failed: 0 });
+  assert.equal(measuredRuns, 2);
+  assert.equal(new Set(servers).size, 1, 'measured again on the same server');
+
+  const store = openSqliteStore(dbPath, { mustExist: true });
+  const [trial] = store.trials('remeasure');
+  const attempts = store.attempts('remeasure');
+  store.close();
+  assert.equal(trial!.attempt, 2);
+  assert.deepEqual(attempts.map((a) => [a.attempt, a.state]), [[1, 'completed'], [2, 'completed']]);
+  assert.equal(attempts[0]!.valid, false);
+  assert.ok(!trial!.measurement!.verdictReasons?.some((reason) => /14\.0 ms late/.test(reason.message)), "the second measurement is the trial's");
+  assert.match(attempts[0]!.reason!, /^measured again: self-check: sends left 14.0 ms late/);
+  assert.ok(attempts[0]!.metrics.p99_ms! > 0, "the set-aside attempt keeps its metrics");
+  const [status] = await studyStatus(dbPath);
+  assert.deepEqual(status!.earlierAttempts, { remeasured: 1 });
+});
