@@ -8,8 +8,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const program = createProgram();
 try {
+  const program = await createProgram(process.argv);
   await program.parseAsync(process.argv);
 } catch (error) {
   const verbose = process.argv.includes('--verbose');

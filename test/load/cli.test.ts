@@ -16,7 +16,8 @@ async function servelab(args: string[]): Promise<string> {
   const log = console.log;
   console.log = (...items: unknown[]) => void printed.push(items.join(' '));
   try {
-    await createProgram().exitOverride().parseAsync(['node', 'servelab', ...args]);
+    const argv = ['node', 'servelab', ...args];
+    await (await createProgram(argv)).exitOverride().parseAsync(argv);
   } finally {
     console.log = log;
   }
