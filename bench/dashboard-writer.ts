@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { PlannedTrial } from '../src/store/types.js';
-import { finishSyntheticTrial } from '../test/dashboard/support/synthetic-store.js';
+import { finishSyntheticTrial } from '../test/support/dashboard/synthetic-store.js';
 
 const store = openSqliteStore((workerData as { storePath: string }).storePath);
 parentPort!.on('message', (message: { trial: PlannedTrial; index: number } | null) => {

@@ -15,8 +15,8 @@ import { startWorker } from '../src/core/worker.js';
 import { startDashboard } from '../src/dashboard/dashboard-server.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { PlannedTrial } from '../src/store/types.js';
-import { CHROMIUM_PATH, chromiumMissingReason } from '../test/report/support/browser.js';
-import { finishSyntheticTrial, planSyntheticStudy } from '../test/dashboard/support/synthetic-store.js';
+import { CHROMIUM_PATH, chromiumMissingReason } from '../test/support/report/browser.js';
+import { finishSyntheticTrial, planSyntheticStudy } from '../test/support/dashboard/synthetic-store.js';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);

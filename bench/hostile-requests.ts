@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { KSERVE_PROTO_OPTIONS, KSERVE_PROTO_PATH } from '../src/server/index.js';
-import { MODEL_PATHS } from '../test/server/fixtures/models.js';
+import { MODEL_PATHS } from '../test/support/server/fixtures/models.js';
 
 const root = resolve(process.argv[2] ?? '.');
 const MIB = 1024 * 1024;

@@ -6,7 +6,8 @@ import { sleepUntilPrecisely } from './precise-sleep.js';
 
 export interface Clock {
   nowMs(): number;
-  sleepMs(durationMs: number): Promise<void>;
+  /** Resolves after durationMs, or as soon as `signal` aborts: a sleep nobody waits for must not keep the process alive. */
+  sleepMs(durationMs: number, signal?: AbortSignal): Promise<void>;
   /** Resolves as close after wakeAtMs as this clock can, never before it (absent: sleepMs does). */
   sleepUntilMs?(wakeAtMs: number): Promise<void>;
 }
@@ -18,9 +19,16 @@ export function sleepUntil(clock: Clock, wakeAtMs: number): Promise<void> {
 
 export const systemClock: Clock = {
   nowMs: () => performance.now(),
-  sleepMs: (durationMs) =>
+  sleepMs: (durationMs, signal) =>
     new Promise((resolve) => {
-      setTimeout(resolve, Math.max(0, durationMs));
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, Math.max(0, durationMs));
+      signal?.addEventListener('abort', done, { once: true });
+      function done(): void {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
     }),
   sleepUntilMs: sleepUntilPrecisely,
 };
@@ -38,10 +46,20 @@ export class VirtualClock implements Clock {
     return this.#nowMs;
   }
 
-  sleepMs(durationMs: number): Promise<void> {
+  sleepMs(durationMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      this.#sleepers.push({ wakeAtMs: this.#nowMs + Math.max(0, durationMs), resolve });
+      if (signal?.aborted) return resolve();
+      const sleeper = { wakeAtMs: this.#nowMs + Math.max(0, durationMs), resolve };
+      this.#sleepers.push(sleeper);
       this.#sleepers.sort((a, b) => a.wakeAtMs - b.wakeAtMs);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.#sleepers = this.#sleepers.filter((other) => other !== sleeper);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

@@ -10,6 +10,7 @@ import type { AnalysisResult } from '../analysis/types.js';
 import { loadReportInput } from '../report/source.js';
 import { writeReport, type WrittenReport } from '../report/write.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { earlierAttempts } from '../store/status.js';
 import type { TrialRow } from '../core/trial.js';
 import { demoStudies, type DemoStudy } from './demo-study.js';
 
@@ -52,10 +53,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 
   const studyIds = studies.map((demo) => demo.study.name);
-  const rows = readRows(dbPath, studyIds);
+  const { rows, remeasured } = readRows(dbPath, studyIds);
   const completed = rows.filter((row) => row.state === 'completed');
   const valid = completed.filter((row) => row.valid).length;
-  log(`${valid} of ${rows.length} trials VALID by the run's own rules (${completed.length - valid} invalid, ${rows.length - completed.length} failed); analysing the valid ones`);
+  const again = remeasured === 0 ? '' : `; ${remeasured} ${remeasured === 1 ? 'measurement was' : 'measurements were'} disturbed by the machine and measured again`;
+  log(`${valid} of ${rows.length} trials VALID by the run's own rules (${completed.length - valid} invalid, ${rows.length - completed.length} failed${again}); analysing the valid ones`);
   const analysis = analyzeTrials(rows, { objectives: first.objectives, seed: first.seed });
   const analysisPath = join(outDir, 'analysis.json');
   writeFileSync(analysisPath, `${JSON.stringify(analysis, null, 2)}\n`);
@@ -81,10 +83,12 @@ function reproduceCommands(options: DemoOptions, studies: readonly DemoStudy[]):
   ];
 }
 
-function readRows(dbPath: string, studyIds: readonly string[]): TrialRow[] {
+/** The studies' trial rows, and how many measurements were set aside because the machine disturbed them. */
+function readRows(dbPath: string, studyIds: readonly string[]): { rows: TrialRow[]; remeasured: number } {
   const store = openSqliteStore(dbPath, { mustExist: true });
   try {
-    return studyIds.flatMap((studyId) => store.trialRows(studyId));
+    const remeasured = studyIds.reduce((sum, studyId) => sum + (earlierAttempts(store.trials(studyId), store.attempts(studyId)).remeasured ?? 0), 0);
+    return { rows: studyIds.flatMap((studyId) => store.trialRows(studyId)), remeasured };
   } finally {
     store.close();
   }

@@ -65,13 +65,20 @@ export class InFlightTracker {
     if (this.#requests.size === 0) return;
     const lastDeadlineMs = Math.max(...[...this.#requests].map((request) => request.deadlineMs));
     const empty = new Promise<void>((resolve) => (this.#onEmpty = resolve));
-    const deadline = this.clock.sleepMs(Math.max(0, lastDeadlineMs - this.clock.nowMs()) + 1).then(() => {
+    // Cancelled once nothing is in flight: a pending deadline would hold the process open for the request timeout.
+    const drained = new AbortController();
+    const deadline = this.clock.sleepMs(Math.max(0, lastDeadlineMs - this.clock.nowMs()) + 1, drained.signal).then(() => {
+      if (drained.signal.aborted) return;
       for (const request of this.#requests) {
         request.timedOut = true;
         cancel(request);
       }
     });
-    await Promise.race([empty, deadline]);
+    try {
+      await Promise.race([empty, deadline]);
+    } finally {
+      drained.abort();
+    }
     // Aborted requests settle on their own microtask turns; give them a moment to be recorded.
     if (this.#requests.size > 0) await Promise.race([empty, new Promise((resolve) => setTimeout(resolve, 50))]);
   }

@@ -24,6 +24,8 @@ export interface ReportInput {
   readonly workers?: readonly WorkerMachine[];
   /** Where the embedded server put its I/O and instance threads, each distinct layout with its trial count. */
   readonly threadPlacements?: readonly ThreadPlacementCount[];
+  /** Measurements set aside because the machine disturbed them (steal, late sends, drift), each measured again. */
+  readonly remeasured?: number;
 }
 
 export interface ThreadPlacementCount {

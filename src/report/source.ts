@@ -12,6 +12,7 @@ import type { DesignSpace, KnobDomain } from '../core/space.js';
 import type { TrialRow } from '../core/trial.js';
 import { parseStudy, type Study } from '../plan/study-schema.js';
 import { isPostgresLocation, openResultsStore, requireStudy, type AsyncResultsStore } from '../store/async-store.js';
+import { earlierAttempts } from '../store/status.js';
 import type { EnvironmentRecord, StoredTrial } from '../store/types.js';
 import { getModelCard } from '../zoo/models/registry.js';
 import { modelPropertiesOf } from '../analysis/explanations.js';
@@ -96,7 +97,10 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
     const first = records[0]!;
     const environments = await store.environments(first.studyId);
     const workers = workerMachines(environments, rows);
-    const threadPlacements = threadPlacementCounts((await Promise.all(records.map((record) => store.trials(record.studyId)))).flat());
+    const storedTrials = await Promise.all(records.map((record) => store.trials(record.studyId)));
+    const threadPlacements = threadPlacementCounts(storedTrials.flat());
+    const attempts = await Promise.all(records.map((record) => store.attempts(record.studyId)));
+    const remeasured = storedTrials.reduce((sum, trials, index) => sum + (earlierAttempts(trials, attempts[index]!).remeasured ?? 0), 0);
     const loads = study ? loadSummaries(study) : loadsFromRows(rows);
     // Workers of different kinds would pollute each other's comparisons: their machine joins the environment.
     const heterogeneous = new Set(workers.map((worker) => `${worker.cpuModel}|${worker.cores}|${worker.memoryMb}`)).size > 1;
@@ -120,6 +124,7 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
       ...(options.caveats && options.caveats.length > 0 ? { caveats: options.caveats } : {}),
       ...(workers.length > 0 ? { workers } : {}),
       ...(threadPlacements.length > 0 ? { threadPlacements } : {}),
+      ...(remeasured > 0 ? { remeasured } : {}),
       reproduce: {
         ...(sources.length === 1 ? { studyFile: 'study.yaml', studyYaml: sources[0]!.sourceText! } : {}),
         ...(sources.length > 1

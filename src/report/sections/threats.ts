@@ -58,8 +58,12 @@ export function threatsSection(context: SectionContext): Section {
   items.push(
     `**Coverage.** ${measured} of ${spaceSize(study.space).toLocaleString('en-US')} configurations were measured. Effects and fronts describe the sampled configurations; an unsampled configuration could be better.`,
   );
+  const remeasured = input.remeasured ?? 0;
   items.push(
-    `**Excluded trials.** ${outcomes.invalid} rows were invalid and ${outcomes.failed} failed. If failures concentrate in one region (e.g. many instances with little memory), results there are biased towards the configurations that survived.`,
+    `**Excluded trials.** ${outcomes.invalid} rows were invalid and ${outcomes.failed} failed. If failures concentrate in one region (e.g. many instances with little memory), results there are biased towards the configurations that survived.` +
+      (remeasured > 0
+        ? ` ${remeasured} ${remeasured === 1 ? 'measurement was' : 'measurements were'} INVALID only because the machine disturbed ${remeasured === 1 ? 'it' : 'them'} (hypervisor steal over the study's limit, late sends, latency drift) and measured again at once; the set-aside measurements stay in the store as earlier attempts.`
+        : ''),
   );
   items.push(
     `**External validity.** ${input.models.length} models and ${input.workloads.length} workloads on one machine do not represent all DNNs or serving stacks; results on GPUs, larger models or other runtimes may differ.`,
