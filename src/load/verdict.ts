@@ -48,8 +48,8 @@ export function judgeRun(facts: RunFacts): { valid: boolean; reasons: VerdictRea
  */
 function stabilityReasons(stability: Stability): VerdictReason[] {
   if (stability.state !== 'unstable') return [];
-  const targetBehind = stability.rule === 'open-loop-schedule' ? (stability.schedule?.targetBehind ?? null) : null;
-  if (targetBehind === null || stability.rule !== 'open-loop-schedule') return [verdictReason('unstable', `UNSTABLE: ${stability.reason}`)];
+  const targetBehind = stability.rule === 'open-loop-schedule' ? stability.schedule?.targetBehind : null;
+  if (!targetBehind || stability.rule !== 'open-loop-schedule') return [verdictReason('unstable', `UNSTABLE: ${stability.reason}`)];
   const others = [...(stability.schedule?.reasons ?? []).filter((reason) => reason !== targetBehind), ...(stability.latency?.reasons ?? [])];
   return [verdictReason('target-behind', targetBehind), ...(others.length > 0 ? [verdictReason('unstable', `UNSTABLE: ${others.join('; ')}`)] : [])];
 }
