@@ -18,8 +18,6 @@ export interface ReportInput {
   readonly rows: readonly TrialRow[];
   readonly analysis: AnalysisResult;
   readonly reproduce: ReproduceInfo;
-  /** Departures from the study's own rules that every reader must know, shown at the top and under threats. */
-  readonly caveats?: readonly string[];
   /** Distributed studies: the worker machines and how many trials each ran (absent on one machine). */
   readonly workers?: readonly WorkerMachine[];
   /** Where the embedded server put its I/O and instance threads, each distinct layout with its trial count. */

@@ -37,9 +37,8 @@ export interface ReportSourceOptions {
   /** Commands printed in "How to reproduce"; defaults to explore + report on the same database. */
   readonly reproduceCommands?: readonly string[];
   readonly modelCard?: (name: string) => ModelCard | undefined;
-  /** Rows to report instead of the stored ones (the demo passes those of its parts), and caveats that explain anything about them. */
+  /** Rows to report instead of the stored ones (the demo passes those of its parts). */
   readonly rows?: readonly TrialRow[];
-  readonly caveats?: readonly string[];
 }
 
 export async function loadReportInput(path: string, options: ReportSourceOptions = {}): Promise<ReportInput> {
@@ -121,7 +120,6 @@ async function fromDatabase(path: string, options: ReportSourceOptions): Promise
       capacities: withOfferedRates((await Promise.all(records.map((record) => store.capacities(record.studyId)))).flat(), loads),
       rows,
       analysis,
-      ...(options.caveats && options.caveats.length > 0 ? { caveats: options.caveats } : {}),
       ...(workers.length > 0 ? { workers } : {}),
       ...(threadPlacements.length > 0 ? { threadPlacements } : {}),
       ...(remeasured > 0 ? { remeasured } : {}),

@@ -13,7 +13,6 @@ export function introductionSection(context: SectionContext): Section {
     id: 'what-and-why',
     title: 'What was studied and why',
     blocks: [
-      ...(input.caveats ?? []).map((caveat) => ({ kind: 'callout' as const, text: `**Read this first.** ${escapeInline(caveat)}` })),
       { kind: 'paragraph', text: escapeInline(input.study.question) },
       ...(input.study.description ? [{ kind: 'paragraph' as const, text: escapeInline(input.study.description) }] : []),
       {

@@ -11,7 +11,7 @@ export function threatsSection(context: SectionContext): Section {
   const { input } = context;
   const { machine, study } = input;
   const outcomes = rowOutcomes(input.rows);
-  const items: string[] = (input.caveats ?? []).map((caveat) => `**Relaxed verdict.** ${escapeInline(caveat)}`);
+  const items: string[] = [];
   const noise = ['p99_ms', 'energy_j_per_inf']
     .map((metric) => ({ metric, cv: medianCoefficientOfVariation(input.rows, metric) }))
     .filter((entry) => entry.cv !== undefined);
