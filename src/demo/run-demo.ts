@@ -10,7 +10,6 @@ import type { AnalysisResult } from '../analysis/types.js';
 import { loadReportInput } from '../report/source.js';
 import { writeReport, type WrittenReport } from '../report/write.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { earlierAttempts } from '../store/status.js';
 import type { TrialRow } from '../core/trial.js';
 import { demoStudies, type DemoStudy } from './demo-study.js';
 
@@ -53,11 +52,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 
   const studyIds = studies.map((demo) => demo.study.name);
-  const { rows, remeasured } = readRows(dbPath, studyIds);
-  const completed = rows.filter((row) => row.state === 'completed');
-  const valid = completed.filter((row) => row.valid).length;
-  const again = remeasured === 0 ? '' : `; ${remeasured} ${remeasured === 1 ? 'measurement was' : 'measurements were'} disturbed by the machine and measured again`;
-  log(`${valid} of ${rows.length} trials VALID by the run's own rules (${completed.length - valid} invalid, ${rows.length - completed.length} failed${again}); analysing the valid ones`);
+  const rows = readRows(dbPath, studyIds);
   const analysis = analyzeTrials(rows, { objectives: first.objectives, seed: first.seed });
   const analysisPath = join(outDir, 'analysis.json');
   writeFileSync(analysisPath, `${JSON.stringify(analysis, null, 2)}\n`);
@@ -69,6 +64,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     analysisPath,
     reproduceCommands: reproduceCommands(options, studies),
   });
+  // The report's input counts the measurements set aside (from the store's attempts), so the summary uses its figure.
+  const completed = rows.filter((row) => row.state === 'completed');
+  const valid = completed.filter((row) => row.valid).length;
+  const remeasured = input.remeasured ?? 0;
+  const again = remeasured === 0 ? '' : `; ${remeasured} ${remeasured === 1 ? 'measurement was' : 'measurements were'} disturbed by the machine and measured again`;
+  log(`${valid} of ${rows.length} trials VALID by the run's own rules (${completed.length - valid} invalid, ${rows.length - completed.length} failed${again}); analysing the valid ones`);
   const report = await writeReport(input, { notebookPath: join(outDir, 'report.ipynb'), htmlPath: join(outDir, 'report.html') });
   return { studyFiles, dbPath, analysisPath, report, analysis, durationMs: Date.now() - started };
 }
@@ -83,12 +84,10 @@ function reproduceCommands(options: DemoOptions, studies: readonly DemoStudy[]):
   ];
 }
 
-/** The studies' trial rows, and how many measurements were set aside because the machine disturbed them. */
-function readRows(dbPath: string, studyIds: readonly string[]): { rows: TrialRow[]; remeasured: number } {
+function readRows(dbPath: string, studyIds: readonly string[]): TrialRow[] {
   const store = openSqliteStore(dbPath, { mustExist: true });
   try {
-    const remeasured = studyIds.reduce((sum, studyId) => sum + (earlierAttempts(store.trials(studyId), store.attempts(studyId)).remeasured ?? 0), 0);
-    return { rows: studyIds.flatMap((studyId) => store.trialRows(studyId)), remeasured };
+    return studyIds.flatMap((studyId) => store.trialRows(studyId));
   } finally {
     store.close();
   }

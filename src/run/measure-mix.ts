@@ -11,7 +11,6 @@ import type { LoadSummary } from '../load/summary.js';
 import type { CoServedGroup } from '../plan/colocation.js';
 import type { Study } from '../plan/study-schema.js';
 import type { TrialMeasurement } from '../store/types.js';
-import { stealVerdict } from './cpu-steal.js';
 import { attributeEnergy, serverComputeSecondsByModel, type EnergyAttribution } from './energy-attribution.js';
 import type { LoadDriver, MixedRunMember } from './load-driver.js';
 import { IN_RUN_WARMUP_MS, servedModelName } from './measure-trial.js';
@@ -20,7 +19,7 @@ import { runMixedWith } from './mixed-run.js';
 import { sampleDelta, scrapeMetrics } from './prometheus.js';
 import { TrialFailure } from './server-process.js';
 import type { ServerSession } from './server-session.js';
-import { constraintReasons, trialMetrics } from './trial-metrics.js';
+import { trialMetrics, trialVerdict } from './trial-metrics.js';
 import type { TrialDuration } from './trial-duration.js';
 import type { TrialSpec } from './trial-plan.js';
 
@@ -116,7 +115,6 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
         ...mixMetrics(mixed, energy, part?.share),
         ...(steal === undefined ? {} : { cpu_steal: steal }),
       };
-      const constraints = constraintReasons(metrics, study.constraints);
       const applied = {
         ...appliedRun(session, { configuration: member.trial.configuration, protocol: settings.protocol, rateRps: member.rateRps, duration: settings.duration }),
         coServed: group.name,
@@ -124,12 +122,9 @@ export async function measureMix(session: ServerSession, settings: MixSettings):
         mix,
         ...(attribution ? { energyAttribution: attributionRecord(attribution, index) } : {}),
       };
-      const validOtherwise = summary.valid && constraints.length === 0;
-      const machine = stealVerdict(steal, study.validity.maxCpuSteal, !validOtherwise);
       const measurement: TrialMeasurement = {
         metrics,
-        valid: validOtherwise && !machine.invalidates,
-        verdictReasons: [...summary.reasons, ...constraints, ...machine.reasons],
+        ...trialVerdict(summary, metrics, study, steal),
         client: summary,
         ...(server ? { server } : {}),
         ...(attributed ? { energy: attributed } : {}),

@@ -12,8 +12,7 @@ import type { LoadDriver } from './load-driver.js';
 import { sampleDelta, scrapeMetrics } from './prometheus.js';
 import type { ServerSession } from './server-session.js';
 import { TrialFailure } from './server-process.js';
-import { constraintReasons, trialMetrics } from './trial-metrics.js';
-import { stealVerdict } from './cpu-steal.js';
+import { trialMetrics, trialVerdict } from './trial-metrics.js';
 import { appliedRun, guardTrial, measurementWindow, sentAndErrors, warmupSeed } from './measured-run.js';
 import type { TrialDuration } from './trial-duration.js';
 import type { TrialSpec } from './trial-plan.js';
@@ -66,13 +65,9 @@ export async function measureTrial(session: ServerSession, trial: TrialSpec, set
       throw new TrialFailure('load-error', `no request completed (${sentAndErrors(summary)}); the server is hung or rejects every request`);
     }
     const metrics: Record<string, number> = { ...trialMetrics(summary, usage, energy), ...(steal === undefined ? {} : { cpu_steal: steal }) };
-    const constraints = constraintReasons(metrics, study.constraints);
-    const validOtherwise = summary.valid && constraints.length === 0;
-    const machine = stealVerdict(steal, study.validity.maxCpuSteal, !validOtherwise);
     return {
       metrics,
-      valid: validOtherwise && !machine.invalidates,
-      verdictReasons: [...summary.reasons, ...constraints, ...machine.reasons],
+      ...trialVerdict(summary, metrics, study, steal),
       client: summary,
       ...(countersBefore && countersAfter ? { server: sampleDelta(countersBefore, countersAfter) } : {}),
       ...(energy ? { energy } : {}),

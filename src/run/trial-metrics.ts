@@ -7,6 +7,8 @@ import type { EnergyReading } from '../energy/meter.js';
 import type { LoadSummary } from '../load/summary.js';
 import { componentMetric, LATENCY_COMPONENTS } from '../core/latency-components.js';
 import { verdictReason, type VerdictReason } from '../core/verdict-reason.js';
+import type { Study } from '../plan/study-schema.js';
+import { stealVerdict } from './cpu-steal.js';
 
 export interface ProcessUsage {
   /** Server CPU seconds over the window, all threads. */
@@ -52,6 +54,22 @@ export function trialMetrics(summary: LoadSummary, usage: ProcessUsage | undefin
     if (summary.completed > 0) metrics.energy_j_per_inf = energy.energyJ / summary.completed;
   }
   return metrics;
+}
+
+/**
+ * A trial's verdict: the load generator's own, the study's constraints on the trial's metrics, and the steal on its
+ * CPUs (over `validity.maxCpuSteal` it invalidates the trial; below it, a notable share is named beside other reasons).
+ */
+export function trialVerdict(
+  run: Pick<LoadSummary, 'valid' | 'reasons'>,
+  metrics: TrialMetrics,
+  study: Pick<Study, 'constraints' | 'validity'>,
+  steal: number | undefined,
+): { readonly valid: boolean; readonly verdictReasons: VerdictReason[] } {
+  const constraints = constraintReasons(metrics, study.constraints);
+  const validOtherwise = run.valid && constraints.length === 0;
+  const machine = stealVerdict(steal, study.validity.maxCpuSteal, !validOtherwise);
+  return { valid: validOtherwise && !machine.invalidates, verdictReasons: [...run.reasons, ...constraints, ...machine.reasons] };
 }
 
 /** Study constraints (min/max on a metric) checked after the load's own verdict. */
