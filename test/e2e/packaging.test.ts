@@ -30,7 +30,7 @@ test('every export of the package is the compiled form of a source module', () =
 });
 
 test('the build copies every non-TypeScript file the sources read at run time', () => {
-  const script = readFileSync(join(ROOT, 'scripts/copy-build-assets.mjs'), 'utf8');
+  const script = readFileSync(join(ROOT, 'scripts/build.mjs'), 'utf8');
   const copied = new Set([...script.matchAll(/'(\.[a-z]+)'/g)].map((match) => match[1]));
   const walk = (folder: string): string[] =>
     readdirSync(folder).flatMap((name) => (statSync(join(folder, name)).isDirectory() ? walk(join(folder, name)) : [join(folder, name)]));
