@@ -6,7 +6,8 @@
  *  - atomics:  the tensor already in a SharedArrayBuffer slot, Atomics.notify to a worker blocked in
  *              Atomics.wait, the answer awaited with Atomics.waitAsync (the event loop stays free).
  * Each round trip allocates the request's memory afresh, as reading a body does. Prints median and p99 µs.
- * Env: HANDOFF_ROUND_TRIPS (per block, default 500), HANDOFF_BLOCKS (default 8).
+ * Env: HANDOFF_ROUND_TRIPS (per block, default 500), HANDOFF_BLOCKS (default 8), HANDOFF_GAP_MS (idle time between
+ * round trips, default 0: back to back; a server at light load idles between requests, and so do both threads).
  */
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +16,7 @@ import { readCpuTimes, stealShare } from '../src/run/cpu-steal.js';
 
 const ROUND_TRIPS = Number(process.env.HANDOFF_ROUND_TRIPS ?? 500);
 const BLOCKS = Number(process.env.HANDOFF_BLOCKS ?? 8);
+const GAP_MS = Number(process.env.HANDOFF_GAP_MS ?? 0);
 const SIZES = [
   { label: 'ocr-cls batch 1 (110,592 B)', bytes: 3 * 48 * 192 * 4 },
   { label: 'resnet18 batch 1 (602,112 B)', bytes: 3 * 224 * 224 * 4 },
@@ -101,7 +103,7 @@ function atomicsWay(bytes: number): Way {
 
 const fmt = (value: number) => value.toFixed(1);
 console.log(`servelab bench:handoff — Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`${BLOCKS} interleaved blocks of ${ROUND_TRIPS} round trips per way; µs per round trip (request with the tensor, 8-byte answer)\n`);
+console.log(`${BLOCKS} interleaved blocks of ${ROUND_TRIPS} round trips per way${GAP_MS > 0 ? `, ${GAP_MS} ms idle between round trips` : ', back to back'}; µs per round trip (request with the tensor, 8-byte answer)\n`);
 const cpuBefore = readCpuTimes();
 console.log('| tensor | way | median µs | p99 µs | / transfer (median) |');
 console.log('|---|---|---|---|---|');
@@ -116,6 +118,7 @@ for (const size of SIZES) {
         const startedMs = performance.now();
         await way.roundTrip();
         into.push((performance.now() - startedMs) * 1000);
+        if (GAP_MS > 0) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
       }
     }
   }
