@@ -37,7 +37,8 @@ export interface ServerTimingSummary {
   readonly decompositionMs: Readonly<Record<LatencyBand, LatencyParts>> | null;
 }
 
-export interface LoadSummary {
+/** What a run was: its pattern, target and model, as the caller names them. */
+interface RunIdentity {
   readonly pattern: string;
   readonly patternType: PatternType;
   readonly protocol: Protocol;
@@ -47,6 +48,9 @@ export interface LoadSummary {
   readonly seed: number;
   readonly durationMs: number;
   readonly warmupMs: number;
+}
+
+export interface LoadSummary extends RunIdentity {
   readonly windowMs: number;
   /** Open loop: measured requests scheduled per second; null for closed loop. */
   readonly offeredRps: number | null;
@@ -86,16 +90,7 @@ export interface LoadSummary {
   readonly reasons: readonly VerdictReason[];
 }
 
-export interface SummaryContext {
-  readonly pattern: string;
-  readonly patternType: PatternType;
-  readonly protocol: Protocol;
-  readonly target: string;
-  readonly model: string;
-  readonly workload: string | null;
-  readonly seed: number;
-  readonly durationMs: number;
-  readonly warmupMs: number;
+export interface SummaryContext extends RunIdentity {
   readonly usage: readonly GeneratorUsage[];
   readonly inFlightCap: number | null;
   readonly maxErrorRate: number;

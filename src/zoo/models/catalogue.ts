@@ -1,4 +1,4 @@
-import type { Modality, WeightsKind } from '../../core/model-card.js';
+import type { ModelCard } from '../../core/model-card.js';
 import type { ModelProto } from '../onnx/onnx-schema.js';
 
 /** Where a zoo model's ONNX file comes from. */
@@ -9,16 +9,8 @@ export type ModelOrigin =
   /** Trained by a script in scripts/, committed under models/ with a metadata JSON beside it. */
   | { readonly kind: 'committed'; readonly file: string; readonly metadataFile: string; readonly script: string };
 
-export interface CatalogueEntry {
-  readonly name: string;
-  readonly task: string;
-  readonly modality: Modality;
-  readonly description: string;
-  readonly source: string;
-  readonly licence: string;
-  readonly weights: WeightsKind;
-  /** Per-sample input shapes (batch axis excluded) at which FLOPs are counted. */
-  readonly defaultInputShapes: Readonly<Record<string, readonly number[]>>;
+/** A model card's descriptive fields, before the model is loaded; its input shapes are those at which FLOPs are counted. */
+export interface CatalogueEntry extends Pick<ModelCard, 'name' | 'task' | 'modality' | 'description' | 'source' | 'licence' | 'weights' | 'defaultInputShapes'> {
   /** Values of scalar control inputs (e.g. Silero's sample rate) used when counting FLOPs. */
   readonly inputValues?: Readonly<Record<string, number[]>>;
   readonly origin: ModelOrigin;
