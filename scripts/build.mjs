@@ -6,7 +6,7 @@ import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 
-export const ASSET_EXTENSIONS = new Set(['.yaml', '.html', '.js', '.css', '.json', '.svg', '.png']);
+const ASSET_EXTENSIONS = new Set(['.yaml', '.html', '.js', '.css', '.json', '.svg', '.png']);
 
 function filesUnder(folder) {
   return readdirSync(folder).flatMap((name) => {
