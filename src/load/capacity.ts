@@ -3,8 +3,11 @@
  * rate of at least 95% of the offered one (and errors under their bound, nothing dropped), found the way
  * perf_analyzer's --binary-search and LoadGen's FindPeakPerformance do: the rate doubles until a step fails,
  * then a binary search narrows the bracket to the search precision. The bound comes from the study or from
- * the unloaded service time measured before any loaded step (latency-bound.ts). Every step is kept, so the
- * report can show the search curve next to the bound. Bounded in steps and time.
+ * the unloaded service time measured before any loaded step (latency-bound.ts). A step that fails is measured
+ * once more at the same rate, and bounds the search only if it fails again: a short step's p99 is decided by a
+ * handful of requests, so one stall (a GC pause, the hypervisor taking the CPU for a moment) would otherwise
+ * cap the capacity far below what the target serves. Every step is kept, so the report can show the search
+ * curve next to the bound. Bounded in rates tried (each with at most one confirmation) and time.
  */
 import { systemClock, type Clock } from '../core/clock.js';
 import { ServelabError } from '../core/errors.js';
@@ -26,6 +29,8 @@ export interface CapacityStep {
   readonly passed: boolean;
   /** Why the step failed, or why the search stopped after it. */
   readonly note: string | null;
+  /** A failed first measurement, set aside because the same rate was measured again (the next step). */
+  readonly measuredAgain?: boolean;
 }
 
 export interface CapacityResult {
@@ -73,7 +78,9 @@ export async function searchCapacity(plan: LoadPlan, session: TargetSession, clo
   let failedAt: number | undefined;
   let rateRps = search.startRps;
   const stepS = search.stepDurationMs / 1000;
-  while (steps.length < search.maxSteps) {
+  let ratesTried = 0;
+  let confirming = false;
+  while (ratesTried < search.maxSteps) {
     const stepPlan: ResolvedPlan = {
       ...plan,
       pattern: { type: 'poisson', rateRps },
@@ -93,6 +100,13 @@ export async function searchCapacity(plan: LoadPlan, session: TargetSession, clo
     };
     const failure = stepFailure(measured, judge);
     const { dropped: _dropped, ...fields } = measured;
+    if (failure !== null && !confirming) {
+      steps.push({ ...fields, passed: false, note: `${failure}; measured again`, measuredAgain: true });
+      confirming = true;
+      continue;
+    }
+    confirming = false;
+    ratesTried++;
     const step: CapacityStep = { ...fields, passed: failure === null, note: failure };
     steps.push(step);
     if (step.passed && (!best || step.rateRps > best.rateRps)) best = step;

@@ -50,7 +50,9 @@ const storedSearchSchema = z.object({
   boundSource: z.enum(['study', 'unloaded-service-time']),
   boundRule: z.string(),
   unloaded: z.object({ p50Ms: z.number(), p99Ms: z.number(), requests: z.number() }).nullable(),
-  steps: z.array(z.object({ rateRps: z.number(), achievedRps: z.number(), p99Ms: z.number().nullable(), passed: z.boolean(), note: z.string().nullable() })),
+  steps: z.array(
+    z.object({ rateRps: z.number(), achievedRps: z.number(), p99Ms: z.number().nullable(), passed: z.boolean(), note: z.string().nullable(), measuredAgain: z.boolean().optional() }),
+  ),
 });
 export type StoredCapacitySearch = z.output<typeof storedSearchSchema>;
 
@@ -75,7 +77,7 @@ export function capacitySearchFigure(capacities: readonly CapacityMeasurement[])
         rps: roundForFigure(step.rateRps),
         achieved: roundForFigure(step.achievedRps),
         p99: roundForFigure(step.p99Ms!),
-        result: step.passed ? 'passed' : 'failed',
+        result: step.measuredAgain ? 'measured again' : step.passed ? 'passed' : 'failed',
         note: step.note ?? '',
         order: order + 1,
         kind: 'step',
@@ -91,7 +93,7 @@ export function capacitySearchFigure(capacities: readonly CapacityMeasurement[])
     title: 'Capacity search: p99 of every step and the latency bound',
     caption:
       'One panel per model · workload. Dots: every step of the capacity search, joined in order of rate (filled: passed — p99 under the bound and at least 95% ' +
-      'of the offered rate achieved; hollow: failed). Dashed line: the p99 bound; solid line: the capacity found (the highest rate that passed). ' +
+      'of the offered rate achieved; hollow: failed; grey: a failed first measurement, set aside because the same rate was measured again). Dashed line: the p99 bound; solid line: the capacity found (the highest rate that passed). ' +
       'The table above says where each bound came from.',
     spec: {
       data: { values: [...steps, ...bounds] },
@@ -111,8 +113,8 @@ export function capacitySearchFigure(capacities: readonly CapacityMeasurement[])
             encoding: {
               x,
               y,
-              color: { field: 'result', type: 'nominal', title: 'step', scale: { domain: ['passed', 'failed'], range: ['#1b7837', '#c51b7d'] } },
-              fill: { field: 'result', type: 'nominal', legend: null, scale: { domain: ['passed', 'failed'], range: ['#1b7837', 'transparent'] } },
+              color: { field: 'result', type: 'nominal', title: 'step', scale: { domain: ['passed', 'failed', 'measured again'], range: ['#1b7837', '#c51b7d', '#999'] } },
+              fill: { field: 'result', type: 'nominal', legend: null, scale: { domain: ['passed', 'failed', 'measured again'], range: ['#1b7837', 'transparent', 'transparent'] } },
               tooltip: [
                 { field: 'order', type: 'quantitative', title: 'step' },
                 { ...x, format: '.4~g' },
