@@ -5,8 +5,8 @@
  * - test/integration: real servers on loopback ports, child processes, databases, two files at a time: each spends
  *   most of its time waiting on its servers, and none asserts on speed (a measurement made while another file ran
  *   may come out INVALID, which these tests accept), so sharing the CPUs changes their timing, not their outcome;
- * - test/e2e: whole commands end to end (the demo, a distributed study, the pages in a browser), one at a time: the
- *   demo sizes its trials from capacities it measures, so it must have the machine to itself.
+ * - test/e2e: whole studies end to end (the demo, a distributed study), one at a time: the demo sizes its trials
+ *   from capacities it measures, so it must have the machine to itself.
  *
  *   node --import tsx scripts/run-tests.ts [unit|integration|e2e ...]
  *

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startDashboard, type RunningDashboard } from '../../src/dashboard/dashboard-server.js';
-import { silentProgress } from '../../src/run/progress.js';
-import { explore } from '../../src/run/runner.js';
-import { chromiumMissingReason, openDashboard, progressCount, textOf, waitForCount, waitUntil } from '../support/dashboard/dashboard-browser.js';
-import { fakeLoadDriver } from '../support/dashboard/fake-driver.js';
+import { startDashboard, type RunningDashboard } from '../../../src/dashboard/dashboard-server.js';
+import { silentProgress } from '../../../src/run/progress.js';
+import { explore } from '../../../src/run/runner.js';
+import { chromiumMissingReason, openDashboard, progressCount, textOf, waitForCount, waitUntil } from '../../support/dashboard/dashboard-browser.js';
+import { fakeLoadDriver } from '../../support/dashboard/fake-driver.js';
 
 const STUDY = `
 name: dashboard-e2e

@@ -2,8 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromiumMissingReason, openReport } from '../support/report/browser.js';
-import { writeSyntheticReport } from '../support/report/synthetic-report.js';
+import { chromiumMissingReason, openReport } from '../../support/report/browser.js';
+import { writeSyntheticReport } from '../../support/report/synthetic-report.js';
 
 let report: Awaited<ReturnType<typeof writeSyntheticReport>>;
 
