@@ -47,6 +47,7 @@ export async function startStudyWorker(options: QueueWorkerOptions): Promise<Run
     extras: { worker: info },
     events: {
       capacityStarted: (_study, model, workload) => log(`worker ${info.host}: measuring the capacity of ${model} with ${workload}`),
+      capacityRemeasured: (_study, model, workload, steal) => log(`worker ${info.host}: measuring the capacity of ${model} with ${workload} again: steal ${(steal * 100).toFixed(1)}% during the search`),
       trialRemeasured: (_configuration, trial) => log(`worker ${info.host}: measuring ${trial.trialId} again: the machine disturbed its run`),
       trialEnded: (_configuration, trial, outcome) =>
         log(`worker ${info.host}: ${outcome.state} ${trial.trialId} ${trial.context.model} ${trial.context.workload} ${trial.context.load}${outcome.state === 'failed' ? ` (${outcome.failure.kind}: ${outcome.failure.message})` : ''}`),

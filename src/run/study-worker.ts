@@ -27,6 +27,8 @@ import { trialsOf, type TrialSpec } from './trial-plan.js';
 export interface StudyWorkerEvents {
   capacityStarted?(study: Study, model: string, workload: string): void;
   capacityMeasured?(study: Study, record: CapacityRecord): void;
+  /** The hypervisor took more than the study allows (steal) during a capacity search, which is run again. */
+  capacityRemeasured?(study: Study, model: string, workload: string, steal: number): void;
   trialStarted?(configuration: Configuration, trial: TrialSpec): void;
   trialEnded?(configuration: Configuration, trial: TrialSpec, outcome: UnitTrialOutcome): void;
   trialRemeasured?(configuration: Configuration, trial: TrialSpec, disturbed: TrialMeasurement): void;
@@ -106,9 +108,11 @@ export class StudyWorker {
       throw new ServelabError(`a capacity job of study '${study.name}' names ${model} with ${workload}; expected one of its models with one of its workloads`, 'invalid-input');
     }
     if (await context.store.capacity(study.name, model, workload)) return { recorded: 0, duplicates: 1 };
-    this.#options.events?.capacityStarted?.(study, model, workload);
-    const record = mix ? await measureMixCapacity(context, mix.group) : await measureCapacity(context, model, workload);
-    this.#options.events?.capacityMeasured?.(study, record);
+    const events = this.#options.events;
+    events?.capacityStarted?.(study, model, workload);
+    const onCapacityRemeasured = events?.capacityRemeasured ? (steal: number) => events.capacityRemeasured?.(study, model, workload, steal) : undefined;
+    const record = mix ? await measureMixCapacity(context, mix.group) : await measureCapacity({ ...context, ...(onCapacityRemeasured ? { onCapacityRemeasured } : {}) }, model, workload);
+    events?.capacityMeasured?.(study, record);
     return { recorded: 1, duplicates: 0 };
   }
 

@@ -27,6 +27,10 @@ export class TrialLines {
 
   readonly events: StudyWorkerEvents = {
     capacityStarted: (_study, model, workload) => this.progress.note(`servelab: measuring the capacity of ${model} with ${workload} (default server settings) for the stress levels`),
+    capacityRemeasured: (study, model, workload, steal) =>
+      this.progress.note(
+        `servelab: measuring the capacity of ${model} with ${workload} again: the hypervisor took ${(steal * 100).toFixed(1)}% of the CPUs' time during the search (steal; the study allows ${(study.validity.maxCpuSteal * 100).toFixed(1)}%)`,
+      ),
     capacityMeasured: (_study, record) => this.progress.note(`servelab: capacity of ${record.model} with ${record.workload}: ${record.capacityRps.toFixed(1)} req/s (${record.method})`),
     trialStarted: (configuration, trial) => this.progress.trialStarted(this.#done, label(configuration, trial)),
     trialRemeasured: (configuration, trial, disturbed) =>

@@ -10,7 +10,9 @@ import { levelRate } from '../load/levels.js';
 import type { Study } from '../plan/study-schema.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
 import type { CapacityRecord, TrialMeasurement } from '../store/types.js';
-import type { LoadDriver } from './load-driver.js';
+import { searchUntilUndisturbed } from './capacity-remeasure.js';
+import { readCpuTimes } from './cpu-steal.js';
+import type { CapacityRequest, LoadDriver } from './load-driver.js';
 import { measureTrial, servedModelName } from './measure-trial.js';
 import { measureUntilUndisturbed } from './remeasure.js';
 import { TrialFailure } from './server-process.js';
@@ -31,6 +33,8 @@ export interface UnitContext {
   readonly onTrialEnded?: (trial: TrialSpec, outcome: UnitTrialOutcome) => void;
   /** A disturbed measurement was set aside and the trial is measured again (remeasure.ts). */
   readonly onTrialRemeasured?: (trial: TrialSpec, disturbed: TrialMeasurement) => void;
+  /** A capacity search the hypervisor disturbed (steal over the study's limit) is run again. */
+  readonly onCapacityRemeasured?: (steal: number) => void;
 }
 
 export type UnitTrialOutcome =
@@ -119,14 +123,19 @@ export async function runTrialUnit(context: UnitContext, configuration: Configur
   return outcomes;
 }
 
-/** Measures and stores the saturation throughput of a model with a workload on a default-settings server. */
+/**
+ * Measures and stores the saturation throughput of a model with a workload on a default-settings server; a search
+ * the hypervisor disturbed is run again on the same server (capacity-remeasure.ts), and the record keeps the
+ * steal of the search it stores.
+ */
 export async function measureCapacity(context: Omit<UnitContext, 'onTrialStarted' | 'onTrialEnded'>, model: string, workload: string): Promise<CapacityRecord> {
-  const { study } = context.settings;
+  const { study, layout } = context.settings;
+  const cpus = [...new Set([...layout.serverCpus, ...layout.generatorCpus])];
   let session: ServerSession | undefined;
   try {
     session = await startSession(context.settings, {}, model);
     const capacity = study.load.capacity;
-    const result = await context.driver.capacity({
+    const request: CapacityRequest = {
       target: { http: session.ready.http, grpc: session.ready.grpc },
       protocol: protocolOf({}, study),
       model: servedModelName(session, model),
@@ -136,8 +145,15 @@ export async function measureCapacity(context: Omit<UnitContext, 'onTrialStarted
       ...(capacity.maxP99Ms === undefined ? {} : { maxP99Ms: capacity.maxP99Ms }),
       ...(capacity.maxErrorRate === undefined ? {} : { maxErrorRate: capacity.maxErrorRate }),
       ...(capacity.startRps === undefined ? {} : { startRps: capacity.startRps }),
+    };
+    const { result, steal } = await searchUntilUndisturbed(() => context.driver.capacity(request), {
+      maxCpuSteal: study.validity.maxCpuSteal,
+      remeasure: study.validity.remeasure,
+      readCpuTimes: () => readCpuTimes(cpus),
+      ...(context.onCapacityRemeasured ? { onRemeasured: context.onCapacityRemeasured } : {}),
     });
-    const record: CapacityRecord = { model, workload, capacityRps: result.capacityRps, method: result.method, details: result.details };
+    const details = steal === undefined ? result.details : { ...(result.details as object), cpuSteal: steal };
+    const record: CapacityRecord = { model, workload, capacityRps: result.capacityRps, method: result.method, details };
     await context.store.saveCapacity(study.name, record);
     return record;
   } catch (error) {
