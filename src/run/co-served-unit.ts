@@ -6,6 +6,7 @@
 import { ServelabError } from '../core/errors.js';
 import type { Configuration } from '../core/space.js';
 import { coServedGroup, type CoServedGroup } from '../plan/colocation.js';
+import { measuredCpus } from './cpu-layout.js';
 import { measureMix, type MixMember, type MixOutcome } from './measure-mix.js';
 import { TrialFailure } from './server-process.js';
 import { oneLine, startSession, type ServerSession } from './server-session.js';
@@ -54,7 +55,7 @@ export async function runCoServedUnit(context: UnitContext, configuration: Confi
           group,
           members,
           duration: mixDuration(study, members),
-          cpus: [...new Set([...context.settings.layout.serverCpus, ...context.settings.layout.generatorCpus])],
+          cpus: measuredCpus(context.settings.layout),
           seed: study.seed * 1000 + first.repetition,
         });
       } catch (error) {

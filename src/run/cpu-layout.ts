@@ -37,6 +37,11 @@ export function planCpuLayout(request: CpuLayoutRequest): CpuLayout {
   return { generatorCpus: allowedCpus.slice(split), serverCpus: allowedCpus.slice(0, split), isolated: true };
 }
 
+/** Every CPU a measurement uses, the server's and the generator's: those whose steal a trial or a capacity search records. */
+export function measuredCpus(layout: CpuLayout): number[] {
+  return [...new Set([...layout.serverCpus, ...layout.generatorCpus])];
+}
+
 /** One line for logs, environment records and the report. */
 export function describeCpuLayout(layout: CpuLayout): string {
   return layout.isolated

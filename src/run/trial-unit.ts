@@ -10,6 +10,7 @@ import { levelRate } from '../load/levels.js';
 import type { Study } from '../plan/study-schema.js';
 import type { AsyncResultsStore } from '../store/async-store.js';
 import type { CapacityRecord, TrialMeasurement } from '../store/types.js';
+import { measuredCpus } from './cpu-layout.js';
 import { searchUntilUndisturbed } from './capacity-remeasure.js';
 import { readCpuTimes } from './cpu-steal.js';
 import type { CapacityRequest, LoadDriver } from './load-driver.js';
@@ -90,7 +91,7 @@ export async function runTrialUnit(context: UnitContext, configuration: Configur
             protocol: protocolOf(configuration, study),
             ...rate,
             duration,
-            cpus: [...new Set([...context.settings.layout.serverCpus, ...context.settings.layout.generatorCpus])],
+            cpus: measuredCpus(context.settings.layout),
             seed: study.seed * 1000 + trial.repetition,
           });
           return context.appliedExtras ? { ...measured, applied: { ...measured.applied, ...context.appliedExtras } } : measured;
@@ -129,8 +130,8 @@ export async function runTrialUnit(context: UnitContext, configuration: Configur
  * steal of the search it stores.
  */
 export async function measureCapacity(context: Omit<UnitContext, 'onTrialStarted' | 'onTrialEnded'>, model: string, workload: string): Promise<CapacityRecord> {
-  const { study, layout } = context.settings;
-  const cpus = [...new Set([...layout.serverCpus, ...layout.generatorCpus])];
+  const { study } = context.settings;
+  const cpus = measuredCpus(context.settings.layout);
   let session: ServerSession | undefined;
   try {
     session = await startSession(context.settings, {}, model);
