@@ -12,8 +12,8 @@
  *
  * Each tier's files run in child processes that inherit this process's --import tsx. Before the integration and
  * end-to-end tiers, src/ is transpiled to dist/ (`npm run build:js`, about a second) and SERVELAB_COMPILED=1 is set,
- * so the servers, CLIs and load generators those tests start run compiled JavaScript (a server is ready in 0.5–0.7 s
- * instead of ~1.2 s through tsx); the test files themselves still import the TypeScript sources. The summary ends
+ * so the servers, CLIs and load generators those tests start run compiled JavaScript (a server is ready in ~0.7 s
+ * instead of 1.0–1.3 s through tsx); the test files themselves still import the TypeScript sources. The summary ends
  * with the suite's wall time per tier.
  */
 import { spawnSync } from 'node:child_process';
